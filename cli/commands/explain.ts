@@ -1,0 +1,69 @@
+/**
+ * medic explain EVENT: the signal, and for every rule whether it matched and, if not, the
+ * first criterion that failed with the actual value. Reads only; never acts.
+ */
+import { resolve } from 'node:path';
+import { memoizeReader } from '../../shared/aws/memo-reader.js';
+import { explain } from '../../shared/runbook/index.js';
+import { normalizeEvent } from '../../shared/signals/normalize.js';
+import { readEventFile } from '../event-files.js';
+import { type Io, paint } from '../io.js';
+import { describeSignal } from '../render.js';
+import { createAdapters, loadCompiledRunbook } from '../setup.js';
+import { UsageError } from '../usage-error.js';
+import { relativeLabel } from './replay.js';
+
+export interface ExplainOptions {
+  event?: string;
+  runbook?: string;
+  awsState?: string;
+  aws?: boolean;
+  json?: boolean;
+}
+
+export async function explainCommand(options: ExplainOptions, io: Io): Promise<number> {
+  if (!options.event) throw new UsageError('explain needs one event file, e.g. `medic explain events/01-alarm-latency-churn-prod.json`');
+  const compiled = loadCompiledRunbook(options.runbook, io);
+  const adapters = await createAdapters(options, io);
+  const file = resolve(io.cwd, options.event);
+  const label = relativeLabel(file, io.cwd);
+  const normalized = await normalizeEvent(readEventFile(file), memoizeReader(adapters.reader));
+  const p = paint(io.color && !options.json);
+
+  if (normalized.type !== 'signal') {
+    const why =
+      normalized.type === 'ignored'
+        ? `ignored: ${normalized.reason}`
+        : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded for rollback; no rule is evaluated)`;
+    if (options.json) io.out(JSON.stringify({ event: label, signal: null, rules: [], note: why }));
+    else io.out(`${p.bold(label)}\n  ${why}`);
+    return 0;
+  }
+
+  const { signal } = normalized;
+  const explanations = explain(compiled, signal);
+  if (options.json) {
+    io.out(JSON.stringify({ event: label, signal, rules: explanations }));
+    return 0;
+  }
+  io.out(p.bold(label));
+  io.out(`  ${p.dim('signal')} ${describeSignal(signal)}`);
+  io.out(`  ${p.dim('fields')} ${JSON.stringify(matchableFields(signal))}`);
+  if (signal.kind === 'alarm' && signal.actionsSuppressedBy) {
+    io.out(`  ${p.yellow('note')}   actions suppressed by ${signal.actionsSuppressedBy}: no rule will act on this event`);
+  }
+  io.out('');
+  const width = Math.max(...explanations.map((e) => e.rule.length), 4);
+  for (const e of explanations) {
+    const mark = e.matched ? p.green('✓ match') : e.shadowed ? p.yellow('~ shadowed') : p.dim('✗');
+    const why = e.matched ? '' : e.shadowed ? `would match, but ${e.shadowed} matched first` : (e.reason ?? '');
+    io.out(`  ${e.rule.padEnd(width)}  ${mark}${why ? `  ${why}` : ''}`);
+  }
+  return 0;
+}
+
+/** The signal fields a rule can match on, without the bulky ones. */
+function matchableFields(signal: Parameters<typeof describeSignal>[0]): Record<string, unknown> {
+  const { metrics: _m, violations: _v, notes: _n, ...rest } = signal as unknown as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,70 @@
+/**
+ * medic replay EVENT|DIR... : every event through the same engine as the Lambda handlers,
+ * sharing one in-memory state store in the order given (dedupe, cooldowns and locks apply
+ * across them). Prints the plan, or with --live the outcome. Never writes without --live.
+ */
+import { resolve } from 'node:path';
+import { handleEvent } from '../../shared/engine.js';
+import { InvalidEventError, describeError } from '../../shared/errors.js';
+import { type EventReport, exitCodeFor } from '../../shared/report.js';
+import { listEventFiles, readEventFile } from '../event-files.js';
+import { type Io, paint } from '../io.js';
+import { renderReport, renderSummary } from '../render.js';
+import { DEFAULT_AWS_STATE, createAdapters, createCliEngine, loadCompiledRunbook } from '../setup.js';
+import { UsageError } from '../usage-error.js';
+
+export interface ReplayOptions {
+  paths: string[];
+  runbook?: string;
+  awsState?: string;
+  aws?: boolean;
+  live?: boolean;
+  json?: boolean;
+}
+
+export async function replayCommand(options: ReplayOptions, io: Io): Promise<number> {
+  if (options.paths.length === 0) throw new UsageError('replay needs at least one event file or folder, e.g. `medic replay events/`');
+  if (options.awsState && (options.aws || options.live)) {
+    io.err('note: --aws-state is only used for the endpoint config history; AWS reads are live');
+  }
+  const runbook = loadCompiledRunbook(options.runbook, io);
+  const adapters = await createAdapters(options, io);
+  const deps = await createCliEngine(runbook, adapters, { live: options.live === true, clock: io.clock });
+  const stateFile = resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE);
+  const files = listEventFiles(options.paths.map((p) => resolve(io.cwd, p)), [stateFile]);
+  if (files.length === 0) throw new UsageError(`no .json event files in ${options.paths.join(', ')}`);
+
+  const p = paint(io.color && !options.json);
+  const reports: EventReport[] = [];
+  let exit = 0;
+  for (const file of files) {
+    const label = relativeLabel(file, io.cwd);
+    const report = await replayFile(file, label, deps);
+    reports.push(report);
+    exit = Math.max(exit, exitCodeFor(report));
+    if (options.json) io.out(JSON.stringify(report));
+    else {
+      for (const line of renderReport(report, p)) io.out(line);
+    }
+    if (report.errorKind === 'invalid-event') io.err(`${label}: ${report.error}`);
+  }
+  if (!options.json) io.out(`\n${renderSummary(reports, p)}${options.live ? '' : p.dim(' (nothing was written to AWS)')}`);
+  return exit;
+}
+
+async function replayFile(file: string, label: string, deps: Parameters<typeof handleEvent>[2]): Promise<EventReport> {
+  let raw: unknown;
+  try {
+    raw = readEventFile(file);
+  } catch (error) {
+    const kind = error instanceof InvalidEventError ? 'invalid-event' : 'usage';
+    return { event: label, signal: null, rule: null, actions: [], ignored: null, error: describeError(error), errorKind: kind };
+  }
+  return handleEvent(raw, label, deps);
+}
+
+export function relativeLabel(file: string, cwd: string): string {
+  const abs = resolve(file);
+  const base = resolve(cwd);
+  return abs.startsWith(`${base}/`) ? abs.slice(base.length + 1) : abs;
+}

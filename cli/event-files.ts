@@ -1,0 +1,54 @@
+/**
+ * Which files a command reads as events: files as given, and the *.json files directly in
+ * each folder (not recursive, so events/invalid/ stays out of `replay events/`), sorted by
+ * name. The recorded AWS state file is never an event.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { InvalidEventError } from '../shared/errors.js';
+import { UsageError } from './usage-error.js';
+
+export function listEventFiles(paths: string[], exclude: string[] = []): string[] {
+  const skip = new Set(exclude.map((p) => resolve(p)));
+  const files: string[] = [];
+  for (const path of paths) {
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(path);
+    } catch {
+      throw new UsageError(`${path}: no such file or folder`);
+    }
+    if (stat.isDirectory()) {
+      const names = readdirSync(path)
+        .filter((n) => n.endsWith('.json') && !isStateFile(n))
+        .sort();
+      for (const name of names) {
+        const file = join(path, name);
+        if (!skip.has(resolve(file)) && statSync(file).isFile()) files.push(file);
+      }
+    } else {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+function isStateFile(name: string): boolean {
+  return basename(name).startsWith('aws-state');
+}
+
+/** Reads and parses one event file; any problem is an InvalidEventError naming the file. */
+export function readEventFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidEventError(`cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  if (text.trim() === '') throw new InvalidEventError('the file is empty');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidEventError(`not valid JSON: ${(error as Error).message}`);
+  }
+}

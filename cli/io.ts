@@ -1,0 +1,44 @@
+import type { Clock } from '../shared/clock.js';
+
+/** Where the CLI writes, so tests can run commands in-process and read what they printed. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  /** Colour only on a TTY (and never when NO_COLOR is set). */
+  color: boolean;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Wall clock unless a test fixes it (golden outputs mention cooldown deadlines). */
+  clock?: Clock;
+}
+
+export function processIo(): Io {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+export interface Paint {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+export function paint(color: boolean): Paint {
+  const wrap = (open: number, close: number) => (s: string) => (color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return {
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+    red: wrap(31, 39),
+    green: wrap(32, 39),
+    yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Builds the engine's adapters for a CLI run: the same engine as the Lambda handlers, with
+ * recorded AWS state (default) or live reads (--aws), an in-memory state store, and a
+ * writer that refuses unless --live.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { AwsReader, AwsWriter } from '../shared/aws/ports.js';
+import { RecordedAwsReader, refusingWriter } from '../shared/aws/recorded.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import type { EngineDeps } from '../shared/engine.js';
+import { type CompiledRunbook, compileRunbook, loadRunbookFile } from '../shared/runbook/index.js';
+import { MemoryStateStore } from '../shared/state/memory.js';
+import type { Io } from './io.js';
+
+export const DEFAULT_RUNBOOK = 'runbook.yml';
+export const DEFAULT_AWS_STATE = 'events/aws-state.json';
+
+export interface SourceOptions {
+  runbook?: string;
+  awsState?: string;
+  aws?: boolean;
+  live?: boolean;
+}
+
+export function loadCompiledRunbook(path: string | undefined, io: Io): CompiledRunbook {
+  return compileRunbook(loadRunbookFile(resolve(io.cwd, path ?? DEFAULT_RUNBOOK), io.env, path ?? DEFAULT_RUNBOOK));
+}
+
+export interface Adapters {
+  reader: AwsReader;
+  writer: AwsWriter;
+  /** Endpoint config history known from the recorded state, to seed the store. */
+  history: Record<string, string[]>;
+}
+
+export async function createAdapters(options: SourceOptions, io: Io): Promise<Adapters> {
+  const live = options.live === true;
+  const recorded =
+    options.awsState !== undefined || !(options.aws || live)
+      ? RecordedAwsReader.fromFile(resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE))
+      : undefined;
+  if (!(options.aws || live)) {
+    return { reader: recorded as RecordedAwsReader, writer: refusingWriter, history: recorded?.endpointConfigHistory ?? {} };
+  }
+  // Loaded only when asked for: the SDK clients are most of the CLI's start-up cost.
+  const { createSdkAdapters } = await import('../shared/aws/sdk.js');
+  const sdk = createSdkAdapters(io.env);
+  return { reader: sdk.reader, writer: live ? sdk.writer : refusingWriter, history: recorded?.endpointConfigHistory ?? {} };
+}
+
+export async function createCliEngine(
+  runbook: CompiledRunbook,
+  adapters: Adapters,
+  options: { live: boolean; clock?: Clock | undefined },
+): Promise<EngineDeps> {
+  const store = new MemoryStateStore();
+  for (const [endpoint, configs] of Object.entries(adapters.history)) {
+    for (const config of configs) await store.recordEndpointConfig(endpoint, config, 0);
+  }
+  return {
+    runbook,
+    reader: adapters.reader,
+    writer: adapters.writer,
+    store,
+    clock: options.clock ?? systemClock,
+    allowWrites: options.live,
+    owner: `medic-cli-${randomUUID()}`,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * rollback: UpdateEndpoint back to the EndpointConfig that was live before the current one,
+ * from the history recorded off endpoint state-change events.
+ *
+ * RetainAllVariantProperties is false on purpose: a rollback restores the last known-good
+ * configuration as it was (variant names, weights, instance counts). Retaining the current
+ * properties would carry weights and counts of the bad deployment over, and would fail
+ * outright when the old config's variants are named differently.
+ */
+import type { ActionDefinition } from './action.js';
+import { skip } from './action.js';
+import { inServiceEndpoint } from './endpoint-facts.js';
+import type { RollbackParams } from './params.js';
+
+export const rollbackAction: ActionDefinition<RollbackParams> = {
+  mutatesEndpoint: true,
+  runsInDryRun: false,
+  async plan(_params, ctx) {
+    const lookup = await inServiceEndpoint(ctx);
+    if ('skip' in lookup) return skip(lookup.skip);
+    const { endpoint, name } = lookup;
+    const current = endpoint.EndpointConfigName;
+    const history = await ctx.store.getEndpointConfigHistory(name);
+    if (history.length === 0) return skip(`no EndpointConfig history is recorded for ${name}: nothing to roll back to`);
+    const at = current ? history.lastIndexOf(current) : -1;
+    if (at === -1) {
+      return skip(`the live config ${current ?? '(unknown)'} of ${name} is not in the recorded history (${history.join(', ')}): cannot tell which config came before it`);
+    }
+    const previous = history.slice(0, at).reverse().find((c) => c !== current);
+    if (!previous) return skip(`no EndpointConfig was live on ${name} before ${current}: nothing to roll back to`);
+    return {
+      status: 'planned',
+      reason: `roll ${name} back from ${current} to ${previous}`,
+      calls: [
+        {
+          service: 'sagemaker',
+          operation: 'UpdateEndpoint',
+          input: { EndpointName: name, EndpointConfigName: previous, RetainAllVariantProperties: false },
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,133 @@
+/**
+ * AwsReader over a recorded state file (SPEC §5): real API response shapes, so a snapshot
+ * captured from a live account replays faithfully. Reads only; nothing here can write.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { MedicError } from '../errors.js';
+import type {
+  AwsReader,
+  CodePipelineExecutionSummary,
+  CompositeAlarm,
+  DescribeEndpointOutput,
+  DescribeProcessingJobResponse,
+  MetricAlarm,
+  SageMakerPipelineExecutionSummary,
+  ScalableTarget,
+} from './ports.js';
+
+const recordSchema = z.record(z.string(), z.looseObject({}));
+const listsSchema = z.record(z.string(), z.array(z.looseObject({})));
+
+const recordedStateSchema = z.strictObject({
+  sagemaker: z
+    .strictObject({
+      endpoints: recordSchema.optional(),
+      processingJobs: recordSchema.optional(),
+      pipelineExecutions: listsSchema.optional(),
+    })
+    .optional(),
+  applicationAutoScaling: z.strictObject({ scalableTargets: z.array(z.looseObject({})).optional() }).optional(),
+  cloudwatch: z.strictObject({ alarms: z.array(z.looseObject({})).optional() }).optional(),
+  codepipeline: z.strictObject({ pipelineExecutions: listsSchema.optional() }).optional(),
+  s3: z.record(z.string(), z.unknown()).optional(),
+  history: z.strictObject({ endpointConfigs: z.record(z.string(), z.array(z.string())).optional() }).optional(),
+});
+
+export type RecordedState = z.output<typeof recordedStateSchema>;
+
+export function parseRecordedState(raw: unknown, file: string): RecordedState {
+  const parsed = recordedStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new MedicError('invalid-state', `${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+export function loadRecordedStateFile(file: string): RecordedState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new MedicError('invalid-state', `${file}: cannot read the recorded AWS state (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  try {
+    return parseRecordedState(JSON.parse(text), file);
+  } catch (error) {
+    if (error instanceof MedicError) throw error;
+    throw new MedicError('invalid-state', `${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+export class RecordedAwsReader implements AwsReader {
+  private readonly s3Cache = new Map<string, unknown>();
+
+  /** `baseDir` resolves S3 entries given as relative file paths. */
+  constructor(
+    private readonly state: RecordedState,
+    private readonly baseDir: string,
+  ) {}
+
+  static fromFile(file: string): RecordedAwsReader {
+    return new RecordedAwsReader(loadRecordedStateFile(file), dirname(resolve(file)));
+  }
+
+  /** Endpoint config history to seed a state store with. */
+  get endpointConfigHistory(): Record<string, string[]> {
+    return this.state.history?.endpointConfigs ?? {};
+  }
+
+  async describeEndpoint(name: string): Promise<DescribeEndpointOutput | undefined> {
+    return this.state.sagemaker?.endpoints?.[name] as DescribeEndpointOutput | undefined;
+  }
+
+  async describeScalableTargets(resourceIds: string[]): Promise<ScalableTarget[]> {
+    const wanted = new Set(resourceIds);
+    const targets = (this.state.applicationAutoScaling?.scalableTargets ?? []) as unknown as ScalableTarget[];
+    return targets.filter((t) => wanted.has(String(t.ResourceId)));
+  }
+
+  async describeAlarms(names: string[]): Promise<Array<MetricAlarm | CompositeAlarm>> {
+    const wanted = new Set(names);
+    return (this.state.cloudwatch?.alarms ?? []).filter((a) => wanted.has(String((a as MetricAlarm).AlarmName))) as Array<
+      MetricAlarm | CompositeAlarm
+    >;
+  }
+
+  async describeProcessingJob(name: string): Promise<DescribeProcessingJobResponse | undefined> {
+    return this.state.sagemaker?.processingJobs?.[name] as DescribeProcessingJobResponse | undefined;
+  }
+
+  async getJsonObject(s3Uri: string): Promise<unknown | undefined> {
+    const entry = this.state.s3?.[s3Uri];
+    if (entry === undefined) return undefined;
+    if (typeof entry !== 'string') return entry;
+    if (this.s3Cache.has(s3Uri)) return this.s3Cache.get(s3Uri);
+    const path = resolve(this.baseDir, entry);
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new MedicError('invalid-state', `recorded S3 object ${s3Uri} -> ${path}: ${(error as Error).message}`);
+    }
+    this.s3Cache.set(s3Uri, value);
+    return value;
+  }
+
+  async listSageMakerPipelineExecutions(pipelineName: string): Promise<SageMakerPipelineExecutionSummary[]> {
+    return (this.state.sagemaker?.pipelineExecutions?.[pipelineName] ?? []) as SageMakerPipelineExecutionSummary[];
+  }
+
+  async listCodePipelineExecutions(pipelineName: string): Promise<CodePipelineExecutionSummary[]> {
+    return (this.state.codepipeline?.pipelineExecutions?.[pipelineName] ?? []) as CodePipelineExecutionSummary[];
+  }
+}
+
+/** A writer for runs that must never write: reaching it is a bug, so it says so loudly. */
+export const refusingWriter = {
+  async send(call: { service: string; operation: string }): Promise<never> {
+    throw new MedicError('usage', `refused to send ${call.service}:${call.operation}: this run does not write to AWS (use --live)`);
+  },
+};

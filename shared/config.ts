@@ -1,0 +1,43 @@
+/**
+ * Everything the Lambda runtime reads from its environment, read in one place and checked
+ * once per container. Names are the ones serverless.yml sets.
+ */
+export interface RuntimeConfig {
+  /** DynamoDB state table; unset means an in-memory store (local invoke only). */
+  tableName?: string;
+  /** Runbook file, relative to the function's root (bundled with the code). */
+  runbookFile: string;
+  /** SSM parameter holding the runbook; when set it wins over the file. */
+  runbookParameter?: string;
+  /** How long a loaded runbook is trusted before it is read again (ms). */
+  runbookTtlMs: number;
+  /** False: plan only, never write to AWS (the local stage). */
+  allowWrites: boolean;
+  /** Recorded AWS state to read from instead of AWS (the local stage). */
+  awsStateFile?: string;
+  /** Accounts and regions whose events we act on; empty means any. */
+  allowedAccounts: string[];
+  allowedRegions: string[];
+  /** SQS queue for events that can never succeed (malformed). */
+  failureQueueUrl?: string;
+}
+
+export function readRuntimeConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const config: RuntimeConfig = {
+    runbookFile: env.MEDIC_RUNBOOK_FILE || 'runbook.yml',
+    runbookTtlMs: Number(env.MEDIC_RUNBOOK_TTL_SECONDS ?? 60) * 1000,
+    allowWrites: env.MEDIC_WRITES !== 'off',
+    allowedAccounts: list(env.MEDIC_ALLOWED_ACCOUNTS),
+    allowedRegions: list(env.MEDIC_ALLOWED_REGIONS),
+  };
+  if (env.MEDIC_TABLE) config.tableName = env.MEDIC_TABLE;
+  if (env.MEDIC_RUNBOOK_PARAMETER) config.runbookParameter = env.MEDIC_RUNBOOK_PARAMETER;
+  if (env.MEDIC_AWS_STATE) config.awsStateFile = env.MEDIC_AWS_STATE;
+  if (env.MEDIC_FAILURE_QUEUE_URL) config.failureQueueUrl = env.MEDIC_FAILURE_QUEUE_URL;
+  return config;
+}

@@ -1,0 +1,230 @@
+/**
+ * The engine: event -> signal -> runbook decision -> plan -> guards -> execution -> report.
+ * The Lambda handlers and every CLI command call handleEvent; only the adapters they pass
+ * in differ (recorded or live AWS reads, memory or DynamoDB state, system or virtual clock).
+ */
+import type { ActionPlan, PlanContext } from './actions/action.js';
+import { ACTIONS } from './actions/registry.js';
+import { memoizeReader } from './aws/memo-reader.js';
+import type { AwsReader, AwsWriter } from './aws/ports.js';
+import type { Clock } from './clock.js';
+import { describeError, isTransientKind, MedicError } from './errors.js';
+import { type RuleGuard, checkRuleGuards, finishRuleGuards } from './guards.js';
+import type { ActionReport, EventReport } from './report.js';
+import { type CompiledRunbook, decide } from './runbook/index.js';
+import type { Rule } from './runbook/types.js';
+import { normalizeEvent } from './signals/normalize.js';
+import type { Signal } from './signals/types.js';
+import type { StateStore } from './state/store.js';
+
+export interface EngineDeps {
+  runbook: CompiledRunbook;
+  reader: AwsReader;
+  writer: AwsWriter;
+  store: StateStore;
+  clock: Clock;
+  /** False: nothing is ever sent to AWS; actions end as `planned` (replay, backtest, --aws). */
+  allowWrites: boolean;
+  /** Who holds leases taken by this run: the Lambda request id, or the CLI run id. */
+  owner: string;
+  /** How long to wait for another invocation's endpoint lock before giving up (retryable). */
+  lockWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Audit records are kept this long. */
+const AUDIT_TTL_MS = 90 * 24 * 3600_000;
+
+export async function handleEvent(raw: unknown, label: string, deps: EngineDeps): Promise<EventReport> {
+  const report: EventReport = { event: label, signal: null, rule: null, actions: [], ignored: null, error: null };
+  const reader = memoizeReader(deps.reader);
+  try {
+    const normalized = await normalizeEvent(raw, reader);
+    if (normalized.type === 'ignored') {
+      report.ignored = normalized.reason;
+      return report;
+    }
+    if (normalized.type === 'endpoint-state') {
+      const { change } = normalized;
+      if (change.status === 'InService' && change.endpointConfig) {
+        await deps.store.recordEndpointConfig(change.endpoint, change.endpointConfig, deps.clock.now());
+        report.recorded = `${change.endpoint}: ${change.endpointConfig} is live`;
+      } else {
+        report.ignored = `endpoint ${change.endpoint} is ${change.status}: no live config to record`;
+      }
+      return report;
+    }
+    const { signal } = normalized;
+    report.signal = signal;
+    await runSignal(signal, report, { ...deps, reader });
+  } catch (error) {
+    markError(report, error);
+  }
+  if (report.signal) await writeAudit(report, report.signal, deps);
+  return report;
+}
+
+async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps): Promise<void> {
+  if (signal.kind === 'alarm' && signal.actionsSuppressedBy) {
+    report.ignored = `composite alarm ${signal.alarm} has its actions suppressed by ${signal.actionsSuppressedBy}: nothing is done while it is suppressed`;
+    return;
+  }
+  const { matches } = decide(deps.runbook, signal);
+  if (matches.length === 0) {
+    report.ignored = 'no runbook rule matched';
+    return;
+  }
+  report.rule = matches[0]?.id ?? null;
+  if (matches.length > 1) report.rules = matches.map((r) => r.id);
+
+  const { defaults } = deps.runbook.runbook;
+  const now = deps.clock.now();
+  const claim = await deps.store.claimSignal(signal.key, deps.owner, now, defaults.lockLeaseMs, defaults.dedupeMs);
+  if (claim.status !== 'started') {
+    const reason =
+      claim.status === 'completed'
+        ? `duplicate: this ${signal.kind === 'alarm' ? 'alarm transition' : 'job result'} was already handled`
+        : `duplicate: another invocation (${claim.owner}) is handling this signal right now`;
+    for (const rule of matches) {
+      for (const spec of rule.actions) {
+        report.actions.push({ type: spec.type, rule: rule.id, status: 'suppressed', suppressedBy: 'dedupe', reason, calls: [] });
+      }
+    }
+    return;
+  }
+
+  try {
+    const done = await deps.store.getActionRecords(signal.key);
+    for (const rule of matches) await runRule(rule, signal, report, done, deps);
+  } catch (error) {
+    // Let the retry of this event claim the key again and finish what is left.
+    await deps.store.releaseSignal(signal.key, deps.owner);
+    throw error;
+  }
+  if (report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) {
+    await deps.store.releaseSignal(signal.key, deps.owner);
+  } else {
+    await deps.store.completeSignal(signal.key, deps.owner, deps.clock.now(), defaults.dedupeMs);
+  }
+}
+
+async function runRule(
+  rule: Rule,
+  signal: Signal,
+  report: EventReport,
+  done: Map<string, ActionReport>,
+  deps: EngineDeps,
+): Promise<void> {
+  const runbook = deps.runbook.runbook;
+  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps);
+  const earlier: ActionReport[] = [];
+  try {
+    for (const [index, spec] of rule.actions.entries()) {
+      const actionId = `${rule.id}#${index}`;
+      const definition = ACTIONS[spec.type];
+      const previous = done.get(actionId);
+      let action: ActionReport;
+      if (previous && (previous.status === 'executed' || previous.status === 'skipped')) {
+        action = { ...previous, reason: `already done in an earlier attempt: ${previous.reason}` };
+      } else {
+        const held = guard.holdBack(definition.mutatesEndpoint);
+        action = held
+          ? { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held }
+          : await runAction(spec, rule, signal, earlier, deps);
+        if (action.status === 'executed' || action.status === 'skipped') {
+          await deps.store.putActionRecord(signal.key, actionId, action, deps.clock.now(), runbook.defaults.dedupeMs);
+        }
+      }
+      earlier.push(action);
+      report.actions.push(action);
+    }
+    for (const extra of guard.extraActions) report.actions.push(await runExtra(extra, deps));
+  } finally {
+    await finishRuleGuards(guard, earlier, rule, signal, runbook, deps);
+  }
+}
+
+async function runAction(
+  spec: Rule['actions'][number],
+  rule: Rule,
+  signal: Signal,
+  earlier: readonly ActionReport[],
+  deps: EngineDeps,
+): Promise<ActionReport> {
+  const definition = ACTIONS[spec.type];
+  const mode = rule.mode;
+  const willExecute = deps.allowWrites && (mode === 'live' || definition.runsInDryRun);
+  const ctx: PlanContext = {
+    signal,
+    rule,
+    runbook: deps.runbook.runbook,
+    reader: deps.reader,
+    store: deps.store,
+    now: deps.clock.now(),
+    mode,
+    willExecute,
+    earlier,
+  };
+  const base = { type: spec.type, rule: rule.id };
+  let plan: ActionPlan;
+  try {
+    plan = await definition.plan(spec.params, ctx);
+  } catch (error) {
+    return failed(base, [], error, 'planning');
+  }
+  if (plan.status === 'skipped') return { ...base, status: 'skipped', reason: plan.reason, calls: [] };
+  if (!willExecute) {
+    // Replay and backtest simulate the outcome, so later events see what this one would have changed.
+    if (!deps.allowWrites) await plan.remember?.(deps.store, ctx.now);
+    const why = mode === 'dry-run' && !definition.runsInDryRun ? ' [dry-run]' : '';
+    return { ...base, status: 'planned', reason: plan.reason + why, calls: plan.calls };
+  }
+  for (const call of plan.calls) {
+    try {
+      await deps.writer.send(call);
+    } catch (error) {
+      return failed(base, plan.calls, error, `${call.service}:${call.operation}`);
+    }
+  }
+  await plan.remember?.(deps.store, deps.clock.now());
+  return { ...base, status: 'executed', reason: plan.reason, calls: plan.calls };
+}
+
+/** Notifications the guards add (e.g. "human needed" when the circuit opens). */
+async function runExtra(extra: ActionReport, deps: EngineDeps): Promise<ActionReport> {
+  if (!deps.allowWrites || extra.status !== 'planned') return extra;
+  for (const call of extra.calls) {
+    try {
+      await deps.writer.send(call);
+    } catch (error) {
+      return failed(extra, extra.calls, error, `${call.service}:${call.operation}`);
+    }
+  }
+  return { ...extra, status: 'executed' };
+}
+
+function failed(
+  base: Pick<ActionReport, 'type' | 'rule'>,
+  calls: ActionReport['calls'],
+  error: unknown,
+  during: string,
+): ActionReport {
+  const kind = error instanceof MedicError ? error.kind : 'aws-error';
+  const message = describeError(error);
+  return { ...base, status: 'failed', reason: `${during} failed: ${message}`, calls, error: { kind, message } };
+}
+
+function markError(report: EventReport, error: unknown): void {
+  report.error = describeError(error);
+  report.errorKind = error instanceof MedicError ? error.kind : 'aws-error';
+}
+
+async function writeAudit(report: EventReport, signal: Signal, deps: EngineDeps): Promise<void> {
+  try {
+    const record = { ...report, at: deps.clock.now(), key: signal.key };
+    if (signal.endpoint) Object.assign(record, { endpoint: signal.endpoint });
+    await deps.store.putAudit(record, AUDIT_TTL_MS);
+  } catch {
+    // The audit trail must never turn a handled event into a failed one; the log line remains.
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Guards decide whether a matched rule may act now: cooldown per rule + endpoint, the
+ * circuit breaker and the remediation limit per endpoint, and the per-endpoint lock that
+ * keeps two rules or two events from changing one endpoint at the same time.
+ * Dedupe by signal key happens before them, in the engine.
+ */
+import { ACTIONS } from './actions/registry.js';
+import { formatDuration } from './runbook/duration.js';
+import type { EngineDeps } from './engine.js';
+import { MedicError } from './errors.js';
+import type { ActionReport, SuppressionCause } from './report.js';
+import type { Rule, Runbook } from './runbook/types.js';
+import type { Signal } from './signals/types.js';
+
+const HOUR_MS = 3600_000;
+/** Once opened, the circuit stays open this long unless a human closes it. */
+export const CIRCUIT_OPEN_MS = 6 * HOUR_MS;
+const DEFAULT_LOCK_WAIT_MS = 20_000;
+const LOCK_POLL_MS = 250;
+
+export interface HeldBack {
+  suppressedBy: SuppressionCause;
+  reason: string;
+}
+
+export interface RuleGuard {
+  /** Why an action must be held back, or undefined when it may run. */
+  holdBack(mutatesEndpoint: boolean): HeldBack | undefined;
+  /** Notifications the guards themselves send ("human needed"). */
+  extraActions: ActionReport[];
+  lockedEndpoint?: string;
+  now: number;
+}
+
+export async function checkRuleGuards(rule: Rule, signal: Signal, runbook: Runbook, deps: EngineDeps): Promise<RuleGuard> {
+  const now = deps.clock.now();
+  const endpoint = signal.endpoint;
+  const guard: RuleGuard = { holdBack: () => undefined, extraActions: [], now };
+
+  const cooldownUntil = await deps.store.getCooldownUntil(rule.id, endpoint ?? '*');
+  if (cooldownUntil !== undefined && cooldownUntil > now) {
+    const held: HeldBack = {
+      suppressedBy: 'cooldown',
+      reason: `rule ${rule.id} is cooling down on ${endpoint ?? 'this signal'} until ${new Date(cooldownUntil).toISOString()} (cooldown ${formatDuration(rule.cooldownMs)})`,
+    };
+    guard.holdBack = () => held;
+    return guard;
+  }
+
+  const mutates = rule.actions.some((a) => ACTIONS[a.type].mutatesEndpoint);
+  if (!mutates || !endpoint) return guard;
+
+  const circuit = await deps.store.getCircuit(endpoint, now);
+  if (circuit) {
+    const held: HeldBack = {
+      suppressedBy: 'circuit',
+      reason: `automatic changes to ${endpoint} are paused since ${new Date(circuit.openedAt).toISOString()} (${circuit.reason}); a human is needed`,
+    };
+    guard.holdBack = (m) => (m ? held : undefined);
+    return guard;
+  }
+
+  const limit = runbook.defaults.maxRemediationsPerHour;
+  const recent = await deps.store.countRemediations(endpoint, now - HOUR_MS);
+  if (recent >= limit) {
+    const reason = `${recent} automatic changes to ${endpoint} in the last hour reached the limit of ${limit}`;
+    const opened = await deps.store.openCircuit(endpoint, now, now + CIRCUIT_OPEN_MS, reason);
+    guard.holdBack = (m) => (m ? { suppressedBy: 'limit', reason: `${reason}: circuit opened` } : undefined);
+    if (opened) guard.extraActions.push(humanNeeded(rule, signal, runbook, reason));
+    return guard;
+  }
+
+  await acquireLock(endpoint, deps);
+  guard.lockedEndpoint = endpoint;
+  return guard;
+}
+
+/** After the rule ran: start its cooldown, count its changes, release the lock. */
+export async function finishRuleGuards(
+  guard: RuleGuard,
+  actions: readonly ActionReport[],
+  rule: Rule,
+  signal: Signal,
+  _runbook: Runbook,
+  deps: EngineDeps,
+): Promise<void> {
+  try {
+    const endpoint = signal.endpoint;
+    // Replay and backtest count planned changes as made, so their guards behave as in production.
+    const counts = (a: ActionReport) => a.status === 'executed' || (a.status === 'planned' && !deps.allowWrites);
+    const acted = actions.some((a) => a.status === 'executed' || a.status === 'planned');
+    if (acted && rule.cooldownMs > 0) {
+      await deps.store.setCooldownUntil(rule.id, endpoint ?? '*', guard.now + rule.cooldownMs);
+    }
+    if (endpoint) {
+      for (const [i, action] of actions.entries()) {
+        if (ACTIONS[action.type].mutatesEndpoint && counts(action)) {
+          await deps.store.recordRemediation(endpoint, `${signal.key}#${rule.id}#${i}`, guard.now, HOUR_MS);
+        }
+      }
+    }
+  } finally {
+    if (guard.lockedEndpoint) await deps.store.releaseLock(guard.lockedEndpoint, deps.owner);
+  }
+}
+
+async function acquireLock(endpoint: string, deps: EngineDeps): Promise<void> {
+  const lease = deps.runbook.runbook.defaults.lockLeaseMs;
+  const waitMs = deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let waited = 0; ; waited += LOCK_POLL_MS) {
+    if (await deps.store.acquireLock(endpoint, deps.owner, deps.clock.now(), lease)) return;
+    if (waited >= waitMs) break;
+    await sleep(LOCK_POLL_MS);
+  }
+  throw new MedicError(
+    'busy',
+    `endpoint ${endpoint} is locked by another remediation (waited ${Math.round(waitMs / 1000)} s); the event will be retried`,
+  );
+}
+
+function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason: string): ActionReport {
+  const alias = rule.actions.find((a) => a.type === 'notify')?.params as { topic?: string } | undefined;
+  const topicArn = (alias?.topic && runbook.topics[alias.topic]) || Object.values(runbook.topics)[0];
+  const endpoint = signal.endpoint ?? 'unknown endpoint';
+  if (!topicArn) {
+    return { type: 'notify', rule: rule.id, status: 'skipped', reason: 'circuit opened but the runbook defines no topic to tell', calls: [] };
+  }
+  const subject = `[CRITICAL] ${endpoint}: automatic remediation paused, human needed`.slice(0, 100);
+  const message = [
+    `model-medic stopped changing ${endpoint} automatically.`,
+    '',
+    `Why: ${reason}.`,
+    `Last trigger: rule ${rule.id} on ${signal.kind === 'alarm' ? `alarm ${signal.alarm} (${signal.state})` : `monitoring job ${signal.job} (${signal.status})`}.`,
+    `Automatic changes resume in ${formatDuration(CIRCUIT_OPEN_MS)}; notifications continue meanwhile.`,
+    'Look at the endpoint, its alarms and the audit trail (medic history --endpoint) before changing anything.',
+  ].join('\n');
+  return {
+    type: 'notify',
+    rule: rule.id,
+    status: 'planned',
+    reason: `circuit opened on ${endpoint}: tell a human`,
+    calls: [
+      {
+        service: 'sns',
+        operation: 'Publish',
+        input: {
+          TopicArn: topicArn,
+          Subject: subject,
+          Message: message,
+          MessageAttributes: {
+            severity: { DataType: 'String', StringValue: 'critical' },
+            rule: { DataType: 'String', StringValue: rule.id },
+            kind: { DataType: 'String', StringValue: 'circuit-open' },
+            endpoint: { DataType: 'String', StringValue: endpoint },
+          },
+        },
+      },
+    ],
+  };
+}

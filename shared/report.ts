@@ -1,0 +1,47 @@
+/**
+ * What the engine says about each event (SPEC §4 `--json`): the same object is printed by
+ * `medic replay --json`, logged by the Lambda handlers and stored as the audit record.
+ */
+import type { ActionType } from './actions/params.js';
+import type { AwsCall } from './aws/ports.js';
+import type { ErrorKind } from './errors.js';
+import type { Signal } from './signals/types.js';
+
+export type ActionStatus = 'planned' | 'executed' | 'failed' | 'suppressed' | 'skipped';
+
+/** Why a guard held an action back; backtest counts these separately. */
+export type SuppressionCause = 'dedupe' | 'cooldown' | 'lock' | 'limit' | 'circuit' | 'suppressed-alarm';
+
+export interface ActionReport {
+  type: ActionType;
+  /** The rule this action belongs to (several rules may act when `continue: true`). */
+  rule: string;
+  status: ActionStatus;
+  reason: string;
+  calls: AwsCall[];
+  suppressedBy?: SuppressionCause;
+  error?: { kind: ErrorKind; message: string };
+}
+
+export interface EventReport {
+  /** The file path (CLI) or the EventBridge event id (Lambda). */
+  event: string;
+  signal: Signal | null;
+  /** The first matched rule; `rules` lists all of them when `continue` let several act. */
+  rule: string | null;
+  rules?: string[];
+  actions: ActionReport[];
+  ignored: string | null;
+  error: string | null;
+  /** The kind of error, when there is one: invalid-event is bad input, aws-* are AWS failures. */
+  errorKind?: ErrorKind;
+  /** What the event changed in the state store (endpoint config history). */
+  recorded?: string;
+}
+
+/** 0 all handled, 1 an action failed (or an AWS failure), 2 bad input. */
+export function exitCodeFor(report: EventReport): 0 | 1 | 2 {
+  if (report.errorKind === 'invalid-event' || report.errorKind === 'invalid-runbook') return 2;
+  if (report.error) return 1;
+  return report.actions.some((a) => a.status === 'failed') ? 1 : 0;
+}

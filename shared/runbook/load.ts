@@ -1,0 +1,141 @@
+/**
+ * Loads runbook.yml into a Runbook the engine can trust, or refuses it as a whole with every
+ * problem listed at once, each at its line and column (SPEC §3).
+ *
+ * Order of work: YAML syntax (if the text is not YAML, nothing else is meaningful), then
+ * `${env:…}` substitution, then the schema and the cross-reference checks side by side on the
+ * same data, so one run reports everything. Nothing here evaluates runbook text: no custom
+ * YAML tags, no templates rendered, no code.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { InvalidRunbookError, describeError, type RunbookIssue } from '../errors.js';
+import { NO_DEFAULT_SCALE_MAX, RUNBOOK_DEFAULTS } from './defaults.js';
+import { type EnvRecord, substituteEnvInDocument } from './env.js';
+import { isPlainMap, type RunbookProblem } from './problem.js';
+import { checkReferences } from './references.js';
+import { type RuleFile, type RunbookFile, runbookFileSchema } from './schema.js';
+import type { PipelineRef, Rule, RuleMatch, Runbook } from './types.js';
+import { formatDataPath, NodeLocator } from './yaml-location.js';
+import { problemsFromZodIssues, RUNBOOK_PARSE_OPTIONS } from './zod-issues.js';
+
+export function loadRunbook(text: string, file: string, env: EnvRecord): Runbook {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
+  // Warnings too: they are unresolved tags (`!something`) and the like, which have no place
+  // in a runbook and would otherwise be read silently as plain strings.
+  const yamlProblems = [...doc.errors, ...doc.warnings];
+  if (yamlProblems.length > 0) {
+    throw new InvalidRunbookError(
+      file,
+      yamlProblems
+        .map((problem) => ({ ...lineCounter.linePos(problem.pos[0]), path: '', message: problem.message }))
+        .sort((a, b) => a.line - b.line || a.col - b.col),
+    );
+  }
+  const locator = new NodeLocator(doc, lineCounter);
+
+  const envProblems: RunbookProblem[] = substituteEnvInDocument(doc, env);
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    // e.g. an alias expanded too many times: refuse rather than build a huge value.
+    throw new InvalidRunbookError(file, [{ line: 1, col: 1, path: '', message: describeError(error) }]);
+  }
+
+  const parsed = runbookFileSchema.safeParse(raw, RUNBOOK_PARSE_OPTIONS);
+  // A value whose environment variable is missing is reported once, for the variable.
+  const pathsWithEnvProblems = new Set(envProblems.map((p) => formatDataPath(p.path)));
+  const laterProblems = [
+    ...(parsed.success ? [] : problemsFromZodIssues(parsed.error.issues)),
+    ...checkReferences(raw),
+  ].filter((p) => !pathsWithEnvProblems.has(formatDataPath(p.path)));
+
+  const issues = toIssues([...envProblems, ...laterProblems], locator);
+  if (issues.length > 0 || !parsed.success) throw new InvalidRunbookError(file, issues);
+  return buildRunbook(file, parsed.data, raw, locator);
+}
+
+/**
+ * Reads and loads a runbook file; an unreadable file is an invalid runbook, at 1:1.
+ * `file` is how messages name it (e.g. the path as the user typed it), by default the path.
+ */
+export function loadRunbookFile(filePath: string, env: EnvRecord = process.env, file: string = filePath): Runbook {
+  let text: string;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch (error) {
+    throw new InvalidRunbookError(file, [{ line: 1, col: 1, path: '', message: `cannot read the runbook: ${describeReadError(error)}` }]);
+  }
+  return loadRunbook(text, file, env);
+}
+
+function describeReadError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return describeError(error);
+}
+
+/** Positioned, in file order, each distinct problem once. */
+function toIssues(problems: RunbookProblem[], locator: NodeLocator): RunbookIssue[] {
+  const seen = new Set<string>();
+  const issues: RunbookIssue[] = [];
+  for (const problem of problems) {
+    const issue = { ...locator.locate(problem.path, problem.target), path: formatDataPath(problem.path), message: problem.message };
+    const identity = `${issue.line}:${issue.col} ${issue.path} ${issue.message}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    issues.push(issue);
+  }
+  return issues.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+function buildRunbook(file: string, data: RunbookFile, raw: unknown, locator: NodeLocator): Runbook {
+  const defaults = {
+    mode: data.defaults?.mode ?? RUNBOOK_DEFAULTS.mode,
+    cooldownMs: data.defaults?.cooldown ?? RUNBOOK_DEFAULTS.cooldownMs,
+    scale: {
+      max: data.defaults?.scale?.max ?? NO_DEFAULT_SCALE_MAX,
+      min: data.defaults?.scale?.min ?? RUNBOOK_DEFAULTS.scaleMin,
+    },
+    maxRemediationsPerHour: data.defaults?.maxRemediationsPerHour ?? RUNBOOK_DEFAULTS.maxRemediationsPerHour,
+    lockLeaseMs: data.defaults?.lockLease ?? RUNBOOK_DEFAULTS.lockLeaseMs,
+    dedupeMs: data.defaults?.dedupe ?? RUNBOOK_DEFAULTS.dedupeMs,
+  };
+  const rawRules = isPlainMap(raw) && Array.isArray(raw.rules) ? raw.rules : [];
+  const rules = data.rules.map(
+    (rule, index): Rule => ({
+      id: rule.id,
+      ...(rule.description !== undefined ? { description: rule.description } : {}),
+      match: matchInFileOrder(rule.match, rawRules[index]),
+      actions: rule.actions,
+      cooldownMs: rule.cooldown ?? defaults.cooldownMs,
+      mode: rule.mode ?? defaults.mode,
+      continue: rule.continue ?? false,
+      line: locator.locate(['rules', index]).line,
+      index,
+    }),
+  );
+  const pipelines: Record<string, PipelineRef> = {};
+  for (const [alias, pipeline] of Object.entries(data.pipelines ?? {})) {
+    pipelines[alias] =
+      pipeline.type === 'sagemaker'
+        ? { type: 'sagemaker', name: pipeline.name, parameters: pipeline.parameters ?? {} }
+        : { type: 'codepipeline', name: pipeline.name, variables: pipeline.variables ?? {} };
+  }
+  return { version: 1, file, defaults, topics: { ...(data.topics ?? {}) }, pipelines, rules };
+}
+
+/** Match keys in the order the author wrote them: `explain` reports the first that fails. */
+function matchInFileOrder(parsed: RuleFile['match'], rawRule: unknown): RuleMatch {
+  const rawMatch = isPlainMap(rawRule) && isPlainMap(rawRule.match) ? rawRule.match : {};
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(rawMatch)) {
+    const value = (parsed as Record<string, unknown>)[key];
+    if (value !== undefined) ordered[key] = value;
+  }
+  return ordered as RuleMatch;
+}

@@ -1,0 +1,110 @@
+/**
+ * Checks that span more than one place in the runbook: notify topics and retrain pipelines
+ * must name a defined alias, rule ids must be unique, every scale-out must have a cap, and
+ * templates must use known names.
+ *
+ * These run on the raw data, independently of the schema, so that a runbook with a typo in
+ * one rule and an unknown topic in another reports both at once. Anything of the wrong type
+ * is skipped here: the schema already reports it.
+ */
+import { describeUnknownTemplate, findUnknownTemplates } from './template.js';
+import { isPlainMap, type RunbookProblem } from './problem.js';
+import type { DataPath } from './yaml-location.js';
+
+/** Scale modes that raise capacity and so need a cap; `restore` only puts back. */
+const CAPPED_SCALE_KEYS = ['by', 'to', 'factor'] as const;
+
+export function checkReferences(raw: unknown): RunbookProblem[] {
+  if (!isPlainMap(raw)) return [];
+  const problems: RunbookProblem[] = [];
+  const topics = isPlainMap(raw.topics) ? Object.keys(raw.topics) : [];
+  const pipelines = isPlainMap(raw.pipelines) ? Object.keys(raw.pipelines) : [];
+  const defaultScale = isPlainMap(raw.defaults) && isPlainMap(raw.defaults.scale) ? raw.defaults.scale : {};
+
+  if (isPlainMap(raw.pipelines)) {
+    for (const [alias, pipeline] of Object.entries(raw.pipelines)) {
+      checkTemplates(pipeline, ['pipelines', alias], problems);
+    }
+  }
+  if (!Array.isArray(raw.rules)) return problems;
+
+  const firstRuleWithId = new Map<string, number>();
+  raw.rules.forEach((rule: unknown, ruleIndex) => {
+    if (!isPlainMap(rule)) return;
+    const rulePath = ['rules', ruleIndex];
+    if (typeof rule.id === 'string') {
+      const first = firstRuleWithId.get(rule.id);
+      if (first === undefined) firstRuleWithId.set(rule.id, ruleIndex);
+      else problems.push({ path: [...rulePath, 'id'], message: `duplicate rule id "${rule.id}" (first used by rules[${first}])` });
+    }
+    if (!Array.isArray(rule.actions)) return;
+    rule.actions.forEach((entry: unknown, actionIndex) => {
+      if (!isPlainMap(entry) || Object.keys(entry).length !== 1) return;
+      const [type, params] = Object.entries(entry)[0] as [string, unknown];
+      const paramsPath = [...rulePath, 'actions', actionIndex, type];
+      checkTemplates(params, paramsPath, problems);
+      if (!isPlainMap(params)) return;
+      if (type === 'notify' && typeof params.topic === 'string') {
+        checkAlias('topic', params.topic, topics, [...paramsPath, 'topic'], problems);
+      }
+      if (type === 'retrain' && typeof params.pipeline === 'string') {
+        checkAlias('pipeline', params.pipeline, pipelines, [...paramsPath, 'pipeline'], problems);
+      }
+      if (type === 'scale') checkScaleCap(params, defaultScale, paramsPath, problems);
+    });
+  });
+  return problems;
+}
+
+function checkAlias(
+  what: 'topic' | 'pipeline',
+  alias: string,
+  known: string[],
+  path: DataPath,
+  problems: RunbookProblem[],
+): void {
+  if (known.includes(alias)) return;
+  const list = known.length > 0 ? `known: ${known.join(', ')}` : `no ${what}s are defined under ${what}s:`;
+  problems.push({ path, message: `unknown ${what} "${alias}" (${list})` });
+}
+
+function checkScaleCap(
+  params: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  path: DataPath,
+  problems: RunbookProblem[],
+): void {
+  if (!CAPPED_SCALE_KEYS.some((key) => key in params)) return;
+  const ownMax = params.max;
+  const defaultMax = defaults.max;
+  // A present-but-invalid max is the schema's to report; only a cap that is nowhere is ours.
+  if (ownMax === undefined && (defaultMax === undefined || defaultMax === null)) {
+    problems.push({ path, message: 'missing cap: give this scale action a max, or set defaults.scale.max' });
+    return;
+  }
+  // defaults.scale.max is a hard cap over every action's own max (SPEC §3): the lower wins.
+  const caps: Array<[number, string]> = [];
+  if (typeof ownMax === 'number') caps.push([ownMax, 'its max']);
+  if (typeof defaultMax === 'number') caps.push([defaultMax, 'defaults.scale.max']);
+  const lowest = caps.sort((a, b) => a[0] - b[0])[0];
+  if (lowest === undefined) return;
+  const [cap, capFrom] = lowest;
+  if (typeof params.to === 'number' && params.to > cap) {
+    problems.push({ path: [...path, 'to'], message: `scales to ${params.to}, above the cap of ${cap} (${capFrom})` });
+  }
+  const floor = typeof params.min === 'number' ? params.min : undefined;
+  if (floor !== undefined && floor > cap) {
+    problems.push({ path: [...path, 'min'], message: `min ${floor} is above the cap of ${cap} (${capFrom})` });
+  }
+}
+
+/** Every string inside a parameter value, at any depth. */
+function checkTemplates(value: unknown, path: DataPath, problems: RunbookProblem[]): void {
+  if (typeof value === 'string') {
+    for (const name of findUnknownTemplates(value)) problems.push({ path, message: describeUnknownTemplate(name) });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => checkTemplates(item, [...path, index], problems));
+  } else if (isPlainMap(value)) {
+    for (const [key, item] of Object.entries(value)) checkTemplates(item, [...path, key], problems);
+  }
+}

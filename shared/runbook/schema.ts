@@ -1,0 +1,256 @@
+/**
+ * The shape of runbook.yml as written (SPEC §3), as a zod schema.
+ *
+ * Every object is closed (unknown keys are errors at every level) and every field says in
+ * its message what it expected. Checks that need more than one field at a time (aliases,
+ * duplicate ids, scale caps, templates) are in references.ts, so that they are reported even
+ * when some other part of the file fails here.
+ */
+import { z } from 'zod';
+import { ACTION_PARAMS, ACTION_TYPES, type ActionType } from '../actions/params.js';
+import type { ActionSpec } from '../actions/specs.js';
+import { ALARM_STATES, MONITORING_STATUSES, MONITORING_TYPES } from '../signals/types.js';
+import { DURATION_EXAMPLES, parseDuration } from './duration.js';
+import { findGlobError } from './glob.js';
+import { isPlainMap } from './problem.js';
+import { RUNBOOK_PARSE_OPTIONS } from './zod-issues.js';
+
+export const RUNBOOK_VERSION = 1;
+export const MODES = ['live', 'dry-run'] as const;
+export const SIGNAL_KINDS = ['alarm', 'monitoring'] as const;
+export const BREACHES = ['above', 'below'] as const;
+
+/** arn:PARTITION:sns:REGION:ACCOUNT:NAME, e.g. arn:aws:sns:us-east-1:111122223333:ops. */
+const SNS_TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
+/** Alias names of topics and pipelines; also keeps `__proto__` and friends out. */
+const ALIAS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Error map for closed objects: their own message for a wrong type, zod's keys message otherwise. */
+function mapError(what: string) {
+  return { error: (issue: { code: string }) => (issue.code === 'invalid_type' ? `expected ${what}` : undefined) };
+}
+
+const positiveInt = z
+  .number({ error: 'expected a positive integer' })
+  .int('expected a positive integer')
+  .positive('expected a positive integer');
+const nonNegativeInt = z
+  .number({ error: 'expected a whole number ≥ 0' })
+  .int('expected a whole number ≥ 0')
+  .min(0, 'expected a whole number ≥ 0');
+const booleanFlag = z.boolean({ error: 'expected true or false' });
+const mode = z.enum(MODES, { error: `expected one of ${MODES.join(', ')}` });
+
+function duration(options: { allowZero: boolean }) {
+  return z.string({ error: `expected a duration like ${DURATION_EXAMPLES}` }).transform((text, ctx) => {
+    const parsed = parseDuration(text);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }
+    if (parsed.ms === 0 && !options.allowZero) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration greater than zero, got "${text}"` });
+      return z.NEVER;
+    }
+    return parsed.ms;
+  });
+}
+
+const globString = z.string({ error: 'expected a string' }).superRefine((pattern, ctx) => {
+  const error = findGlobError(pattern);
+  if (error) ctx.addIssue({ code: 'custom', message: error });
+});
+
+/**
+ * A match value on a text field: one value or a non-empty list (any of). Enumerated fields
+ * take exact values from their list; free-text fields take globs.
+ */
+function textMatch(options: { allowed?: readonly string[]; globs: boolean }) {
+  const describe = options.allowed
+    ? `one of ${options.allowed.join(', ')}`
+    : 'a string or a list of strings';
+  return z.unknown().transform((value, ctx): string | string[] => {
+    const checkOne = (item: unknown, path: number[]): void => {
+      if (typeof item !== 'string') {
+        ctx.addIssue({ code: 'custom', message: options.allowed ? `expected ${describe}` : 'expected a string', path });
+        return;
+      }
+      if (options.allowed && !options.allowed.includes(item)) {
+        ctx.addIssue({ code: 'custom', message: `expected ${describe}, got "${item}"`, path });
+        return;
+      }
+      const globError = options.globs ? findGlobError(item) : undefined;
+      if (globError) ctx.addIssue({ code: 'custom', message: globError, path });
+    };
+    if (Array.isArray(value)) {
+      if (value.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one value in the list' });
+      value.forEach((item, index) => checkOne(item, [index]));
+      return value as string[];
+    }
+    if (typeof value !== 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        message: options.allowed ? `expected ${describe} (or a list of them)` : `expected ${describe}`,
+      });
+      return z.NEVER;
+    }
+    checkOne(value, []);
+    return value;
+  });
+}
+
+const violationsMatch = z.strictObject(
+  {
+    check: textMatch({ globs: false })
+      .transform((check) => (Array.isArray(check) ? check : [check]))
+      .optional(),
+    feature: globString.optional(),
+    atLeast: positiveInt.default(1),
+  },
+  mapError('a map like { check: baseline_drift_check, atLeast: 2 }'),
+);
+
+export const matchSchema = z.strictObject(
+  {
+    kind: textMatch({ allowed: SIGNAL_KINDS, globs: false }).optional(),
+    source: textMatch({ globs: true }).optional(),
+    alarm: textMatch({ globs: true }).optional(),
+    composite: booleanFlag.optional(),
+    state: textMatch({ allowed: ALARM_STATES, globs: false }).optional(),
+    previousState: textMatch({ allowed: ALARM_STATES, globs: false }).optional(),
+    namespace: textMatch({ globs: true }).optional(),
+    metric: textMatch({ globs: true }).optional(),
+    breach: textMatch({ allowed: BREACHES, globs: false }).optional(),
+    endpoint: textMatch({ globs: true }).optional(),
+    variant: textMatch({ globs: true }).optional(),
+    status: textMatch({ allowed: MONITORING_STATUSES, globs: false }).optional(),
+    monitoringType: textMatch({ allowed: MONITORING_TYPES, globs: false }).optional(),
+    schedule: textMatch({ globs: true }).optional(),
+    violations: violationsMatch.optional(),
+  },
+  mapError('a map of match keys, e.g. { kind: alarm, endpoint: "*-prod" }'),
+);
+
+function isActionType(name: string): name is ActionType {
+  return Object.hasOwn(ACTION_PARAMS, name);
+}
+
+/**
+ * One item of `actions`: a single-key map `{ <type>: <params> }`, params checked by that
+ * action's own schema. Issues from the nested parse are re-raised under `<type>.…`.
+ */
+const actionEntry = z.unknown().transform((entry, ctx): ActionSpec => {
+  const example = 'a single-key map such as { notify: { topic: ops } }';
+  if (!isPlainMap(entry)) {
+    ctx.addIssue({ code: 'custom', message: `expected ${example}` });
+    return z.NEVER;
+  }
+  const keys = Object.keys(entry);
+  if (keys.length !== 1) {
+    const found = keys.length === 0 ? 'an empty map' : `${keys.length} keys (${keys.join(', ')})`;
+    ctx.addIssue({ code: 'custom', message: `expected ${example}, got ${found}; list each action as its own "- " item` });
+    return z.NEVER;
+  }
+  const type = keys[0] as string;
+  if (!isActionType(type)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown action "${type}" (known: ${ACTION_TYPES.join(', ')})`,
+      path: [type],
+      params: { target: 'key' },
+    });
+    return z.NEVER;
+  }
+  const parsed = ACTION_PARAMS[type].safeParse(entry[type], RUNBOOK_PARSE_OPTIONS);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [type, ...issue.path] });
+    return z.NEVER;
+  }
+  return { type, params: parsed.data } as ActionSpec;
+});
+
+const ruleSchema = z.strictObject(
+  {
+    id: z.string({ error: 'expected a rule id' }).min(1, 'expected a non-empty rule id'),
+    description: z.string({ error: 'expected a string' }).optional(),
+    match: matchSchema,
+    actions: z.array(actionEntry, { error: 'expected a list of actions' }).min(1, 'expected at least one action'),
+    cooldown: duration({ allowZero: true }).optional(),
+    mode: mode.optional(),
+    continue: booleanFlag.optional(),
+  },
+  mapError('a rule: a map with id, match and actions'),
+);
+
+const scaleLimits = z
+  .strictObject({ max: positiveInt.optional(), min: nonNegativeInt.optional() }, mapError('a map like { max: 8 }'))
+  .superRefine((limits, ctx) => {
+    if (limits.max !== undefined && limits.min !== undefined && limits.min > limits.max) {
+      ctx.addIssue({ code: 'custom', message: `min ${limits.min} is above max ${limits.max}`, path: ['min'] });
+    }
+  });
+
+const defaultsSchema = z.strictObject(
+  {
+    mode: mode.optional(),
+    cooldown: duration({ allowZero: true }).optional(),
+    scale: scaleLimits.nullish(),
+    maxRemediationsPerHour: positiveInt.optional(),
+    lockLease: duration({ allowZero: false }).optional(),
+    dedupe: duration({ allowZero: false }).optional(),
+  },
+  mapError('a map of defaults'),
+);
+
+const topicArn = z.string({ error: 'expected an SNS topic ARN' }).superRefine((arn, ctx) => {
+  if (!SNS_TOPIC_ARN.test(arn)) {
+    ctx.addIssue({ code: 'custom', message: `expected an SNS topic ARN like arn:aws:sns:REGION:ACCOUNT:NAME, got "${arn}"` });
+  }
+});
+
+const aliasName = z
+  .string()
+  .regex(ALIAS_NAME, 'alias names start with a letter or digit and use only letters, digits, ".", "_" and "-"');
+
+/** Pipeline parameters are strings to AWS; numbers and booleans are taken as written. */
+const stringMap = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' }).transform(String),
+  { error: 'expected a map of names to strings' },
+);
+
+const pipelineName = z.string({ error: 'expected a pipeline name' }).min(1, 'expected a non-empty pipeline name');
+
+const pipelineSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject(
+      { type: z.literal('sagemaker'), name: pipelineName, parameters: stringMap.optional() },
+      mapError('a map'),
+    ),
+    z.strictObject(
+      { type: z.literal('codepipeline'), name: pipelineName, variables: stringMap.optional() },
+      mapError('a map'),
+    ),
+  ],
+  {
+    error: (issue: { code: string }) =>
+      issue.code === 'invalid_type'
+        ? 'expected a map like { type: sagemaker, name: my-pipeline }'
+        : 'expected type: sagemaker or type: codepipeline',
+  },
+);
+
+export const runbookFileSchema = z.strictObject(
+  {
+    version: z.literal(RUNBOOK_VERSION, { error: `expected ${RUNBOOK_VERSION}, the runbook format version` }),
+    defaults: defaultsSchema.nullish(),
+    topics: z.record(aliasName, topicArn, mapError('a map of topic aliases to SNS topic ARNs')).nullish(),
+    pipelines: z.record(aliasName, pipelineSchema, mapError('a map of pipeline aliases')).nullish(),
+    rules: z.array(ruleSchema, { error: 'expected a list of rules' }),
+  },
+  mapError('a map with version, defaults, topics, pipelines and rules'),
+);
+
+export type RunbookFile = z.output<typeof runbookFileSchema>;
+export type RuleFile = z.output<typeof ruleSchema>;

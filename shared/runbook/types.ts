@@ -1,0 +1,111 @@
+/**
+ * The runbook after loading and validation (SPEC §3): everything here can be trusted by the
+ * engine; durations are in milliseconds, aliases are resolved, defaults are applied.
+ */
+import type { ActionSpec } from '../actions/specs.js';
+
+export type Mode = 'live' | 'dry-run';
+
+/** A value in `match`: exact string or glob, boolean, or a list (any of). */
+export type MatchValue = string | boolean | number | Array<string | number | boolean>;
+
+export interface ViolationsMatch {
+  check?: string[];
+  feature?: string;
+  atLeast: number;
+}
+
+/** Match keys: the signal fields of SPEC §2 plus alarm, source, breach and violations. */
+export interface RuleMatch {
+  kind?: MatchValue;
+  source?: MatchValue;
+  alarm?: MatchValue;
+  composite?: MatchValue;
+  state?: MatchValue;
+  previousState?: MatchValue;
+  namespace?: MatchValue;
+  metric?: MatchValue;
+  breach?: MatchValue;
+  endpoint?: MatchValue;
+  variant?: MatchValue;
+  status?: MatchValue;
+  monitoringType?: MatchValue;
+  schedule?: MatchValue;
+  violations?: ViolationsMatch;
+}
+
+export const MATCH_KEYS = [
+  'kind',
+  'source',
+  'alarm',
+  'composite',
+  'state',
+  'previousState',
+  'namespace',
+  'metric',
+  'breach',
+  'endpoint',
+  'variant',
+  'status',
+  'monitoringType',
+  'schedule',
+  'violations',
+] as const;
+export type MatchKey = (typeof MATCH_KEYS)[number];
+
+export interface Rule {
+  id: string;
+  description?: string;
+  match: RuleMatch;
+  actions: ActionSpec[];
+  cooldownMs: number;
+  mode: Mode;
+  continue: boolean;
+  /** 1-based position of the rule in the file, for messages. */
+  line: number;
+  /** 0-based order in the file: first match wins. */
+  index: number;
+}
+
+export type PipelineRef =
+  | { type: 'sagemaker'; name: string; parameters: Record<string, string> }
+  | { type: 'codepipeline'; name: string; variables: Record<string, string> };
+
+export interface RunbookDefaults {
+  mode: Mode;
+  cooldownMs: number;
+  /** Hard cap (and floor) for every scale action. */
+  scale: { max: number; min: number };
+  /** At most this many executed remediations per endpoint per rolling hour; then the circuit opens. */
+  maxRemediationsPerHour: number;
+  /** How long a per-endpoint lock lease lasts if its holder dies. */
+  lockLeaseMs: number;
+  /** How long a signal key is remembered for dedupe. */
+  dedupeMs: number;
+}
+
+export interface Runbook {
+  version: 1;
+  /** Where it was loaded from, for messages. */
+  file: string;
+  defaults: RunbookDefaults;
+  topics: Record<string, string>;
+  pipelines: Record<string, PipelineRef>;
+  rules: Rule[];
+}
+
+/** The rules that apply to one signal, in runbook order (first match wins unless `continue`). */
+export interface Decision {
+  matches: Rule[];
+}
+
+/** Why one rule did or did not apply to a signal: what `medic explain` shows for every rule. */
+export interface RuleExplanation {
+  rule: string;
+  /** The rule applies: its criteria hold and no earlier rule without `continue` matched first. */
+  matched: boolean;
+  /** When the criteria do not hold: the first that fails, with the actual value. */
+  reason?: string;
+  /** When the criteria hold but an earlier rule without `continue` won: `by <rule id>`. */
+  shadowed?: string;
+}

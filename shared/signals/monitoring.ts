@@ -1,0 +1,210 @@
+/**
+ * SageMaker Processing Job State Change -> MonitoringSignal, or a reason to ignore it.
+ * Model Monitor executions are processing jobs; we recognise them by schedule ARN,
+ * Environment keys, or job-name prefix, and ask DescribeProcessingJob when the event lacks
+ * all three. Violations come from constraint_violations.json under the job's output.
+ */
+import { z } from 'zod';
+import type { AwsReader, DescribeProcessingJobResponse } from '../aws/ports.js';
+import { InvalidEventError } from '../errors.js';
+import type { Envelope } from './envelope.js';
+import type { MonitoringSignal, MonitoringStatus, MonitoringType, Violation } from './types.js';
+import { firstIssueLine } from './zod-message.js';
+
+const JOB_STATUSES = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'] as const;
+const TERMINAL = new Set(['Completed', 'Failed', 'Stopped']);
+
+/** Name prefixes SageMaker gives monitoring executions, most specific first. */
+const PREFIX_TYPES: Array<[string, MonitoringType]> = [
+  ['model-quality-monitoring-', 'ModelQuality'],
+  ['model-bias-monitoring-', 'ModelBias'],
+  ['model-explainability-monitoring-', 'ModelExplainability'],
+  ['model-monitoring-', 'DataQuality'],
+];
+
+const jobDetailSchema = z.looseObject({
+  ProcessingJobName: z.string({ error: 'missing ProcessingJobName' }),
+  ProcessingJobArn: z.string().optional(),
+  ProcessingJobStatus: z.enum(JOB_STATUSES, {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'missing ProcessingJobStatus'
+        : `expected one of ${JOB_STATUSES.join(', ')}, got ${JSON.stringify(issue.input)}`,
+  }),
+  ExitMessage: z.string().optional(),
+  FailureReason: z.string().optional(),
+  MonitoringScheduleArn: z.string().optional(),
+  Environment: z.record(z.string(), z.string()).optional(),
+  ProcessingOutputConfig: z
+    .looseObject({
+      Outputs: z.array(z.looseObject({ S3Output: z.looseObject({ S3Uri: z.string() }).optional() })).optional(),
+    })
+    .optional(),
+});
+
+/** What we know of a processing job, from the event or from DescribeProcessingJob. */
+interface JobFacts {
+  name: string;
+  arn: string;
+  status: (typeof JOB_STATUSES)[number];
+  exitMessage?: string;
+  failureReason?: string;
+  scheduleArn?: string;
+  environment: Record<string, string>;
+  outputUri?: string;
+}
+
+export type ProcessingJobOutcome = { signal: MonitoringSignal } | { ignored: string };
+
+export async function normalizeProcessingJobEvent(envelope: Envelope, reader: AwsReader): Promise<ProcessingJobOutcome> {
+  const parsed = jobDetailSchema.safeParse(envelope.detail);
+  if (!parsed.success) throw new InvalidEventError(`processing job event: ${firstIssueLine(parsed.error, 'detail')}`);
+  let job = factsFromEvent(parsed.data, envelope);
+
+  if (!TERMINAL.has(job.status)) return { ignored: `processing job ${job.name} is ${job.status}: not a terminal state` };
+  const notMonitoring = notMonitoringReason(job.name);
+  if (notMonitoring) return { ignored: notMonitoring };
+
+  if (!looksLikeMonitoring(job)) {
+    // The event may be trimmed: ask SageMaker for the whole job before deciding.
+    const described = await reader.describeProcessingJob(job.name);
+    if (described) job = mergeDescribed(job, described);
+    if (!looksLikeMonitoring(job)) {
+      return { ignored: `processing job ${job.name} is not a Model Monitor execution (no schedule, endpoint or monitoring prefix)` };
+    }
+  }
+
+  const signal = toMonitoringSignal(job, envelope);
+  if (signal.status === 'CompletedWithViolations') await attachViolations(signal, job, reader);
+  return { signal };
+}
+
+function factsFromEvent(detail: z.output<typeof jobDetailSchema>, envelope: Envelope): JobFacts {
+  const facts: JobFacts = {
+    name: detail.ProcessingJobName,
+    arn:
+      detail.ProcessingJobArn ??
+      `arn:aws:sagemaker:${envelope.region}:${envelope.account}:processing-job/${detail.ProcessingJobName.toLowerCase()}`,
+    status: detail.ProcessingJobStatus,
+    environment: detail.Environment ?? {},
+  };
+  if (detail.ExitMessage) facts.exitMessage = detail.ExitMessage;
+  if (detail.FailureReason) facts.failureReason = detail.FailureReason;
+  if (detail.MonitoringScheduleArn) facts.scheduleArn = detail.MonitoringScheduleArn;
+  const output = detail.ProcessingOutputConfig?.Outputs?.find((o) => o.S3Output?.S3Uri)?.S3Output?.S3Uri;
+  if (output) facts.outputUri = output;
+  return facts;
+}
+
+function mergeDescribed(job: JobFacts, described: DescribeProcessingJobResponse): JobFacts {
+  const merged: JobFacts = { ...job, environment: { ...(described.Environment ?? {}), ...job.environment } };
+  if (!merged.scheduleArn && described.MonitoringScheduleArn) merged.scheduleArn = described.MonitoringScheduleArn;
+  if (!merged.exitMessage && described.ExitMessage) merged.exitMessage = described.ExitMessage;
+  if (!merged.failureReason && described.FailureReason) merged.failureReason = described.FailureReason;
+  const output = described.ProcessingOutputConfig?.Outputs?.find((o) => o.S3Output?.S3Uri)?.S3Output?.S3Uri;
+  if (!merged.outputUri && output) merged.outputUri = output;
+  return merged;
+}
+
+/** Jobs that a monitoring schedule or a data scientist runs but that are not monitoring results. */
+function notMonitoringReason(name: string): string | undefined {
+  if (name.startsWith('groundtruth-merge-')) return `processing job ${name} is a ground-truth merge job, not a monitoring result`;
+  if (/^baseline[-_]|baseline-suggestion|-baseline-job/i.test(name)) return `processing job ${name} is a baselining job, not a monitoring result`;
+  return undefined;
+}
+
+function looksLikeMonitoring(job: JobFacts): boolean {
+  return (
+    job.scheduleArn !== undefined ||
+    job.environment.sagemaker_monitoring_schedule_name !== undefined ||
+    job.environment.sagemaker_endpoint_name !== undefined ||
+    PREFIX_TYPES.some(([prefix]) => job.name.startsWith(prefix))
+  );
+}
+
+function toMonitoringSignal(job: JobFacts, envelope: Envelope): MonitoringSignal {
+  const status = monitoringStatus(job);
+  const signal: MonitoringSignal = {
+    kind: 'monitoring',
+    key: `${job.arn}|${status}`,
+    source: envelope.source,
+    eventId: envelope.id,
+    time: envelope.time,
+    account: envelope.account,
+    region: envelope.region,
+    job: job.name,
+    jobArn: job.arn,
+    status,
+    violations: [],
+  };
+  const endpoint = job.environment.sagemaker_endpoint_name;
+  if (endpoint) signal.endpoint = endpoint;
+  const schedule = job.environment.sagemaker_monitoring_schedule_name ?? job.scheduleArn?.split('/').pop();
+  if (schedule) signal.schedule = schedule;
+  const type = monitoringType(job);
+  if (type) signal.monitoringType = type;
+  if (job.exitMessage) signal.exitMessage = job.exitMessage;
+  if (job.failureReason) signal.failureReason = job.failureReason;
+  if (job.outputUri) signal.reportUri = job.outputUri;
+  return signal;
+}
+
+function monitoringStatus(job: JobFacts): MonitoringStatus {
+  if (job.status === 'Completed') {
+    return job.exitMessage?.startsWith('CompletedWithViolations') ? 'CompletedWithViolations' : 'Completed';
+  }
+  return job.status as MonitoringStatus;
+}
+
+/**
+ * The job-name prefix is authoritative; otherwise the Environment gives it away:
+ * model-quality jobs carry a problem_type, Clarify jobs an analysis config for bias or
+ * explainability.
+ */
+function monitoringType(job: JobFacts): MonitoringType | undefined {
+  for (const [prefix, type] of PREFIX_TYPES) if (job.name.startsWith(prefix)) return type;
+  const env = job.environment;
+  const hint = `${env.sagemaker_monitoring_schedule_name ?? ''} ${job.scheduleArn ?? ''} ${job.name}`.toLowerCase();
+  if (env.problem_type || /model-quality/.test(hint)) return 'ModelQuality';
+  if (/bias/.test(hint)) return 'ModelBias';
+  if (/explainab|attribution/.test(hint)) return 'ModelExplainability';
+  if (env.dataset_format || /data-quality/.test(hint)) return 'DataQuality';
+  return undefined;
+}
+
+async function attachViolations(signal: MonitoringSignal, job: JobFacts, reader: AwsReader): Promise<void> {
+  if (!job.outputUri) {
+    signal.notes = [...(signal.notes ?? []), 'no output S3 URI on the job: violations unknown'];
+    return;
+  }
+  const uri = `${job.outputUri.replace(/\/+$/, '')}/constraint_violations.json`;
+  const report = await reader.getJsonObject(uri);
+  if (report === undefined) {
+    signal.notes = [...(signal.notes ?? []), `violations report not found at ${uri}`];
+    return;
+  }
+  signal.violations = violationsFromReport(report);
+  if (signal.violations.length === 0) signal.notes = [...(signal.notes ?? []), `no violations listed in ${uri}`];
+}
+
+/** constraint_violations.json of data quality, model quality, bias and explainability jobs. */
+export function violationsFromReport(report: unknown): Violation[] {
+  const list = (report as { violations?: unknown })?.violations;
+  if (!Array.isArray(list)) return [];
+  const out: Violation[] = [];
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const v = item as Record<string, unknown>;
+    const str = (x: unknown) => (typeof x === 'string' && x.length > 0 ? x : undefined);
+    const violation: Violation = {
+      check: str(v.constraint_check_type) ?? 'unknown',
+      description: str(v.description) ?? '',
+    };
+    const feature = str(v.feature_name) ?? str(v.feature) ?? str(v.facet);
+    if (feature) violation.feature = feature;
+    const metric = str(v.metric_name);
+    if (metric) violation.metric = metric;
+    out.push(violation);
+  }
+  return out;
+}

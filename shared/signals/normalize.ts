@@ -1,0 +1,39 @@
+/**
+ * One entry for every input: EventBridge event -> signal, endpoint state change, or a
+ * reason to ignore it. Throws InvalidEventError for malformed input.
+ */
+import type { AwsReader } from '../aws/ports.js';
+import { parseAlarmEvent } from './alarm.js';
+import { resolveCompositeTarget } from './composite.js';
+import { parseEndpointStateEvent } from './endpoint-state.js';
+import { parseEnvelope } from './envelope.js';
+import { normalizeProcessingJobEvent } from './monitoring.js';
+import type { EndpointStateChange, Signal } from './types.js';
+
+export const ALARM_DETAIL_TYPE = 'CloudWatch Alarm State Change';
+export const PROCESSING_JOB_DETAIL_TYPE = 'SageMaker Processing Job State Change';
+export const ENDPOINT_DETAIL_TYPE = 'SageMaker Endpoint State Change';
+
+export type Normalized =
+  | { type: 'signal'; signal: Signal }
+  | { type: 'endpoint-state'; change: EndpointStateChange }
+  | { type: 'ignored'; reason: string };
+
+export async function normalizeEvent(raw: unknown, reader: AwsReader): Promise<Normalized> {
+  const envelope = parseEnvelope(raw);
+  const kind = `${envelope.source}/${envelope['detail-type']}`;
+  switch (kind) {
+    case `aws.cloudwatch/${ALARM_DETAIL_TYPE}`: {
+      const signal = await resolveCompositeTarget(parseAlarmEvent(envelope), reader);
+      return { type: 'signal', signal };
+    }
+    case `aws.sagemaker/${PROCESSING_JOB_DETAIL_TYPE}`: {
+      const outcome = await normalizeProcessingJobEvent(envelope, reader);
+      return 'signal' in outcome ? { type: 'signal', signal: outcome.signal } : { type: 'ignored', reason: outcome.ignored };
+    }
+    case `aws.sagemaker/${ENDPOINT_DETAIL_TYPE}`:
+      return { type: 'endpoint-state', change: parseEndpointStateEvent(envelope) };
+    default:
+      return { type: 'ignored', reason: `unsupported event type "${envelope['detail-type']}" from ${envelope.source}` };
+  }
+}

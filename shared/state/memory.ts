@@ -1,0 +1,136 @@
+/**
+ * In-memory StateStore for replay, backtest and tests. Same semantics as the DynamoDB store
+ * (the contract tests run against both); expiry is checked against the caller's `now`, so it
+ * works on a virtual clock.
+ */
+import type { ActionReport } from '../report.js';
+import type { AuditRecord, CircuitState, ScaleChange, SignalClaim, StateStore } from './store.js';
+
+interface SignalEntry {
+  status: 'in-progress' | 'completed';
+  owner: string;
+  leaseUntil: number;
+  expiresAt: number;
+}
+
+export class MemoryStateStore implements StateStore {
+  private readonly signals = new Map<string, SignalEntry>();
+  private readonly actionRecords = new Map<string, Map<string, ActionReport>>();
+  private readonly cooldowns = new Map<string, number>();
+  private readonly locks = new Map<string, { owner: string; until: number }>();
+  private readonly remediations = new Map<string, number[]>();
+  private readonly circuits = new Map<string, CircuitState>();
+  private readonly configHistory = new Map<string, string[]>();
+  private readonly scaleChanges = new Map<string, ScaleChange>();
+  private readonly audit: AuditRecord[] = [];
+
+  async claimSignal(key: string, owner: string, now: number, leaseMs: number, ttlMs: number): Promise<SignalClaim> {
+    const entry = this.signals.get(key);
+    if (entry && entry.expiresAt > now) {
+      if (entry.status === 'completed') return { status: 'completed' };
+      if (entry.leaseUntil > now && entry.owner !== owner) return { status: 'in-progress', owner: entry.owner };
+    }
+    this.signals.set(key, { status: 'in-progress', owner, leaseUntil: now + leaseMs, expiresAt: now + ttlMs });
+    return { status: 'started' };
+  }
+
+  async completeSignal(key: string, owner: string, now: number, ttlMs: number): Promise<void> {
+    this.signals.set(key, { status: 'completed', owner, leaseUntil: now, expiresAt: now + ttlMs });
+  }
+
+  async releaseSignal(key: string, owner: string): Promise<void> {
+    const entry = this.signals.get(key);
+    if (entry?.owner === owner && entry.status === 'in-progress') this.signals.delete(key);
+  }
+
+  async getActionRecords(key: string): Promise<Map<string, ActionReport>> {
+    return new Map(this.actionRecords.get(key) ?? []);
+  }
+
+  async putActionRecord(key: string, actionId: string, record: ActionReport): Promise<void> {
+    let records = this.actionRecords.get(key);
+    if (!records) this.actionRecords.set(key, (records = new Map()));
+    records.set(actionId, record);
+  }
+
+  async getCooldownUntil(rule: string, endpoint: string): Promise<number | undefined> {
+    return this.cooldowns.get(`${rule}\u0000${endpoint}`);
+  }
+
+  async setCooldownUntil(rule: string, endpoint: string, until: number): Promise<void> {
+    this.cooldowns.set(`${rule}\u0000${endpoint}`, until);
+  }
+
+  async acquireLock(endpoint: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const held = this.locks.get(endpoint);
+    if (held && held.until > now && held.owner !== owner) return false;
+    this.locks.set(endpoint, { owner, until: now + leaseMs });
+    return true;
+  }
+
+  async releaseLock(endpoint: string, owner: string): Promise<void> {
+    if (this.locks.get(endpoint)?.owner === owner) this.locks.delete(endpoint);
+  }
+
+  async recordRemediation(endpoint: string, _id: string, now: number): Promise<void> {
+    const times = this.remediations.get(endpoint) ?? [];
+    times.push(now);
+    this.remediations.set(endpoint, times);
+  }
+
+  async countRemediations(endpoint: string, since: number): Promise<number> {
+    const times = (this.remediations.get(endpoint) ?? []).filter((t) => t >= since);
+    // Keep the list short during long backtests: older entries can never count again.
+    this.remediations.set(endpoint, times);
+    return times.length;
+  }
+
+  async openCircuit(endpoint: string, now: number, until: number, reason: string): Promise<boolean> {
+    const open = this.circuits.get(endpoint);
+    if (open && open.until > now) return false;
+    this.circuits.set(endpoint, { openedAt: now, until, reason });
+    return true;
+  }
+
+  async getCircuit(endpoint: string, now: number): Promise<CircuitState | undefined> {
+    const open = this.circuits.get(endpoint);
+    return open && open.until > now ? open : undefined;
+  }
+
+  async closeCircuit(endpoint: string): Promise<void> {
+    this.circuits.delete(endpoint);
+  }
+
+  async recordEndpointConfig(endpoint: string, config: string): Promise<void> {
+    const history = this.configHistory.get(endpoint) ?? [];
+    if (history[history.length - 1] !== config) history.push(config);
+    this.configHistory.set(endpoint, history);
+  }
+
+  async getEndpointConfigHistory(endpoint: string): Promise<string[]> {
+    return [...(this.configHistory.get(endpoint) ?? [])];
+  }
+
+  async putScaleChange(endpoint: string, variant: string, change: ScaleChange): Promise<void> {
+    this.scaleChanges.set(`${endpoint}\u0000${variant}`, change);
+  }
+
+  async getScaleChange(endpoint: string, variant: string): Promise<ScaleChange | undefined> {
+    return this.scaleChanges.get(`${endpoint}\u0000${variant}`);
+  }
+
+  async deleteScaleChange(endpoint: string, variant: string): Promise<void> {
+    this.scaleChanges.delete(`${endpoint}\u0000${variant}`);
+  }
+
+  async putAudit(record: AuditRecord): Promise<void> {
+    this.audit.push(record);
+  }
+
+  async queryAudit(query: { endpoint?: string; since: number; limit?: number }): Promise<AuditRecord[]> {
+    const found = this.audit
+      .filter((r) => r.at >= query.since && (query.endpoint === undefined || r.endpoint === query.endpoint))
+      .sort((a, b) => b.at - a.at);
+    return query.limit === undefined ? found : found.slice(0, query.limit);
+  }
+}

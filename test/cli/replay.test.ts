@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EventReport } from '../../shared/report.js';
+import { runCli } from '../support/cli.js';
+import { INVALID_DIR } from '../support/samples.js';
+
+const parse = (lines: string[]) => lines.map((l) => JSON.parse(l) as EventReport);
+
+describe('medic replay', () => {
+  it('malformed events: exit 2, one line per file on stderr naming the file, no stack trace', async () => {
+    const { code, stdout, stderr } = await runCli(['replay', INVALID_DIR, '--json']);
+    expect(code).toBe(2);
+    const reports = parse(stdout);
+    expect(reports.length).toBeGreaterThanOrEqual(8);
+    for (const r of reports) {
+      expect(r.errorKind, r.event).toBe('invalid-event');
+      expect(r.error, r.event).toBeTruthy();
+    }
+    expect(stderr).toHaveLength(reports.length);
+    for (const line of stderr) {
+      expect(line).toMatch(/^events\/invalid\/[\w-]+\.json: \S/);
+      expect(line).not.toMatch(/\bat .+:\d+:\d+/);
+    }
+    expect(stderr.find((l) => l.includes('empty.json'))).toBe('events/invalid/empty.json: the file is empty');
+    expect(stderr.find((l) => l.includes('not-json.json'))).toMatch(/^events\/invalid\/not-json\.json: not valid JSON: /);
+  });
+
+  it('every event is still processed when one is bad; the exit code is the worst', async () => {
+    const { code, stdout } = await runCli(['replay', 'events/01-alarm-latency-churn-prod.json', join(INVALID_DIR, 'empty.json'), 'events/06-alarm-4xx-churn-prod.json', '--json']);
+    expect(code).toBe(2);
+    const reports = parse(stdout);
+    expect(reports.map((r) => r.rule)).toEqual(['latency-scale-out', null, 'client-errors-notify']);
+  });
+
+  it('a folder replay skips the recorded state file and subfolders', async () => {
+    const { stdout } = await runCli(['replay', 'events/', '--json']);
+    const names = parse(stdout).map((r) => r.event);
+    expect(names.some((n) => n.includes('aws-state'))).toBe(false);
+    expect(names.some((n) => n.includes('invalid/'))).toBe(false);
+  });
+
+  it('a missing path is a usage error (exit 2)', async () => {
+    const { code, stderr } = await runCli(['replay', 'nope/']);
+    expect(code).toBe(2);
+    expect(stderr[0]).toMatch(/nope\/: no such file or folder/);
+  });
+
+  it('no arguments is a usage error', async () => {
+    const { code, stderr } = await runCli(['replay']);
+    expect(code).toBe(2);
+    expect(stderr[0]).toMatch(/replay needs at least one event file or folder/);
+  });
+
+  it('an unknown option is a usage error', async () => {
+    const { code, stderr } = await runCli(['replay', 'events/', '--frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr[0]).toMatch(/--frobnicate/);
+  });
+
+  it('an unreadable recorded state file is bad input (exit 2) with a clear line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-'));
+    writeFileSync(join(dir, 'state.json'), '{"sagemaker": {"endpoints": 3}}');
+    const { code, stderr } = await runCli(['replay', 'events/01-alarm-latency-churn-prod.json', '--aws-state', join(dir, 'state.json')]);
+    expect(code).toBe(2);
+    expect(stderr[0]).toMatch(/state\.json: sagemaker\.endpoints: /);
+  });
+
+  it('an invalid runbook is refused: exit 2, every error on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-'));
+    writeFileSync(join(dir, 'bad.yml'), 'version: 2\nrules: []\n');
+    const { code, stderr } = await runCli(['replay', 'events/', '--runbook', join(dir, 'bad.yml')]);
+    expect(code).toBe(2);
+    expect(stderr.join('\n')).toMatch(/bad\.yml:1:10 version: /);
+  });
+
+  it('the same event twice in one run acts once: the second is a duplicate', async () => {
+    const { stdout } = await runCli(['replay', 'events/01-alarm-latency-churn-prod.json', 'events/01-alarm-latency-churn-prod.json', '--json']);
+    const [first, second] = parse(stdout);
+    expect(first?.actions.map((a) => a.status)).toEqual(['planned', 'planned']);
+    expect(second?.actions.map((a) => [a.status, a.suppressedBy])).toEqual([
+      ['suppressed', 'dedupe'],
+      ['suppressed', 'dedupe'],
+    ]);
+  });
+
+  it('without --live nothing is written, whatever the runbook mode says', async () => {
+    const { stdout } = await runCli(['replay', 'events/', '--json']);
+    const statuses = new Set(parse(stdout).flatMap((r) => r.actions.map((a) => a.status)));
+    expect(statuses.has('executed')).toBe(false);
+  });
+});

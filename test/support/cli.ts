@@ -1,0 +1,32 @@
+/** Runs the medic CLI in-process and captures what it printed. */
+import { main } from '../../cli/medic.js';
+import type { Io } from '../../cli/io.js';
+import type { Clock } from '../../shared/clock.js';
+import { ROOT } from './samples.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string[];
+  stderr: string[];
+}
+
+/** 2026-11-23T12:00:00Z: after every sample event, so cooldown deadlines are stable. */
+export const FIXED_NOW = Date.parse('2026-11-23T12:00:00Z');
+
+export async function runCli(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; clock?: Clock } = {},
+): Promise<CliResult> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const io: Io = {
+    out: (line) => stdout.push(...line.split('\n')),
+    err: (line) => stderr.push(...line.split('\n')),
+    color: false,
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? {},
+    clock: options.clock ?? { now: () => FIXED_NOW },
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}

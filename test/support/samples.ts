@@ -1,0 +1,35 @@
+/** Sample events and the recorded AWS state, for tests. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordedAwsReader } from '../../shared/aws/recorded.js';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const EVENTS_DIR = join(ROOT, 'events');
+export const INVALID_DIR = join(EVENTS_DIR, 'invalid');
+export const AWS_STATE = join(EVENTS_DIR, 'aws-state.json');
+export const RUNBOOK = join(ROOT, 'runbook.yml');
+
+/** The sample event files in events/ (not invalid/, not the state file), sorted. */
+export function sampleEventFiles(): string[] {
+  return readdirSync(EVENTS_DIR)
+    .filter((n) => n.endsWith('.json') && !n.startsWith('aws-state'))
+    .sort();
+}
+
+/** A sample event by the start of its file name, e.g. sample('01-'). */
+export function sample(prefix: string): Record<string, unknown> {
+  const name = sampleEventFiles().find((n) => n.startsWith(prefix));
+  if (!name) throw new Error(`no sample event starts with ${prefix}`);
+  return JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
+}
+
+export function recordedReader(): RecordedAwsReader {
+  return RecordedAwsReader.fromFile(AWS_STATE);
+}
+
+/** A deep copy of a sample with `detail` changed by `edit`. */
+export function withDetail(event: Record<string, unknown>, edit: (detail: Record<string, unknown>) => void): Record<string, unknown> {
+  const copy = structuredClone(event);
+  edit(copy.detail as Record<string, unknown>);
+  return copy;
+}
