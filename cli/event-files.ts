@@ -8,15 +8,17 @@ import { basename, join, resolve } from 'node:path';
 import { InvalidEventError } from '../shared/errors.js';
 import { UsageError } from './usage-error.js';
 
-export function listEventFiles(paths: string[], exclude: string[] = []): string[] {
+export function listEventFiles(paths: string[], exclude: string[] = [], cwd?: string): string[] {
   const skip = new Set(exclude.map((p) => resolve(p)));
   const files: string[] = [];
-  for (const path of paths) {
+  for (const given of paths) {
+    // Resolved against the run's folder; messages name the path as the user typed it.
+    const path = cwd === undefined ? given : resolve(cwd, given);
     let stat: ReturnType<typeof statSync>;
     try {
       stat = statSync(path);
     } catch {
-      throw new UsageError(`${path}: no such file or folder`);
+      throw new UsageError(`${given}: no such file or folder`);
     }
     if (stat.isDirectory()) {
       const names = readdirSync(path)

@@ -10,6 +10,10 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Wall clock unless a test fixes it (golden outputs mention cooldown deadlines). */
   clock?: Clock;
+  /** stderr is a terminal: long runs (backtest) show progress there. */
+  errIsTTY?: boolean;
+  /** Terminal width when stdout is a terminal: tables are fitted to it. Unset: no fitting. */
+  columns?: number;
 }
 
 export function processIo(): Io {
@@ -19,6 +23,8 @@ export function processIo(): Io {
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     cwd: process.cwd(),
     env: process.env,
+    errIsTTY: Boolean(process.stderr.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }
 

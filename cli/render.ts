@@ -19,7 +19,12 @@ export function describeSignal(signal: Signal): string {
     let metric = signal.metric ? ` ${signal.metric}` : '';
     if (signal.value !== undefined) {
       const cmp = signal.breach === 'above' ? '>' : signal.breach === 'below' ? '<' : 'vs';
-      const threshold = signal.threshold !== undefined ? ` ${cmp} ${formatMetricValue(signal.metric, signal.threshold)}` : signal.breach ? ` ${signal.breach} band` : '';
+      const threshold =
+        signal.threshold !== undefined
+          ? ` ${cmp} ${formatMetricValue(signal.metric, signal.threshold)}`
+          : signal.breach
+            ? ` ${signal.breach} band`
+            : '';
       metric += ` ${formatMetricValue(signal.metric, signal.value)}${threshold}`;
     }
     return `${what} ${signal.alarm} ${signal.previousState ?? '?'}→${signal.state}${metric}${where}`;
@@ -48,7 +53,8 @@ export function renderReport(report: EventReport, p: Paint): string[] {
   if (report.ignored) lines.push(`  ${p.dim('ignored')} ${report.ignored}`);
   if (report.rule) lines.push(`  ${p.dim('rule')}    ${p.cyan(report.rules?.join(' + ') ?? report.rule)}`);
   for (const action of report.actions) {
-    const colour = action.status === 'failed' ? p.red : action.status === 'executed' ? p.green : action.status === 'planned' ? p.cyan : p.yellow;
+    const colour =
+      action.status === 'failed' ? p.red : action.status === 'executed' ? p.green : action.status === 'planned' ? p.cyan : p.yellow;
     lines.push(`  ${colour(`${STATUS_MARK[action.status]} ${action.type} ${action.status}`)}: ${action.reason}`);
     for (const call of action.calls) lines.push(`      ${p.dim(`${call.service} ${call.operation}`)} ${summarizeInput(call.input)}`);
   }

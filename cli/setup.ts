@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../shared/clock.js';
 import type { EngineDeps } from '../shared/engine.js';
 import { type CompiledRunbook, compileRunbook, loadRunbookFile } from '../shared/runbook/index.js';
 import { MemoryStateStore } from '../shared/state/memory.js';
+import type { StateStore } from '../shared/state/store.js';
 import type { Io } from './io.js';
 
 export const DEFAULT_RUNBOOK = 'runbook.yml';
@@ -54,7 +55,7 @@ export async function createCliEngine(
   adapters: Adapters,
   options: { live: boolean; clock?: Clock | undefined },
 ): Promise<EngineDeps> {
-  const store = new MemoryStateStore();
+  const store: StateStore = new MemoryStateStore();
   for (const [endpoint, configs] of Object.entries(adapters.history)) {
     for (const config of configs) await store.recordEndpointConfig(endpoint, config, 0);
   }

@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   allowedRegions: string[];
   /** SQS queue for events that can never succeed (malformed). */
   failureQueueUrl?: string;
+  /** SNS topic told about problems of model-medic itself (e.g. an invalid runbook in SSM). */
+  opsTopicArn?: string;
 }
 
 export function readRuntimeConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
@@ -39,5 +41,6 @@ export function readRuntimeConfig(env: Record<string, string | undefined> = proc
   if (env.MEDIC_RUNBOOK_PARAMETER) config.runbookParameter = env.MEDIC_RUNBOOK_PARAMETER;
   if (env.MEDIC_AWS_STATE) config.awsStateFile = env.MEDIC_AWS_STATE;
   if (env.MEDIC_FAILURE_QUEUE_URL) config.failureQueueUrl = env.MEDIC_FAILURE_QUEUE_URL;
+  if (env.MEDIC_OPS_TOPIC_ARN) config.opsTopicArn = env.MEDIC_OPS_TOPIC_ARN;
   return config;
 }

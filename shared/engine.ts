@@ -116,7 +116,8 @@ async function runRule(
   deps: EngineDeps,
 ): Promise<void> {
   const runbook = deps.runbook.runbook;
-  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps);
+  const resuming = rule.actions.some((_, i) => done.has(`${rule.id}#${i}`));
+  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps, resuming);
   const earlier: ActionReport[] = [];
   try {
     for (const [index, spec] of rule.actions.entries()) {
@@ -211,7 +212,9 @@ function failed(
 ): ActionReport {
   const kind = error instanceof MedicError ? error.kind : 'aws-error';
   const message = describeError(error);
-  return { ...base, status: 'failed', reason: `${during} failed: ${message}`, calls, error: { kind, message } };
+  // A MedicError already names the API and the resource; anything else gets that context here.
+  const reason = error instanceof MedicError ? message : `${during} failed: ${message}`;
+  return { ...base, status: 'failed', reason, calls, error: { kind, message } };
 }
 
 function markError(report: EventReport, error: unknown): void {

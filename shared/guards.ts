@@ -32,12 +32,22 @@ export interface RuleGuard {
   now: number;
 }
 
-export async function checkRuleGuards(rule: Rule, signal: Signal, runbook: Runbook, deps: EngineDeps): Promise<RuleGuard> {
+/**
+ * `resuming`: this rule already ran part of its actions for this very signal (a Lambda retry
+ * after a partial failure). Its own cooldown must not stop it from finishing.
+ */
+export async function checkRuleGuards(
+  rule: Rule,
+  signal: Signal,
+  runbook: Runbook,
+  deps: EngineDeps,
+  resuming: boolean,
+): Promise<RuleGuard> {
   const now = deps.clock.now();
   const endpoint = signal.endpoint;
   const guard: RuleGuard = { holdBack: () => undefined, extraActions: [], now };
 
-  const cooldownUntil = await deps.store.getCooldownUntil(rule.id, endpoint ?? '*');
+  const cooldownUntil = resuming ? undefined : await deps.store.getCooldownUntil(rule.id, endpoint ?? '*');
   if (cooldownUntil !== undefined && cooldownUntil > now) {
     const held: HeldBack = {
       suppressedBy: 'cooldown',

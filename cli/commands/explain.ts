@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { memoizeReader } from '../../shared/aws/memo-reader.js';
+import { InvalidEventError } from '../../shared/errors.js';
 import { explain } from '../../shared/runbook/index.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
 import { readEventFile } from '../event-files.js';
@@ -27,7 +28,14 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const adapters = await createAdapters(options, io);
   const file = resolve(io.cwd, options.event);
   const label = relativeLabel(file, io.cwd);
-  const normalized = await normalizeEvent(readEventFile(file), memoizeReader(adapters.reader));
+  let normalized: Awaited<ReturnType<typeof normalizeEvent>>;
+  try {
+    normalized = await normalizeEvent(readEventFile(file), memoizeReader(adapters.reader));
+  } catch (error) {
+    // One line that names the file, as replay does.
+    if (error instanceof InvalidEventError) throw new InvalidEventError(`${label}: ${error.message}`);
+    throw error;
+  }
   const p = paint(io.color && !options.json);
 
   if (normalized.type !== 'signal') {
@@ -56,9 +64,16 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const width = Math.max(...explanations.map((e) => e.rule.length), 4);
   for (const e of explanations) {
     const mark = e.matched ? p.green('✓ match') : e.shadowed ? p.yellow('~ shadowed') : p.dim('✗');
-    const why = e.matched ? '' : e.shadowed ? `would match, but ${e.shadowed} matched first` : (e.reason ?? '');
+    const winner = e.shadowed?.replace(/^by /, '');
+    const why = e.matched ? '' : e.shadowed ? `would match, but ${winner} matched first (it has no continue: true)` : (e.reason ?? '');
     io.out(`  ${e.rule.padEnd(width)}  ${mark}${why ? `  ${why}` : ''}`);
   }
+  io.out('');
+  const acting = explanations.filter((e) => e.matched).map((e) => e.rule);
+  const suppressed = signal.kind === 'alarm' && signal.actionsSuppressedBy;
+  if (acting.length === 0) io.out(`  → no rule matches: the event would be ignored`);
+  else io.out(`  → ${suppressed ? 'would match, but the alarm is suppressed' : 'acts'}: ${acting.join(' + ')}`);
+  io.out(p.dim('  Guards (dedupe, cooldown, lock, limits) are not evaluated here: `medic replay` shows what would run.'));
   return 0;
 }
 

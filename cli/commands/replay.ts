@@ -5,12 +5,12 @@
  */
 import { resolve } from 'node:path';
 import { handleEvent } from '../../shared/engine.js';
-import { InvalidEventError, describeError } from '../../shared/errors.js';
+import { describeError, InvalidEventError } from '../../shared/errors.js';
 import { type EventReport, exitCodeFor } from '../../shared/report.js';
 import { listEventFiles, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { renderReport, renderSummary } from '../render.js';
-import { DEFAULT_AWS_STATE, createAdapters, createCliEngine, loadCompiledRunbook } from '../setup.js';
+import { createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ReplayOptions {
@@ -31,7 +31,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   const adapters = await createAdapters(options, io);
   const deps = await createCliEngine(runbook, adapters, { live: options.live === true, clock: io.clock });
   const stateFile = resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE);
-  const files = listEventFiles(options.paths.map((p) => resolve(io.cwd, p)), [stateFile]);
+  const files = listEventFiles(options.paths, [stateFile], io.cwd);
   if (files.length === 0) throw new UsageError(`no .json event files in ${options.paths.join(', ')}`);
 
   const p = paint(io.color && !options.json);

@@ -2,8 +2,9 @@
  * Reads every endpoint action needs first: the endpoint must exist and be InService, since
  * SageMaker rejects changes to an endpoint that is Creating or Updating.
  */
-import type { DescribeEndpointOutput } from '../aws/ports.js';
+
 import type { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
+import type { DescribeEndpointOutput } from '../aws/ports.js';
 import type { PlanContext } from './action.js';
 
 export type EndpointLookup = { endpoint: DescribeEndpointOutput; name: string } | { skip: string };

@@ -5,11 +5,15 @@
 import type { ActionReport } from '../report.js';
 import type { Rule } from '../runbook/types.js';
 import type { AlarmSignal, MonitoringSignal, Signal } from '../signals/types.js';
+import { consoleLinks } from './console-links.js';
 
-const MAX_SUBJECT = 100;
-/** SNS allows 256 KB; keep well under it for the attributes and JSON envelope. */
+/** SNS: "must be less than 100 characters long". */
+const MAX_SUBJECT = 99;
+/** SNS allows 256 KB for message and attributes together; keep well under it. */
 const MAX_MESSAGE_BYTES = 200 * 1024;
+/** Long violation lists are summarised by check, with the first few spelled out. */
 const MAX_VIOLATIONS_LISTED = 20;
+const MAX_DESCRIPTION_CHARS = 300;
 
 /** Metrics whose unit is not obvious from the number. */
 const MICROSECOND_METRICS = new Set(['ModelLatency', 'OverheadLatency', 'ModelSetupTime']);
@@ -37,12 +41,22 @@ export function headline(signal: Signal): string {
   return `${type} ${signal.status}${n ? ` (${n} violation${n === 1 ? '' : 's'})` : ''}`;
 }
 
-export function buildSubject(signal: Signal, severity: string, custom?: string): string {
+/**
+ * `flag` (e.g. "ACTION FAILED") is appended to the default subject and survives truncation:
+ * it is the one thing a pager preview must show. A runbook's own subject is sent as written
+ * (its author may route on it); the body and the `outcome` attribute still carry the flag.
+ */
+export function buildSubject(signal: Signal, severity: string, custom?: string, flag?: string): string {
   const base = custom ?? `[${severity.toUpperCase()}] ${signal.endpoint ? `${signal.endpoint}: ` : ''}${headline(signal)}`;
-  // SNS: ASCII only, no line breaks, ≤ 100 characters.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const ascii = base.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7E]/g, '?');
-  return ascii.length <= MAX_SUBJECT ? ascii : `${ascii.slice(0, MAX_SUBJECT - 3)}...`;
+  const suffix = flag && custom === undefined ? ` [${flag}]` : '';
+  // SNS: ASCII only, no line breaks or control characters, starts with a printable character.
+  const ascii =
+    base
+      .replace(/[\r\n\t]+/g, ' ')
+      .replace(/[^\x20-\x7E]/g, '?')
+      .trim() || headline(signal);
+  const room = MAX_SUBJECT - suffix.length;
+  return (ascii.length <= room ? ascii : `${ascii.slice(0, room - 3)}...`) + suffix;
 }
 
 export interface MessageInput {
@@ -56,13 +70,23 @@ export interface MessageInput {
 export function buildMessage({ signal, rule, earlier, dryRun }: MessageInput): string {
   const lines: string[] = [];
   lines.push(headline(signal) + (signal.endpoint ? ` on ${signal.endpoint}${signal.variant ? `/${signal.variant}` : ''}` : ''));
+  const failed = earlier.filter((a) => a.status === 'failed');
+  if (failed.length > 0) {
+    lines.push(
+      `!! ${failed.length} automatic action${failed.length === 1 ? '' : 's'} FAILED (${failed.map((a) => a.type).join(', ')}): a human is needed.`,
+    );
+  }
   lines.push('');
   lines.push(...(signal.kind === 'alarm' ? describeAlarm(signal) : describeMonitoring(signal)));
   lines.push('');
   lines.push(`Runbook rule: ${rule.id}${rule.description ? ` (${rule.description})` : ''}${dryRun ? ' [dry-run]' : ''}`);
   if (earlier.length > 0) {
     lines.push(dryRun ? 'What model-medic would have done (dry-run, nothing was changed):' : 'What model-medic did:');
-    for (const action of earlier) lines.push(`  - ${action.type}: ${outcomeWord(action, dryRun)}: ${action.reason}`);
+    for (const action of earlier) {
+      // A failure's own message already names the API, the resource and AWS's error.
+      const why = action.status === 'failed' && action.error ? action.error.message : action.reason;
+      lines.push(`  - ${action.type}: ${outcomeWord(action, dryRun)}: ${why}`);
+    }
   } else {
     lines.push('No automatic action in this rule: for your attention.');
   }
@@ -81,7 +105,8 @@ function outcomeWord(action: ActionReport, dryRun: boolean): string {
     case 'executed':
       return 'done';
     case 'planned':
-      return dryRun ? 'would have done' : 'planned (not executed)';
+      // A plan shows the message a live run would send, where this action would be done.
+      return dryRun ? 'would have done' : 'done';
     case 'skipped':
       return 'skipped';
     case 'suppressed':
@@ -103,6 +128,7 @@ function describeAlarm(signal: AlarmSignal): string[] {
   } else {
     lines.push(`What fired: ${signal.composite ? `composite alarm ${signal.alarm}` : metric} is ${signal.state}`);
   }
+  if (signal.previousState) lines.push(`State: ${signal.previousState} -> ${signal.state} at ${signal.stateTimestamp}`);
   if (signal.triggeringAlarms?.length) lines.push(`Triggered by: ${signal.triggeringAlarms.join(', ')}`);
   if (signal.state === 'OK' && signal.previousState === 'ALARM') {
     const since = durationBetween(signal.previousStateTimestamp, signal.stateTimestamp);
@@ -117,30 +143,31 @@ function describeMonitoring(signal: MonitoringSignal): string[] {
   const lines: string[] = [`Monitoring job: ${signal.job}${signal.schedule ? ` (schedule ${signal.schedule})` : ''}`];
   if (signal.exitMessage) lines.push(`Exit message: ${signal.exitMessage}`);
   if (signal.failureReason) lines.push(`Failure reason: ${signal.failureReason}`);
-  if (signal.violations.length > 0) {
-    lines.push(`Violations (${signal.violations.length}):`);
-    for (const v of signal.violations.slice(0, MAX_VIOLATIONS_LISTED)) {
-      const subject = v.feature ?? v.metric;
-      lines.push(`  - ${v.check}${subject ? ` on ${subject}` : ''}: ${v.description}`);
-    }
-    const more = signal.violations.length - MAX_VIOLATIONS_LISTED;
-    if (more > 0) lines.push(`  ... and ${more} more (see the report${signal.reportUri ? ` under ${signal.reportUri}` : ''})`);
-  }
+  if (signal.violations.length > 0) lines.push(...describeViolations(signal));
   if (signal.reportUri) lines.push(`Report: ${signal.reportUri}`);
   for (const note of signal.notes ?? []) lines.push(`Note: ${note}`);
   return lines;
 }
 
-function consoleLinks(signal: Signal): string[] {
-  const base = `https://${signal.region}.console.aws.amazon.com`;
-  const links: string[] = [];
-  if (signal.kind === 'alarm') {
-    links.push(`Alarm: ${base}/cloudwatch/home?region=${signal.region}#alarmsV2:alarm/${encodeURIComponent(signal.alarm)}`);
+function describeViolations(signal: MonitoringSignal): string[] {
+  const { violations } = signal;
+  const lines = [`Violations (${violations.length}):`];
+  if (violations.length > MAX_VIOLATIONS_LISTED) {
+    const byCheck = new Map<string, number>();
+    for (const v of violations) byCheck.set(v.check, (byCheck.get(v.check) ?? 0) + 1);
+    lines.push(`  by check: ${[...byCheck].map(([check, n]) => `${n}x ${check}`).join(', ')}`);
   }
-  if (signal.endpoint) {
-    links.push(`Endpoint: ${base}/sagemaker/home?region=${signal.region}#/endpoints/${encodeURIComponent(signal.endpoint)}`);
+  for (const v of violations.slice(0, MAX_VIOLATIONS_LISTED)) {
+    const subject = v.feature ?? v.metric;
+    lines.push(`  - ${v.check}${subject ? ` on ${subject}` : ''}: ${shorten(v.description, MAX_DESCRIPTION_CHARS)}`);
   }
-  return links;
+  const more = violations.length - MAX_VIOLATIONS_LISTED;
+  if (more > 0) lines.push(`  ... and ${more} more (see the report${signal.reportUri ? ` under ${signal.reportUri}` : ''})`);
+  return lines;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
 export function durationBetween(from: string | undefined, to: string | undefined): string | undefined {
@@ -158,10 +185,17 @@ function normalizeTimestamp(ts: string): string {
   return ts.replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
 }
 
+/** Cuts at a line boundary and says how much was left out. */
 function fitBytes(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  const note = '\n[message truncated to fit SNS limits]';
-  let cut = text.slice(0, maxBytes - note.length);
-  while (Buffer.byteLength(cut, 'utf8') > maxBytes - note.length) cut = cut.slice(0, -1024);
-  return cut + note;
+  const total = Buffer.byteLength(text, 'utf8');
+  if (total <= maxBytes) return text;
+  const budget = maxBytes - 100;
+  let cut = Buffer.from(text, 'utf8')
+    .subarray(0, budget)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  const lastBreak = cut.lastIndexOf('\n');
+  if (lastBreak > budget / 2) cut = cut.slice(0, lastBreak);
+  const dropped = total - Buffer.byteLength(cut, 'utf8');
+  return `${cut}\n[... ${dropped} bytes left out to fit SNS limits]`;
 }

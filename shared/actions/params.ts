@@ -5,8 +5,14 @@
  */
 import { z } from 'zod';
 
-const positiveInt = z.number({ error: 'expected a positive integer' }).int('expected a positive integer').positive('expected a positive integer');
-const nonNegativeInt = z.number({ error: 'expected a whole number ≥ 0' }).int('expected a whole number ≥ 0').min(0, 'expected a whole number ≥ 0');
+const positiveInt = z
+  .number({ error: 'expected a positive integer' })
+  .int('expected a positive integer')
+  .positive('expected a positive integer');
+const nonNegativeInt = z
+  .number({ error: 'expected a whole number ≥ 0' })
+  .int('expected a whole number ≥ 0')
+  .min(0, 'expected a whole number ≥ 0');
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -36,7 +42,11 @@ export const scaleParams = z.union(
 
 export const shiftTrafficParams = z.strictObject({
   to: z.string({ error: 'expected `previous` or a variant name' }).min(1),
-  weight: z.number({ error: 'expected a percentage from 1 to 100' }).gt(0, 'expected a percentage from 1 to 100').max(100, 'expected a percentage from 1 to 100').default(100),
+  weight: z
+    .number({ error: 'expected a percentage from 1 to 100' })
+    .gt(0, 'expected a percentage from 1 to 100')
+    .max(100, 'expected a percentage from 1 to 100')
+    .default(100),
 });
 
 export const rollbackParams = z.preprocess((v) => v ?? {}, z.strictObject({}));

@@ -4,8 +4,12 @@
  *
  * RetainAllVariantProperties is false on purpose: a rollback restores the last known-good
  * configuration as it was (variant names, weights, instance counts). Retaining the current
- * properties would carry weights and counts of the bad deployment over, and would fail
- * outright when the old config's variants are named differently.
+ * properties would carry weights and counts of the bad deployment over (including a traffic
+ * shift or scale-out made while it was failing), and would fail outright when the old
+ * config's variants are named differently. The cost: capacity added since that config was
+ * live is dropped; an auto scaling target on the variant raises it again within its range.
+ * SageMaker refuses the update (ValidationException, reported as a failed action) when it
+ * would change the instance type of a variant that has an auto scaling target.
  */
 import type { ActionDefinition } from './action.js';
 import { skip } from './action.js';
@@ -24,13 +28,18 @@ export const rollbackAction: ActionDefinition<RollbackParams> = {
     if (history.length === 0) return skip(`no EndpointConfig history is recorded for ${name}: nothing to roll back to`);
     const at = current ? history.lastIndexOf(current) : -1;
     if (at === -1) {
-      return skip(`the live config ${current ?? '(unknown)'} of ${name} is not in the recorded history (${history.join(', ')}): cannot tell which config came before it`);
+      return skip(
+        `the live config ${current ?? '(unknown)'} of ${name} is not in the recorded history (${history.join(', ')}): cannot tell which config came before it`,
+      );
     }
-    const previous = history.slice(0, at).reverse().find((c) => c !== current);
+    const previous = history
+      .slice(0, at)
+      .reverse()
+      .find((c) => c !== current);
     if (!previous) return skip(`no EndpointConfig was live on ${name} before ${current}: nothing to roll back to`);
     return {
       status: 'planned',
-      reason: `roll ${name} back from ${current} to ${previous}`,
+      reason: `roll ${name} back from ${current} to ${previous} (its variants, weights and instance counts as configured there)`,
       calls: [
         {
           service: 'sagemaker',

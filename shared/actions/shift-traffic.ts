@@ -22,17 +22,13 @@ export const shiftTrafficAction: ActionDefinition<ShiftTrafficParams> = {
       return skip(`endpoint ${name} has a single variant (${variants[0]?.VariantName ?? 'none'}): there is nowhere to shift traffic`);
     }
 
+    // The variant the signal is about; with none named, the one taking the most traffic now.
     const from = ctx.signal.variant ? variants.find((v) => v.VariantName === ctx.signal.variant) : busiestVariant(variants);
-    if (!from) {
-      return skip(
-        ctx.signal.variant
-          ? `endpoint ${name} has no variant ${ctx.signal.variant}`
-          : `endpoint ${name}: no variant takes more traffic than the others, so "away from" is ambiguous`,
-      );
-    }
+    if (ctx.signal.variant && !from) return skip(`endpoint ${name} has no variant ${ctx.signal.variant}`);
 
     let to: ProductionVariantSummary | undefined;
     if (params.to === 'previous') {
+      if (!from) return skip(`endpoint ${name}: no variant takes more traffic than the others, so "away from" is ambiguous`);
       const others = variants.filter((v) => v !== from);
       if (others.length !== 1) {
         return skip(
@@ -43,10 +39,11 @@ export const shiftTrafficAction: ActionDefinition<ShiftTrafficParams> = {
     } else {
       to = variants.find((v) => v.VariantName === params.to);
       if (!to) return skip(`endpoint ${name} has no variant ${params.to} (it has ${variants.map((v) => v.VariantName).join(', ')})`);
-      if (to === from) return skip(`the signal is about ${params.to} itself: shifting traffic to it would not help`);
+      if (to === from && ctx.signal.variant) return skip(`the signal is about ${params.to} itself: shifting traffic to it would not help`);
     }
-    if (!to?.VariantName || !from.VariantName) return skip(`endpoint ${name} has a variant without a name`);
-    if (instanceCount(to) === 0) {
+    if (!to?.VariantName) return skip(`endpoint ${name} has a variant without a name`);
+    // A serverless variant has no instances but scales from zero on its own.
+    if (instanceCount(to) === 0 && !to.CurrentServerlessConfig) {
       return skip(`variant ${to.VariantName} of ${name} has no instances: shifting traffic to it would fail requests`);
     }
 
@@ -62,12 +59,11 @@ export const shiftTrafficAction: ActionDefinition<ShiftTrafficParams> = {
     const restTotal = rest.reduce((sum, v) => sum + weightOf(v), 0);
     const desired = variants.map((v) => ({
       VariantName: v.VariantName,
-      DesiredWeight:
-        v === to ? share : round((1 - share) * (restTotal > 0 ? weightOf(v) / restTotal : 1 / rest.length)),
+      DesiredWeight: v === to ? share : round((1 - share) * (restTotal > 0 ? weightOf(v) / restTotal : 1 / rest.length)),
     }));
     return {
       status: 'planned',
-      reason: `shift ${params.weight}% of ${name}'s traffic from ${from.VariantName} to ${to.VariantName} (now ${pct(currentShare)})`,
+      reason: `shift ${params.weight}% of ${name}'s traffic ${from && from !== to ? `from ${from.VariantName} ` : ''}to ${to.VariantName} (now ${pct(currentShare)})`,
       calls: [
         {
           service: 'sagemaker',

@@ -1,11 +1,5 @@
 /** An action as it stands in a validated rule: its type and its parsed parameters. */
-import type {
-  NotifyParams,
-  RetrainParams,
-  RollbackParams,
-  ScaleParams,
-  ShiftTrafficParams,
-} from './params.js';
+import type { NotifyParams, RetrainParams, RollbackParams, ScaleParams, ShiftTrafficParams } from './params.js';
 
 export type ActionSpec =
   | { type: 'notify'; params: NotifyParams }

@@ -1,47 +1,134 @@
 /**
- * SDK failures as MedicErrors: a kind the engine can act on (retry or not) and a message
- * naming the API, the resource and AWS's own words.
+ * SDK failures as MedicErrors: a kind the engine can act on (retry later or not) and a
+ * message naming the API, the resource and AWS's own words, e.g.
+ * `sagemaker:UpdateEndpoint on fraud-prod failed: ValidationException: Could not find endpoint
+ * configuration "…" (the resource does not exist in this account and region)`.
+ *
+ * Names are the SDK v3 exception names (the `name` of the thrown error); awsQuery services
+ * (SNS) also carry the wire code in `Code`, so both spellings are listed where they differ.
  */
 import { type ErrorKind, MedicError } from '../errors.js';
 
+/** Slow down: the SDK already retried these; when they still escape, retry the event later. */
 const THROTTLED = new Set([
   'ThrottlingException',
   'Throttling',
+  'ThrottledException', // SNS
+  'Throttled',
+  'KMSThrottlingException', // SNS with an encrypted topic
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
   'ProvisionedThroughputExceededException',
   'SlowDown',
-  'LimitExceededException',
 ]);
-const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredTokenException', 'KMSAccessDeniedException']);
+
+const DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'AuthorizationErrorException', // SNS (wire code AuthorizationError)
+  'AuthorizationError',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidSecurityException', // SNS
+  'KMSAccessDeniedException',
+  'KmsAccessDeniedException',
+  'FailedResourceAccessException', // Application Auto Scaling could not reach the resource with its role
+  'CredentialsProviderError', // no credentials at all (SDK-side)
+]);
+
 const NOT_FOUND = new Set([
-  'ResourceNotFound',
+  'ResourceNotFound', // SageMaker (processing jobs, pipelines)
   'ResourceNotFoundException',
+  'NotFoundException', // SNS (wire code NotFound): the topic does not exist
   'NotFound',
-  'NotFoundException',
   'NoSuchKey',
   'NoSuchBucket',
-  'PipelineNotFoundException',
-  'ObjectNotFoundException',
-  'NotFoundError',
+  'ObjectNotFoundException', // Application Auto Scaling
+  'PipelineNotFoundException', // CodePipeline
+  'PipelineExecutionNotFoundException',
 ]);
-const VALIDATION = new Set(['ValidationException', 'ValidationError', 'InvalidParameter', 'InvalidParameterException', 'InvalidParameterValue', 'InvalidParameterValueException', 'InvalidParameterCombination', 'ConflictException', 'ResourceInUse', 'InvalidStructureException']);
+
+const VALIDATION = new Set([
+  'ValidationException',
+  'ValidationError',
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'InvalidParameterCombination',
+  'InvalidParameterCombinationException',
+  'MissingParameter',
+  'MissingRequiredParameterException',
+  'SerializationException',
+  'InvalidStructureException',
+  'InvalidClientTokenException', // CodePipeline: malformed clientRequestToken
+  'UserErrorException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+]);
+
+/** A quota: AWS refuses until someone raises it or frees capacity; retrying the event will not help. */
+const QUOTA = new Set([
+  'ResourceLimitExceeded', // SageMaker, e.g. the instance quota of an instance type
+  'LimitExceededException', // Application Auto Scaling, CodePipeline
+  'ConcurrentPipelineExecutionsLimitExceededException',
+]);
+
+/** Another change is in flight on the same resource: worth trying the event again later. */
+const CONFLICT = new Set([
+  'ConflictException',
+  'ConcurrentUpdateException', // Application Auto Scaling: a pending update on the target
+  'ConcurrentModificationException',
+  'ConcurrentAccessException',
+  'ResourceInUse',
+]);
 
 interface SdkErrorLike {
   name?: string;
   message?: string;
   Code?: string;
-  $metadata?: { httpStatusCode?: number };
-  $retryable?: unknown;
+  code?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+  $retryable?: { throttling?: boolean };
+}
+
+/** SageMaker answers a missing endpoint or config with ValidationException "Could not find ...". */
+export function isSageMakerMissing(error: unknown): boolean {
+  const e = error as SdkErrorLike | undefined;
+  return e?.name === 'ValidationException' && /could not find|does not exist/i.test(e.message ?? '');
+}
+
+function namesOf(e: SdkErrorLike): string[] {
+  return [e.name, e.Code].filter((n): n is string => typeof n === 'string' && n.length > 0);
 }
 
 export function errorKindOf(error: unknown): ErrorKind {
+  if (error instanceof MedicError) return error.kind;
   const e = (error ?? {}) as SdkErrorLike;
-  const name = e.name ?? e.Code ?? '';
-  if (THROTTLED.has(name) || e.$metadata?.httpStatusCode === 429) return 'aws-throttled';
-  if (DENIED.has(name) || e.$metadata?.httpStatusCode === 403) return 'aws-denied';
-  if (NOT_FOUND.has(name) || e.$metadata?.httpStatusCode === 404) return 'aws-not-found';
-  if (VALIDATION.has(name) || e.$metadata?.httpStatusCode === 400) return 'aws-validation';
+  const names = namesOf(e);
+  const is = (set: Set<string>) => names.some((n) => set.has(n));
+  const status = e.$metadata?.httpStatusCode;
+  if (is(THROTTLED) || e.$retryable?.throttling || status === 429) return 'aws-throttled';
+  if (is(DENIED)) return 'aws-denied';
+  if (is(NOT_FOUND) || isSageMakerMissing(e)) return 'aws-not-found';
+  if (is(CONFLICT)) return 'aws-error';
+  if (is(VALIDATION) || is(QUOTA)) return 'aws-validation';
+  // Unknown exception names: fall back on the HTTP status. 5xx, timeouts and network errors
+  // (no status at all) stay `aws-error`, which the engine treats as transient.
+  if (status === 403) return 'aws-denied';
+  if (status === 404) return 'aws-not-found';
+  if (status !== undefined && status >= 400 && status < 500) return 'aws-validation';
   return 'aws-error';
 }
 
@@ -49,25 +136,45 @@ export function toMedicError(error: unknown, service: string, operation: string,
   if (error instanceof MedicError) return error;
   const e = (error ?? {}) as SdkErrorLike;
   const kind = errorKindOf(error);
-  const name = e.name ?? 'Error';
+  const name = e.name && e.name !== 'Error' ? e.name : (e.code ?? e.Code ?? 'Error');
   const detail = e.message && e.message !== name ? `${name}: ${e.message}` : name;
-  const hint = HINTS[kind];
-  return new MedicError(kind, `${service}:${operation}${resource ? ` on ${resource}` : ''} failed: ${detail}${hint ? ` (${hint})` : ''}`, {
+  const attempts = (e.$metadata?.attempts ?? 0) > 1 ? `after ${e.$metadata?.attempts} attempts` : '';
+  const notes = [hintFor(kind, namesOf(e)), attempts].filter(Boolean);
+  const where = `${service}:${operation}${resource ? ` on ${resource}` : ''}`;
+  return new MedicError(kind, `${where} failed: ${detail}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, {
     cause: error,
   });
 }
 
-const HINTS: Partial<Record<ErrorKind, string>> = {
-  'aws-throttled': 'AWS throttled the call and the retries ran out; the event will be retried',
-  'aws-denied': "the function's role lacks this permission: check the IAM policy in serverless.yml",
-  'aws-not-found': 'the resource does not exist in this account and region',
-};
+function hintFor(kind: ErrorKind, names: string[]): string {
+  if (names.some((n) => QUOTA.has(n))) return 'a service quota or limit is reached: raise it or free capacity';
+  if (names.includes('CredentialsProviderError')) return 'no AWS credentials were found';
+  switch (kind) {
+    case 'aws-throttled':
+      return 'AWS throttled the call and the retries ran out; the event will be retried';
+    case 'aws-denied':
+      return "the function's role lacks this permission: check the IAM policy in serverless.yml";
+    case 'aws-not-found':
+      return 'the resource does not exist in this account and region';
+    case 'aws-error':
+      return names.some((n) => CONFLICT.has(n))
+        ? 'another change to this resource is in progress; the event will be retried'
+        : 'AWS or the network failed; the event will be retried';
+    default:
+      return '';
+  }
+}
 
 /** The resource a request is about, for error messages. */
 export function resourceOf(input: Record<string, unknown>): string | undefined {
-  for (const key of ['EndpointName', 'ResourceId', 'PipelineName', 'name', 'TopicArn', 'ProcessingJobName', 'Bucket']) {
+  if (typeof input.Bucket === 'string' && typeof input.Key === 'string') return `s3://${input.Bucket}/${input.Key}`;
+  for (const key of ['EndpointName', 'ResourceId', 'PipelineName', 'name', 'pipelineName', 'TopicArn', 'ProcessingJobName']) {
     const value = input[key];
     if (typeof value === 'string') return value;
+  }
+  for (const key of ['ResourceIds', 'AlarmNames']) {
+    const value = input[key];
+    if (Array.isArray(value) && value.length > 0) return value.join(', ');
   }
   return undefined;
 }

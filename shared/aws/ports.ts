@@ -19,8 +19,8 @@ export type {
   DescribeEndpointOutput,
   DescribeProcessingJobResponse,
   MetricAlarm,
-  ScalableTarget,
   SageMakerPipelineExecutionSummary,
+  ScalableTarget,
 };
 
 /** Short SDK client names, as they appear in plans and JSON output. */

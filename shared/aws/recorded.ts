@@ -51,7 +51,10 @@ export function loadRecordedStateFile(file: string): RecordedState {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new MedicError('invalid-state', `${file}: cannot read the recorded AWS state (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new MedicError(
+      'invalid-state',
+      `${file}: cannot read the recorded AWS state (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
   }
   try {
     return parseRecordedState(JSON.parse(text), file);

@@ -1,56 +1,29 @@
 /**
  * The live AWS adapters: AwsReader and AwsWriter over SDK v3 clients. One client per
- * service per container, created on first use and imported lazily, so a cold start pays
- * only for the services the event needs. Region from the environment; AWS_ENDPOINT_URL
- * points every client at an AWS-compatible endpoint; adaptive retries with a bounded
- * number of attempts absorb throttling.
+ * service per adapter set (the Lambda container and a CLI run each build one set), created
+ * on first use and imported lazily, so a cold start pays only for the services the event
+ * needs. Client configuration (region, endpoint, retries, timeouts) is in client-config.ts.
  */
-import type { AwsCall, AwsReader, AwsWriter } from './ports.js';
+import { MedicError } from '../errors.js';
+import { type ClientConfig, clientConfig } from './client-config.js';
 import { errorKindOf, resourceOf, toMedicError } from './errors.js';
+import type { AwsCall, AwsReader, AwsWriter } from './ports.js';
+
+export { type ClientConfig, clientConfig } from './client-config.js';
 
 type Env = Record<string, string | undefined>;
 
-export interface ClientConfig {
-  region: string;
-  endpoint?: string;
-  maxAttempts: number;
-  retryMode: 'adaptive';
-}
-
-export function clientConfig(env: Env): ClientConfig {
-  const config: ClientConfig = {
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    maxAttempts: boundedAttempts(env.MEDIC_AWS_MAX_ATTEMPTS),
-    retryMode: 'adaptive',
-  };
-  if (env.AWS_ENDPOINT_URL) config.endpoint = env.AWS_ENDPOINT_URL;
-  return config;
-}
-
-function boundedAttempts(raw: string | undefined): number {
-  const n = Number(raw ?? 4);
-  return Number.isInteger(n) && n >= 1 && n <= 10 ? n : 4;
-}
-
-/** Sends an SDK command for one service; created lazily and kept for the container's life. */
+/** Sends one operation of one service; the client behind it is created on first use. */
 type Sender = (operation: string, input: Record<string, unknown>) => Promise<unknown>;
-
-function lazySender(load: (config: ClientConfig) => Promise<Sender>, config: ClientConfig): Sender {
-  let sender: Promise<Sender> | undefined;
-  return async (operation, input) => {
-    sender ??= load(config);
-    return (await sender)(operation, input);
-  };
-}
 
 /** Command constructors by operation name, per service: only what model-medic calls. */
 type Commands = Record<string, new (input: never) => unknown>;
 
-function senderFor(
-  client: { send(command: never): Promise<unknown> },
-  commands: Commands,
-  service: string,
-): Sender {
+interface SdkClient {
+  send(command: never): Promise<unknown>;
+}
+
+function senderFor(client: SdkClient, commands: Commands, service: string): Sender {
   return async (operation, input) => {
     const Command = commands[operation];
     if (!Command) throw new Error(`model-medic does not call ${service}:${operation}`);
@@ -58,7 +31,7 @@ function senderFor(
   };
 }
 
-const loaders: Record<string, (config: ClientConfig) => Promise<Sender>> = {
+const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
   async sns(config) {
     const m = await import('@aws-sdk/client-sns');
     return senderFor(new m.SNSClient(config), { Publish: m.PublishCommand }, 'sns');
@@ -100,6 +73,7 @@ const loaders: Record<string, (config: ClientConfig) => Promise<Sender>> = {
   },
   async s3(config) {
     const m = await import('@aws-sdk/client-s3');
+    // A custom endpoint (LocalStack, MinIO, a test server) rarely resolves bucket subdomains.
     return senderFor(new m.S3Client({ ...config, forcePathStyle: Boolean(config.endpoint) }), { GetObject: m.GetObjectCommand }, 's3');
   },
 };
@@ -110,29 +84,35 @@ export interface SdkAdapters {
 }
 
 export function createSdkAdapters(env: Env = process.env): SdkAdapters {
-  const config = clientConfig(env);
-  const senders = new Map<string, Sender>();
-  const send = async (service: string, operation: string, input: Record<string, unknown>): Promise<unknown> => {
+  const senders = new Map<string, Promise<Sender>>();
+  const senderOf = (service: string): Promise<Sender> => {
     let sender = senders.get(service);
     if (!sender) {
-      const load = loaders[service];
-      if (!load) throw new Error(`unknown AWS service ${service}`);
-      sender = lazySender(load, config);
+      const load = LOADERS[service];
+      if (!load) return Promise.reject(new Error(`model-medic does not call the ${service} service`));
+      sender = load(clientConfig(env, service));
+      // A failed import is not remembered: the next call may try again.
+      sender.catch(() => senders.delete(service));
       senders.set(service, sender);
     }
+    return sender;
+  };
+
+  /** Every call goes through here: SDK errors become MedicErrors naming the call. */
+  const send = async (service: string, operation: string, input: Record<string, unknown>): Promise<unknown> => {
     try {
-      return await sender(operation, input);
+      return await (await senderOf(service))(operation, input);
     } catch (error) {
       throw toMedicError(error, service, operation, resourceOf(input));
     }
   };
+
   /** A read whose "does not exist" answer is a value, not an error. */
   const readOrUndefined = async <T>(service: string, operation: string, input: Record<string, unknown>): Promise<T | undefined> => {
     try {
       return (await send(service, operation, input)) as T;
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      if (errorKindOf(cause) === 'aws-not-found' || isSageMakerMissing(cause)) return undefined;
+      if (errorKindOf(error) === 'aws-not-found') return undefined;
       throw error;
     }
   };
@@ -140,6 +120,7 @@ export function createSdkAdapters(env: Env = process.env): SdkAdapters {
   const reader: AwsReader = {
     describeEndpoint: (name) => readOrUndefined('sagemaker', 'DescribeEndpoint', { EndpointName: name }),
     async describeScalableTargets(resourceIds) {
+      if (resourceIds.length === 0) return [];
       const out = (await send('application-auto-scaling', 'DescribeScalableTargets', {
         ServiceNamespace: 'sagemaker',
         ResourceIds: resourceIds,
@@ -148,23 +129,42 @@ export function createSdkAdapters(env: Env = process.env): SdkAdapters {
       return out.ScalableTargets ?? [];
     },
     async describeAlarms(names) {
-      if (names.length === 0) return [];
-      const out = (await send('cloudwatch', 'DescribeAlarms', {
-        AlarmNames: names.slice(0, 100),
-        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-      })) as { MetricAlarms?: []; CompositeAlarms?: [] };
-      return [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])];
+      const alarms: Awaited<ReturnType<AwsReader['describeAlarms']>> = [];
+      // AlarmNames takes at most 100 names; each page holds at most 100 alarms.
+      for (let i = 0; i < names.length; i += 100) {
+        let NextToken: string | undefined;
+        do {
+          const input: Record<string, unknown> = {
+            AlarmNames: names.slice(i, i + 100),
+            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+            MaxRecords: 100,
+          };
+          if (NextToken) input.NextToken = NextToken;
+          const out = (await send('cloudwatch', 'DescribeAlarms', input)) as {
+            MetricAlarms?: [];
+            CompositeAlarms?: [];
+            NextToken?: string;
+          };
+          alarms.push(...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? []));
+          NextToken = out.NextToken;
+        } while (NextToken);
+      }
+      return alarms;
     },
     describeProcessingJob: (name) => readOrUndefined('sagemaker', 'DescribeProcessingJob', { ProcessingJobName: name }),
     async getJsonObject(s3Uri) {
       const { bucket, key } = parseS3Uri(s3Uri);
-      const out = await readOrUndefined<{ Body?: { transformToString(): Promise<string> } }>('s3', 'GetObject', { Bucket: bucket, Key: key });
+      const out = await readOrUndefined<{ Body?: { transformToString(): Promise<string> } }>('s3', 'GetObject', {
+        Bucket: bucket,
+        Key: key,
+      });
       if (!out?.Body) return undefined;
       const text = await out.Body.transformToString();
       try {
         return JSON.parse(text);
-      } catch {
-        throw toMedicError({ name: 'MalformedReport', message: `${s3Uri} is not valid JSON` }, 's3', 'GetObject', s3Uri);
+      } catch (error) {
+        // Not an AWS failure and not worth retrying: the report itself is unreadable.
+        throw new MedicError('precondition-failed', `s3:GetObject on ${s3Uri}: the object is not valid JSON (${(error as Error).message})`);
       }
     },
     async listSageMakerPipelineExecutions(pipelineName) {
@@ -188,14 +188,9 @@ export function createSdkAdapters(env: Env = process.env): SdkAdapters {
   return { reader, writer };
 }
 
-/** SageMaker answers a missing endpoint or job with ValidationException "Could not find ...". */
-function isSageMakerMissing(error: unknown): boolean {
-  const e = error as { name?: string; message?: string } | undefined;
-  return e?.name === 'ValidationException' && /could not find|does not exist/i.test(e.message ?? '');
-}
-
 export function parseS3Uri(uri: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match?.[1] || !match[2]) throw toMedicError({ name: 'ValidationException', message: `not an S3 URI: ${uri}` }, 's3', 'GetObject', uri);
+  if (!match?.[1] || !match[2])
+    throw toMedicError({ name: 'ValidationException', message: `not an S3 URI: ${uri}` }, 's3', 'GetObject', uri);
   return { bucket: match[1], key: match[2] };
 }

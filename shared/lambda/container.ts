@@ -1,25 +1,40 @@
 /**
  * What one Lambda container builds once and reuses across invocations: AWS adapters, the
- * state store and the runbook. Built on the first event, not at import, so a cold start
- * pays only for what the event needs.
+ * state store, the runbook source and the failure queue. Built on the first event, not at
+ * import, so a cold start pays only for what the event needs.
  */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AwsReader, AwsWriter } from '../aws/ports.js';
 import { RecordedAwsReader, refusingWriter } from '../aws/recorded.js';
 import type { RuntimeConfig } from '../config.js';
-import { type CompiledRunbook, compileRunbook, loadRunbookFile } from '../runbook/index.js';
+import type { CompiledRunbook } from '../runbook/index.js';
 import { MemoryStateStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
+import { createFailureQueue, type FailureQueue } from './failure-queue.js';
+import { RunbookSource, type RunbookSourceLog } from './runbook-source.js';
 
 export interface Container {
   reader: AwsReader;
   writer: AwsWriter;
   store: StateStore;
   runbook(now: number): Promise<CompiledRunbook>;
+  /** Where malformed events go (a no-op without MEDIC_FAILURE_QUEUE_URL). */
+  failures: FailureQueue;
 }
 
-export async function createContainer(config: RuntimeConfig, env: Record<string, string | undefined>): Promise<Container> {
-  const root = env.LAMBDA_TASK_ROOT ?? process.cwd();
+export interface ContainerOptions {
+  /** Logs of the runbook source (refused or unreadable runbook parameter). */
+  log?: RunbookSourceLog;
+}
+
+export async function createContainer(
+  config: RuntimeConfig,
+  env: Record<string, string | undefined>,
+  options: ContainerOptions = {},
+): Promise<Container> {
+  const root = bundleRoot(env, config.runbookFile);
   let reader: AwsReader;
   let writer: AwsWriter = refusingWriter;
   let history: Record<string, string[]> = {};
@@ -43,24 +58,41 @@ export async function createContainer(config: RuntimeConfig, env: Record<string,
     ]);
     store = new DynamoStateStore({ client: new DynamoDBClient(clientConfig(env)), tableName: config.tableName });
   } else {
-    const memory = new MemoryStateStore();
+    const memory: StateStore = new MemoryStateStore();
     for (const [endpoint, configs] of Object.entries(history)) {
       for (const c of configs) await memory.recordEndpointConfig(endpoint, c, 0);
     }
     store = memory;
   }
 
-  const runbookFile = resolve(root, config.runbookFile);
-  let cached: { runbook: CompiledRunbook; loadedAt: number } | undefined;
+  const source = new RunbookSource({
+    file: resolve(root, config.runbookFile),
+    fileLabel: config.runbookFile,
+    ...(config.runbookParameter ? { parameter: config.runbookParameter } : {}),
+    ttlMs: config.runbookTtlMs,
+    env,
+    ...(config.opsTopicArn ? { opsTopicArn: config.opsTopicArn } : {}),
+    writer,
+    store,
+    owner: `container-${randomUUID()}`,
+    ...(options.log ? { log: options.log } : {}),
+  });
   return {
     reader,
     writer,
     store,
-    async runbook(now) {
-      if (!cached || now - cached.loadedAt > config.runbookTtlMs) {
-        cached = { runbook: compileRunbook(loadRunbookFile(runbookFile, env, config.runbookFile)), loadedAt: now };
-      }
-      return cached.runbook;
-    },
+    runbook: (now) => source.current(now),
+    failures: createFailureQueue(config.failureQueueUrl, env),
   };
+}
+
+/**
+ * The directory bundled files (runbook, recorded state) are resolved against: LAMBDA_TASK_ROOT
+ * in Lambda. `osls invoke local` sets LAMBDA_TASK_ROOT=/var/task but runs in the bundle's
+ * directory, so when the runbook is not under LAMBDA_TASK_ROOT the working directory is used.
+ */
+export function bundleRoot(env: Record<string, string | undefined>, probe: string, cwd: string = process.cwd()): string {
+  const taskRoot = env.LAMBDA_TASK_ROOT;
+  if (taskRoot && (existsSync(resolve(taskRoot, probe)) || !existsSync(resolve(cwd, probe)))) return taskRoot;
+  return cwd;
 }

@@ -1,8 +1,9 @@
 /**
  * The one Lambda handler every entry point uses: a thin middy chain (logger context) around
- * the engine. Malformed events are logged and dropped without retries (they can never
- * succeed); transient failures throw so Lambda retries and, when retries run out, the event
- * lands in the failure queue with its error.
+ * the engine. Malformed events are logged and sent to the failure queue at once, without
+ * retries (they can never succeed), and the invocation ends normally; transient failures throw
+ * so Lambda retries and, when retries run out, the event lands in the failure queue with its
+ * error (the function's on-failure destination).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -17,12 +18,18 @@ import { type Container, createContainer } from './container.js';
 
 export const logger = new Logger({ serviceName: 'model-medic' });
 
+const runbookLog = {
+  info: (message: string, details?: Record<string, unknown>) => logger.info(message, details ?? {}),
+  warn: (message: string, details?: Record<string, unknown>) => logger.warn(message, details ?? {}),
+  error: (message: string, details?: Record<string, unknown>) => logger.error(message, details ?? {}),
+};
+
 export function createHandler(entry: string) {
   const config = readRuntimeConfig();
   let container: Promise<Container> | undefined;
 
   const handle = async (event: unknown, context: Context): Promise<EventReport> => {
-    container ??= createContainer(config, process.env).catch((error) => {
+    container ??= createContainer(config, process.env, { log: runbookLog }).catch((error) => {
       container = undefined; // let the next invocation try again
       throw error;
     });
@@ -48,14 +55,29 @@ export function createHandler(entry: string) {
     logger.info('decision', { entry, report });
 
     if (report.errorKind === 'invalid-event') {
-      logger.error('malformed event dropped: it can never succeed', { entry, event: label, error: report.error, payload: event });
+      const reason = report.error ?? 'invalid event';
+      logger.error('malformed event refused: it can never succeed', { entry, event: label, error: reason, payload: event });
+      // If SQS refuses, this throws: Lambda retries, and its on-failure destination (the same
+      // queue) keeps the event when the retries run out.
+      const sent = await c.failures.sendMalformed({
+        entry,
+        label,
+        reason,
+        event,
+        requestId: context.awsRequestId,
+        functionArn: context.invokedFunctionArn,
+      });
+      if (sent === 'sent') logger.info('malformed event sent to the failure queue', { entry, event: label });
       return report;
     }
     const transient =
       (report.errorKind && isTransientKind(report.errorKind)) ||
       report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
     if (transient) {
-      throw new MedicError(report.errorKind ?? 'aws-error', `transient failure, Lambda will retry: ${report.error ?? failedReasons(report)}`);
+      throw new MedicError(
+        report.errorKind ?? 'aws-error',
+        `transient failure, Lambda will retry: ${report.error ?? failedReasons(report)}`,
+      );
     }
     return report;
   };

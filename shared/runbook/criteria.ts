@@ -16,13 +16,37 @@ export interface Criterion {
   test(signal: Signal): boolean;
   /** Why the signal fails this criterion; only meaningful when test() is false. */
   describeFailure(signal: Signal): string;
-  /** The values it accepts when they are all exact (no globs, no booleans): usable as an index key. */
-  exactValues?: readonly string[];
+  /** For a text key: the values and globs it accepts (any of), for the index. */
+  textValues?: readonly string[];
 }
 
-/** Signal fields by match key; the signal is a union, and a missing field is simply undefined. */
-function fieldOf(signal: Signal, key: MatchKey): unknown {
-  return (signal as unknown as Record<string, unknown>)[key];
+/** A signal seen as its matchable fields: the signal is a union, and a missing field is undefined. */
+type SignalFields = { readonly [K in Exclude<MatchKey, 'violations'>]?: unknown };
+
+/**
+ * One reader per key, so that each criterion does a plain property read instead of a lookup
+ * by a computed key: measurably faster when thousands of rules are evaluated.
+ */
+const READERS: Record<Exclude<MatchKey, 'violations'>, (signal: SignalFields) => unknown> = {
+  kind: (s) => s.kind,
+  source: (s) => s.source,
+  alarm: (s) => s.alarm,
+  composite: (s) => s.composite,
+  state: (s) => s.state,
+  previousState: (s) => s.previousState,
+  namespace: (s) => s.namespace,
+  metric: (s) => s.metric,
+  breach: (s) => s.breach,
+  endpoint: (s) => s.endpoint,
+  variant: (s) => s.variant,
+  status: (s) => s.status,
+  monitoringType: (s) => s.monitoringType,
+  schedule: (s) => s.schedule,
+};
+
+function readerOf(key: MatchKey): (signal: Signal) => unknown {
+  const read = READERS[key as Exclude<MatchKey, 'violations'>];
+  return read as (signal: Signal) => unknown;
 }
 
 function describeActual(value: unknown): string {
@@ -37,52 +61,52 @@ export function compileCriterion(key: MatchKey, value: MatchValue | ViolationsMa
 }
 
 function compileText(key: MatchKey, wanted: string[]): Criterion {
+  const fieldOf = readerOf(key);
   const exact = wanted.filter((v) => !isGlob(v));
   const globs = wanted.filter(isGlob).map(compileGlob);
   const exactSet = new Set(exact);
   const only = wanted.length === 1 && exact.length === 1 ? exact[0] : undefined;
-  const describeFailure = (signal: Signal): string =>
-    `${key} is ${describeActual(fieldOf(signal, key))}, wanted ${wanted.join('|')}`;
+  const describeFailure = (signal: Signal): string => `${key} is ${describeActual(fieldOf(signal))}, wanted ${wanted.join('|')}`;
 
   let test: (signal: Signal) => boolean;
   if (only !== undefined) {
     // The common case, `kind: alarm`: one comparison.
-    test = (signal) => fieldOf(signal, key) === only;
+    test = (signal) => fieldOf(signal) === only;
   } else if (globs.length === 0) {
     test = (signal) => {
-      const actual = fieldOf(signal, key);
+      const actual = fieldOf(signal);
       return typeof actual === 'string' && exactSet.has(actual);
     };
   } else {
     test = (signal) => {
-      const actual = fieldOf(signal, key);
+      const actual = fieldOf(signal);
       if (typeof actual !== 'string') return false;
       if (exactSet.has(actual)) return true;
       for (const glob of globs) if (glob(actual)) return true;
       return false;
     };
   }
-  return globs.length === 0 ? { key, test, describeFailure, exactValues: exact } : { key, test, describeFailure };
+  return { key, test, describeFailure, textValues: wanted };
 }
 
 /** Booleans (`composite: true`) and any other non-text values: equality with the field. */
 function compileScalars(key: MatchKey, wanted: Array<string | number | boolean>): Criterion {
+  const fieldOf = readerOf(key);
   const accepted = new Set<unknown>(wanted);
   return {
     key,
     test: (signal) => {
-      const actual = fieldOf(signal, key);
+      const actual = fieldOf(signal);
       return actual !== undefined && accepted.has(actual);
     },
-    describeFailure: (signal) => `${key} is ${describeActual(fieldOf(signal, key))}, wanted ${wanted.join('|')}`,
+    describeFailure: (signal) => `${key} is ${describeActual(fieldOf(signal))}, wanted ${wanted.join('|')}`,
   };
 }
 
 function compileViolations(match: ViolationsMatch): Criterion {
   const checks = match.check && match.check.length > 0 ? new Set(match.check) : undefined;
   const feature = match.feature !== undefined ? compileGlob(match.feature) : undefined;
-  const label =
-    (checks ? [...checks].join('|') : '(any check)') + (match.feature !== undefined ? ` on feature ${match.feature}` : '');
+  const label = (checks ? [...checks].join('|') : '(any check)') + (match.feature !== undefined ? ` on feature ${match.feature}` : '');
 
   const count = (signal: Signal): number | undefined => {
     if (signal.kind !== 'monitoring') return undefined;

@@ -6,7 +6,7 @@
  * evaluated. A variable that is unset or empty takes the default, as `${NAME:-default}` does
  * in a shell: an empty ARN is never what the operator meant.
  */
-import { isMap, isScalar, isSeq, parse as parseYaml, type Document } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, parse as parseYaml } from 'yaml';
 import type { DataPath } from './yaml-location.js';
 
 export type EnvRecord = Record<string, string | undefined>;
@@ -29,7 +29,7 @@ export function substituteEnvInText(text: string, env: EnvRecord): SubstitutedTe
     const start = text.indexOf(OPEN, pos);
     if (start < 0) break;
     out += text.slice(pos, start);
-    const end = text.indexOf('}', start + OPEN.length);
+    const end = findClosingBrace(text, start + OPEN.length);
     if (end < 0) {
       problems.push(`unclosed environment reference "${text.slice(start)}": expected \${env:NAME} or \${env:NAME, default}`);
       out += text.slice(start);
@@ -56,6 +56,23 @@ export function substituteEnvInText(text: string, env: EnvRecord): SubstitutedTe
   return { text: out, problems };
 }
 
+/**
+ * The `}` that closes a reference, skipping balanced braces inside it so that a default may
+ * itself hold a template: `${env:SUBJECT, {{endpoint}} is slow}`.
+ */
+function findClosingBrace(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (ch === '{') depth += 1;
+    else if (ch === '}') {
+      if (depth === 0) return i;
+      depth -= 1;
+    }
+  }
+  return -1;
+}
+
 export interface EnvIssue {
   path: DataPath;
   message: string;
@@ -75,7 +92,9 @@ export function substituteEnvInDocument(doc: Document, env: EnvRecord): EnvIssue
         visit(pair.value, [...path, key]);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => visit(item, [...path, index]));
+      node.items.forEach((item, index) => {
+        visit(item, [...path, index]);
+      });
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes(OPEN)) {
       const { text, problems } = substituteEnvInText(node.value, env);
       for (const message of problems) issues.push({ path, message });

@@ -127,6 +127,32 @@ export function findGlobError(pattern: string): string | undefined {
   return parsed.ok ? undefined : parsed.error;
 }
 
+/**
+ * The literal text a valid pattern must start and end with (`churn-*` -> prefix `churn-`,
+ * `*-prod` -> suffix `-prod`), so an index can narrow down which globs could match a value.
+ * Both are empty for a pattern that starts and ends with a wildcard, or is invalid.
+ */
+export function literalAffixes(pattern: string): { prefix: string; suffix: string } {
+  const parsed = parseGlob(pattern);
+  if (!parsed.ok) return { prefix: '', suffix: '' };
+  const tokens = parsed.tokens;
+  let prefix = '';
+  let literalsInFront = 0;
+  for (const token of tokens) {
+    if (token.kind !== 'literal') break;
+    prefix += token.char;
+    literalsInFront += 1;
+  }
+  if (literalsInFront === tokens.length) return { prefix, suffix: prefix };
+  let suffix = '';
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i] as Token;
+    if (token.kind !== 'literal') break;
+    suffix = token.char + suffix;
+  }
+  return { prefix, suffix };
+}
+
 /** Compiles a pattern once; throws GlobSyntaxError if it is invalid (the loader checks first). */
 export function compileGlob(pattern: string): GlobMatcher {
   if (!isGlob(pattern)) return (value) => value === pattern;

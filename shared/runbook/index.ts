@@ -2,14 +2,15 @@
  * The runbook module's public surface: load (with line:col errors), compile once, decide and
  * explain per signal, and the small value helpers other modules share.
  */
-export { loadRunbook, loadRunbookFile } from './load.js';
-export { compileRunbook, type CompiledRunbook, type CompiledRule } from './compile.js';
-export { decide, explain } from './match.js';
-export { renderTemplate, TEMPLATE_NAMES, type RenderedTemplate, type TemplateName, type TemplateVars } from './template.js';
-export { formatDuration, parseDuration, type DurationResult } from './duration.js';
-export { compileGlob, type GlobMatcher } from './glob.js';
+
+export { type CompiledRule, type CompiledRunbook, compileRunbook } from './compile.js';
 export { RUNBOOK_DEFAULTS } from './defaults.js';
+export { type DurationResult, formatDuration, parseDuration } from './duration.js';
 export type { EnvRecord } from './env.js';
+export { compileGlob, type GlobMatcher } from './glob.js';
+export { loadRunbook, loadRunbookFile } from './load.js';
+export { decide, explain } from './match.js';
+export { type RenderedTemplate, renderTemplate, TEMPLATE_NAMES, type TemplateName, type TemplateVars } from './template.js';
 export type {
   Decision,
   MatchKey,
@@ -21,3 +22,4 @@ export type {
   Runbook,
   RunbookDefaults,
 } from './types.js';
+export { lintRunbook, formatLintFinding, type LintCode, type LintFinding, type LintSource } from './lint.js';

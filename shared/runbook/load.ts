@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { InvalidRunbookError, describeError, type RunbookIssue } from '../errors.js';
+import { describeError, InvalidRunbookError, type RunbookIssue } from '../errors.js';
 import { NO_DEFAULT_SCALE_MAX, RUNBOOK_DEFAULTS } from './defaults.js';
 import { type EnvRecord, substituteEnvInDocument } from './env.js';
 import { isPlainMap, type RunbookProblem } from './problem.js';
@@ -47,10 +47,9 @@ export function loadRunbook(text: string, file: string, env: EnvRecord): Runbook
   const parsed = runbookFileSchema.safeParse(raw, RUNBOOK_PARSE_OPTIONS);
   // A value whose environment variable is missing is reported once, for the variable.
   const pathsWithEnvProblems = new Set(envProblems.map((p) => formatDataPath(p.path)));
-  const laterProblems = [
-    ...(parsed.success ? [] : problemsFromZodIssues(parsed.error.issues)),
-    ...checkReferences(raw),
-  ].filter((p) => !pathsWithEnvProblems.has(formatDataPath(p.path)));
+  const laterProblems = [...(parsed.success ? [] : problemsFromZodIssues(parsed.error.issues)), ...checkReferences(raw)].filter(
+    (p) => !pathsWithEnvProblems.has(formatDataPath(p.path)),
+  );
 
   const issues = toIssues([...envProblems, ...laterProblems], locator);
   if (issues.length > 0 || !parsed.success) throw new InvalidRunbookError(file, issues);

@@ -7,9 +7,13 @@
  * one rule and an unknown topic in another reports both at once. Anything of the wrong type
  * is skipped here: the schema already reports it.
  */
-import { describeUnknownTemplate, findUnknownTemplates } from './template.js';
+
 import { isPlainMap, type RunbookProblem } from './problem.js';
+import { describeUnknownTemplate, findUnknownTemplates } from './template.js';
 import type { DataPath } from './yaml-location.js';
+
+/** Alias names of topics and pipelines; also keeps `__proto__` and friends out. */
+const ALIAS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Scale modes that raise capacity and so need a cap; `restore` only puts back. */
 const CAPPED_SCALE_KEYS = ['by', 'to', 'factor'] as const;
@@ -21,6 +25,18 @@ export function checkReferences(raw: unknown): RunbookProblem[] {
   const pipelines = isPlainMap(raw.pipelines) ? Object.keys(raw.pipelines) : [];
   const defaultScale = isPlainMap(raw.defaults) && isPlainMap(raw.defaults.scale) ? raw.defaults.scale : {};
 
+  for (const section of ['topics', 'pipelines'] as const) {
+    const aliases = raw[section];
+    if (!isPlainMap(aliases)) continue;
+    for (const alias of Object.keys(aliases)) {
+      if (ALIAS_NAME.test(alias)) continue;
+      problems.push({
+        path: [section, alias],
+        target: 'key',
+        message: 'alias names start with a letter or digit and use only letters, digits, ".", "_" and "-"',
+      });
+    }
+  }
   if (isPlainMap(raw.pipelines)) {
     for (const [alias, pipeline] of Object.entries(raw.pipelines)) {
       checkTemplates(pipeline, ['pipelines', alias], problems);
@@ -56,15 +72,9 @@ export function checkReferences(raw: unknown): RunbookProblem[] {
   return problems;
 }
 
-function checkAlias(
-  what: 'topic' | 'pipeline',
-  alias: string,
-  known: string[],
-  path: DataPath,
-  problems: RunbookProblem[],
-): void {
+function checkAlias(what: 'topic' | 'pipeline', alias: string, known: string[], path: DataPath, problems: RunbookProblem[]): void {
   if (known.includes(alias)) return;
-  const list = known.length > 0 ? `known: ${known.join(', ')}` : `no ${what}s are defined under ${what}s:`;
+  const list = known.length > 0 ? `known: ${known.join(', ')}` : `no ${what}s are defined`;
   problems.push({ path, message: `unknown ${what} "${alias}" (${list})` });
 }
 
@@ -103,7 +113,9 @@ function checkTemplates(value: unknown, path: DataPath, problems: RunbookProblem
   if (typeof value === 'string') {
     for (const name of findUnknownTemplates(value)) problems.push({ path, message: describeUnknownTemplate(name) });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => checkTemplates(item, [...path, index], problems));
+    value.forEach((item, index) => {
+      checkTemplates(item, [...path, index], problems);
+    });
   } else if (isPlainMap(value)) {
     for (const [key, item] of Object.entries(value)) checkTemplates(item, [...path, key], problems);
   }

@@ -7,7 +7,7 @@
  * knows about YAML nodes. A path that does not exist in the file (a missing key) points at
  * the nearest ancestor that does, which is where the key would have to be written.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 
 export type DataPath = ReadonlyArray<string | number>;
 

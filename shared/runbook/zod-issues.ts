@@ -52,7 +52,8 @@ export function problemsFromZodIssues(issues: readonly $ZodIssue[]): RunbookProb
           message = `expected ${EXPECTED_WORDS[issue.expected] ?? issue.expected}`;
         }
         // reportInput puts `input` on every issue; undefined there means the key was absent.
-        if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) {
+        const wrongValue = issue.code === 'invalid_type' || issue.code === 'invalid_value';
+        if (wrongValue && 'input' in issue && issue.input === undefined) {
           message = `required, ${message}`;
         }
         const target = issue.code === 'custom' && issue.params?.target === 'key' ? 'key' : 'value';

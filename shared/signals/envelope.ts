@@ -15,7 +15,7 @@ const envelopeSchema = z.looseObject({
   time: z.string({ error: 'missing time' }),
   region: z.string({ error: 'missing region' }),
   resources: z.array(z.string()).optional().default([]),
-  detail: z.unknown(),
+  detail: z.unknown().optional(),
 });
 
 export type Envelope = z.output<typeof envelopeSchema> & { detail: Record<string, unknown> };

@@ -5,20 +5,23 @@
  */
 import type { ActionReport } from '../report.js';
 import type { AuditRecord, CircuitState, ScaleChange, SignalClaim, StateStore } from './store.js';
+import { CONFIG_HISTORY_LIMIT } from './table-layout.js';
 
 interface SignalEntry {
   status: 'in-progress' | 'completed';
   owner: string;
   leaseUntil: number;
   expiresAt: number;
+  /** When the current claim was taken: action records that expired before it are forgotten. */
+  claimedAt?: number;
 }
 
 export class MemoryStateStore implements StateStore {
   private readonly signals = new Map<string, SignalEntry>();
-  private readonly actionRecords = new Map<string, Map<string, ActionReport>>();
+  private readonly actionRecords = new Map<string, Map<string, { record: ActionReport; expiresAt: number }>>();
   private readonly cooldowns = new Map<string, number>();
   private readonly locks = new Map<string, { owner: string; until: number }>();
-  private readonly remediations = new Map<string, number[]>();
+  private readonly remediations = new Map<string, Map<string, { at: number; expiresAt: number }>>();
   private readonly circuits = new Map<string, CircuitState>();
   private readonly configHistory = new Map<string, string[]>();
   private readonly scaleChanges = new Map<string, ScaleChange>();
@@ -30,12 +33,12 @@ export class MemoryStateStore implements StateStore {
       if (entry.status === 'completed') return { status: 'completed' };
       if (entry.leaseUntil > now && entry.owner !== owner) return { status: 'in-progress', owner: entry.owner };
     }
-    this.signals.set(key, { status: 'in-progress', owner, leaseUntil: now + leaseMs, expiresAt: now + ttlMs });
+    this.signals.set(key, { status: 'in-progress', owner, leaseUntil: now + leaseMs, expiresAt: now + ttlMs, claimedAt: now });
     return { status: 'started' };
   }
 
   async completeSignal(key: string, owner: string, now: number, ttlMs: number): Promise<void> {
-    this.signals.set(key, { status: 'completed', owner, leaseUntil: now, expiresAt: now + ttlMs });
+    this.signals.set(key, { status: 'completed', owner, leaseUntil: now, expiresAt: now + ttlMs, claimedAt: this.signals.get(key)?.claimedAt });
   }
 
   async releaseSignal(key: string, owner: string): Promise<void> {
@@ -44,13 +47,15 @@ export class MemoryStateStore implements StateStore {
   }
 
   async getActionRecords(key: string): Promise<Map<string, ActionReport>> {
-    return new Map(this.actionRecords.get(key) ?? []);
+    const claimedAt = this.signals.get(key)?.claimedAt;
+    const live = [...(this.actionRecords.get(key) ?? [])].filter(([, r]) => claimedAt === undefined || r.expiresAt > claimedAt);
+    return new Map(live.map(([id, r]) => [id, r.record]));
   }
 
-  async putActionRecord(key: string, actionId: string, record: ActionReport): Promise<void> {
+  async putActionRecord(key: string, actionId: string, record: ActionReport, now: number, ttlMs: number): Promise<void> {
     let records = this.actionRecords.get(key);
     if (!records) this.actionRecords.set(key, (records = new Map()));
-    records.set(actionId, record);
+    records.set(actionId, { record, expiresAt: now + ttlMs });
   }
 
   async getCooldownUntil(rule: string, endpoint: string): Promise<number | undefined> {
@@ -72,17 +77,19 @@ export class MemoryStateStore implements StateStore {
     if (this.locks.get(endpoint)?.owner === owner) this.locks.delete(endpoint);
   }
 
-  async recordRemediation(endpoint: string, _id: string, now: number): Promise<void> {
-    const times = this.remediations.get(endpoint) ?? [];
-    times.push(now);
-    this.remediations.set(endpoint, times);
+  async recordRemediation(endpoint: string, id: string, now: number, ttlMs: number): Promise<void> {
+    const entries = this.remediations.get(endpoint) ?? new Map<string, { at: number; expiresAt: number }>();
+    // Keep the map short during long backtests: drop what has expired (DynamoDB's TTL does the same).
+    for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
+    // Keyed like the DynamoDB item, so re-recording the same remediation counts once.
+    entries.set(`${now}#${id}`, { at: now, expiresAt: now + ttlMs });
+    this.remediations.set(endpoint, entries);
   }
 
   async countRemediations(endpoint: string, since: number): Promise<number> {
-    const times = (this.remediations.get(endpoint) ?? []).filter((t) => t >= since);
-    // Keep the list short during long backtests: older entries can never count again.
-    this.remediations.set(endpoint, times);
-    return times.length;
+    let count = 0;
+    for (const e of this.remediations.get(endpoint)?.values() ?? []) if (e.at >= since) count++;
+    return count;
   }
 
   async openCircuit(endpoint: string, now: number, until: number, reason: string): Promise<boolean> {
@@ -104,6 +111,7 @@ export class MemoryStateStore implements StateStore {
   async recordEndpointConfig(endpoint: string, config: string): Promise<void> {
     const history = this.configHistory.get(endpoint) ?? [];
     if (history[history.length - 1] !== config) history.push(config);
+    if (history.length > CONFIG_HISTORY_LIMIT) history.splice(0, history.length - CONFIG_HISTORY_LIMIT);
     this.configHistory.set(endpoint, history);
   }
 

@@ -1,6 +1,6 @@
 /** Builders shared by the runbook tests: signals, and the issues a runbook text is refused with. */
 import { expect } from 'vitest';
-import { InvalidRunbookError, formatRunbookIssues } from '../../shared/errors.js';
+import { formatRunbookIssues, InvalidRunbookError } from '../../shared/errors.js';
 import { loadRunbook } from '../../shared/runbook/index.js';
 import type { AlarmSignal, MonitoringSignal } from '../../shared/signals/types.js';
 

@@ -14,7 +14,7 @@ describe('alarm signals', () => {
     const s = await alarmSignal(sample('01-'));
     expect(s).toMatchObject({
       kind: 'alarm',
-      alarm: 'churn-prod-ModelLatency-high',
+      alarm: 'churn-prod-model-latency',
       state: 'ALARM',
       previousState: 'OK',
       composite: false,

@@ -1,0 +1,45 @@
+// Benchmark 1: the size of every function bundle as deployed (serverless.yml's esbuild
+// options), minified code only (source maps are reported apart and excluded from the budget),
+// with the ten largest contributors from esbuild's metafile so that a miss can be explained.
+import { runAsScript } from './lib/common.mjs';
+import { bundleForDeploy, readDeployConfig } from './lib/deploy-bundle.mjs';
+
+export const FUNCTIONS = ['alarm', 'monitoring', 'endpoint-state'];
+export const BUNDLE_BUDGET_BYTES = 400 * 1024;
+
+export async function run() {
+  const deploy = readDeployConfig();
+  const bundles = [];
+  for (const name of FUNCTIONS) {
+    const started = performance.now();
+    try {
+      const bundle = await bundleForDeploy(`functions/${name}.ts`, name, deploy);
+      bundles.push({
+        function: name,
+        file: bundle.file,
+        bytes: bundle.codeBytes,
+        mapBytes: bundle.mapBytes,
+        files: bundle.files,
+        budgetBytes: BUNDLE_BUDGET_BYTES,
+        pass: bundle.codeBytes <= BUNDLE_BUDGET_BYTES,
+        top: bundle.contributors.slice(0, 10),
+        buildMs: performance.now() - started,
+      });
+    } catch (error) {
+      bundles.push({
+        function: name,
+        error: String(error?.message ?? error)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n'),
+      });
+    }
+  }
+  return {
+    benchmark: 'bundle-size',
+    options: { source: deploy.source, esbuild: deploy.options, ignoredPluginKeys: deploy.ignored, extension: deploy.outputExtension },
+    bundles,
+  };
+}
+
+await runAsScript(import.meta.url, run);

@@ -1,0 +1,162 @@
+// Bundles a Lambda entry exactly as it is deployed: the esbuild options come from
+// serverless.yml `custom.esbuild` (what serverless-esbuild hands to esbuild), falling back
+// to the documented deploy defaults when the file or the section is missing.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
+import { ROOT, TMP } from './common.mjs';
+
+/** The deploy defaults the issue names, used only if serverless.yml says nothing. */
+const FALLBACK = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  treeShaking: true,
+  sourcemap: 'external',
+  external: [],
+};
+
+/** Options of serverless-esbuild that are esbuild options, passed through as they are. */
+const ESBUILD_KEYS = new Set([
+  'bundle',
+  'format',
+  'platform',
+  'target',
+  'minify',
+  'minifyWhitespace',
+  'minifyIdentifiers',
+  'minifySyntax',
+  'treeShaking',
+  'sourcemap',
+  'sourcesContent',
+  'sourceRoot',
+  'mainFields',
+  'conditions',
+  'banner',
+  'footer',
+  'external',
+  'define',
+  'loader',
+  'keepNames',
+  'legalComments',
+  'inject',
+  'alias',
+  'tsconfig',
+  'charset',
+  'supported',
+  'drop',
+  'pure',
+  'resolveExtensions',
+  'packages',
+  'splitting',
+  'ignoreAnnotations',
+  'jsx',
+]);
+
+export function readDeployConfig() {
+  const file = join(ROOT, 'serverless.yml');
+  let doc;
+  if (existsSync(file)) {
+    try {
+      // CloudFormation tags (!Ref, !Sub) are unknown to a plain YAML parser: read as values, silently.
+      doc = parse(readFileSync(file, 'utf8'), { logLevel: 'silent' });
+    } catch {
+      doc = undefined;
+    }
+  }
+  const custom = doc?.custom?.esbuild;
+  const options = {};
+  const ignored = [];
+  for (const [key, value] of Object.entries(custom ?? FALLBACK)) {
+    if (ESBUILD_KEYS.has(key)) options[key] = value;
+    else ignored.push(key);
+  }
+  // serverless-esbuild's `exclude` (default: the AWS SDK) marks packages external; [] bundles everything.
+  const exclude = Array.isArray(custom?.exclude) ? custom.exclude : [];
+  if (exclude.length > 0 && !exclude.includes('*')) options.external = [...(options.external ?? []), ...exclude];
+  const ext = String(custom?.outputFileExtension ?? '.mjs');
+  const environment = doc?.provider?.environment ?? {};
+  return {
+    source: custom ? 'serverless.yml custom.esbuild' : 'defaults (serverless.yml has no custom.esbuild)',
+    options,
+    ignored,
+    // `${param:bundleExtension}` is .mjs on every deployed stage.
+    outputExtension: ext.startsWith('.') && !ext.includes('$') ? ext : '.mjs',
+    nodeOptions: typeof environment.NODE_OPTIONS === 'string' ? environment.NODE_OPTIONS : '',
+    runtime: doc?.provider?.runtime ?? 'unknown',
+    environment,
+  };
+}
+
+/**
+ * Bundles `entry` (relative to the repo root) into bench/.tmp/deploy/<name>/ with the deploy
+ * options. Returns sizes (code only, and the source map separately) and the metafile.
+ */
+export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), overrides = {}) {
+  const outdir = join(TMP, 'deploy', name);
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const options = { ...deploy.options, ...overrides };
+  const outfile = join(outdir, `${name}${deploy.outputExtension}`);
+  const result = await build({
+    ...options,
+    entryPoints: [resolve(ROOT, entry)],
+    ...(options.splitting ? { outdir, outExtension: { '.js': deploy.outputExtension } } : { outfile }),
+    metafile: true,
+    absWorkingDir: ROOT,
+    logLevel: 'error',
+  });
+  let entryFile = outfile;
+  let codeBytes = 0;
+  let mapBytes = 0;
+  let entryBytes = 0;
+  const inputs = {};
+  for (const [path, output] of Object.entries(result.metafile.outputs)) {
+    if (path.endsWith('.map')) {
+      mapBytes += output.bytes;
+      continue;
+    }
+    codeBytes += output.bytes;
+    // With splitting, every dynamic import is an entry point too: the function's is the one we asked for.
+    if (output.entryPoint && resolve(ROOT, output.entryPoint) === resolve(ROOT, entry)) {
+      entryBytes = output.bytes;
+      entryFile = resolve(ROOT, path);
+    }
+    for (const [input, info] of Object.entries(output.inputs)) {
+      inputs[input] = (inputs[input] ?? 0) + info.bytesInOutput;
+    }
+  }
+  // The runbook is packaged next to every bundle (package.patterns) and read from LAMBDA_TASK_ROOT.
+  if (existsSync(join(ROOT, 'runbook.yml'))) copyFileSync(join(ROOT, 'runbook.yml'), join(outdir, 'runbook.yml'));
+  return {
+    entry,
+    file: relative(ROOT, entryFile),
+    outdir,
+    outfile: entryFile,
+    codeBytes,
+    entryBytes,
+    mapBytes,
+    files: Object.keys(result.metafile.outputs).filter((p) => !p.endsWith('.map')).length,
+    contributors: contributors(inputs),
+  };
+}
+
+/** Bytes in the output per npm package (or per folder of our own code), largest first. */
+function contributors(inputs) {
+  const groups = new Map();
+  for (const [input, bytes] of Object.entries(inputs)) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+    const name = pkg ?? `(ours) ${input.split('/').slice(0, -1).join('/') || input}`;
+    const group = groups.get(name) ?? { name, bytes: 0, largestFile: '', largestBytes: 0 };
+    group.bytes += bytes;
+    if (bytes > group.largestBytes) {
+      group.largestBytes = bytes;
+      group.largestFile = pkg ? input.slice(input.indexOf(pkg) + pkg.length + 1) : input;
+    }
+    groups.set(name, group);
+  }
+  return [...groups.values()].sort((a, b) => b.bytes - a.bytes);
+}

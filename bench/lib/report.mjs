@@ -1,0 +1,333 @@
+// Turns the benchmark results into the summary rows (console and RESULTS.md) and the report.
+import { fmt } from './common.mjs';
+
+const pct = (value, budget) => `${value > budget ? '+' : ''}${(((value - budget) / budget) * 100).toFixed(0)}%`;
+const verdict = (pass) => (pass ? 'PASS' : 'MISS');
+
+/** One row per budgeted figure (plus unbudgeted ones): what, value, budget, verdict, margin. */
+export function summaryRows(results) {
+  const rows = [];
+  const size = results['bundle-size'];
+  if (size) {
+    for (const b of size.bundles) {
+      if (b.error) {
+        rows.push({
+          what: `bundle size: ${b.function}`,
+          value: 'build failed',
+          budget: '≤ 400 KB',
+          verdict: 'MISS',
+          margin: b.error.split('\n')[0],
+        });
+        continue;
+      }
+      rows.push({
+        what: `bundle size: ${b.function}`,
+        value: fmt.kb(b.bytes),
+        budget: `≤ ${fmt.kb(b.budgetBytes)}`,
+        verdict: verdict(b.pass),
+        margin: b.pass
+          ? `${fmt.kb(b.budgetBytes - b.bytes)} to spare`
+          : `${pct(b.bytes, b.budgetBytes)} (${(b.bytes / b.budgetBytes).toFixed(2)}× the budget)`,
+      });
+    }
+  }
+  const cold = results['cold-init'];
+  if (cold) {
+    const ref = cold.stats.reference?.wall;
+    for (const f of cold.functions) {
+      if (f.error) {
+        rows.push({
+          what: `cold init: ${f.function}`,
+          value: 'not measured',
+          budget: '≤ 1.5× reference',
+          verdict: 'MISS',
+          margin: f.error,
+        });
+        continue;
+      }
+      rows.push({
+        what: `cold init: ${f.function}`,
+        value: `${fmt.ratio(f.ratio)} (p50 ${fmt.ms(f.p50)} vs ${fmt.ms(ref?.p50 ?? Number.NaN)})`,
+        budget: `≤ ${fmt.ratio(f.budget)} reference`,
+        verdict: verdict(f.pass),
+        margin: f.pass ? `${pct(f.ratio, f.budget)}` : `${pct(f.ratio, f.budget)} over${f.failures ? `; ${f.failures} failed runs` : ''}`,
+      });
+    }
+  }
+  const decision = results.decision;
+  if (decision) {
+    const { p99At1k, scaling } = decision.budgets;
+    rows.push({
+      what: 'decision p99, 1,000 rules',
+      value: fmt.us(p99At1k.value),
+      budget: `≤ ${fmt.us(p99At1k.budget)}`,
+      verdict: verdict(p99At1k.pass),
+      margin: p99At1k.pass ? `${fmt.us(p99At1k.budget - p99At1k.value)} to spare` : `${pct(p99At1k.value, p99At1k.budget)}`,
+    });
+    rows.push({
+      what: 'decision p99, 10,000 ÷ 1,000 rules',
+      value: fmt.ratio(scaling.value),
+      budget: `≤ ${fmt.ratio(scaling.budget)}`,
+      verdict: verdict(scaling.pass),
+      margin: scaling.pass ? 'within' : `${pct(scaling.value, scaling.budget)}`,
+    });
+  }
+  const storm = results.storm;
+  if (storm) {
+    const m = storm.memory;
+    rows.push({
+      what: 'storm, MemoryStateStore',
+      value: `${fmt.int(m.eventsPerSecond)} events/s`,
+      budget: `≥ ${fmt.int(m.budget)} events/s`,
+      verdict: verdict(m.pass),
+      margin: m.pass
+        ? `${pct(m.eventsPerSecond, m.budget)}`
+        : `${pct(m.eventsPerSecond, m.budget)} (${fmt.int(m.eventsPerCpuSecond)} per CPU-second)`,
+    });
+    const d = storm.dynamo;
+    rows.push({
+      what: 'storm, DynamoStateStore on dynalite',
+      value: d?.error ? 'not measured' : `${fmt.int(d.eventsPerSecond)} events/s`,
+      budget: 'none',
+      verdict: 'reported',
+      margin: d?.error
+        ? d.error.split('\n')[0]
+        : d.complete
+          ? `${fmt.int(d.events)} events`
+          : `first ${fmt.int(d.events)} events of the storm${d.timedOut ? ' (time limit)' : ''}`,
+    });
+  }
+  return rows;
+}
+
+export function consoleTable(rows) {
+  const widths = ['what', 'value', 'budget', 'verdict', 'margin'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+  return [
+    line(['figure', 'measured', 'budget', 'result', 'margin']),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line([r.what, r.value, r.budget, r.verdict, r.margin])),
+  ].join('\n');
+}
+
+const table = (header, rows) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+export function markdownReport({ machine, results, failures, startedAt, seconds, loadAfter }) {
+  const out = [];
+  out.push('# Benchmark results');
+  out.push('');
+  out.push(
+    'Written by `npm run bench` (bench/run.mjs). What each benchmark measures and how to read it: [docs/performance.md](../docs/performance.md).',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['machine', ''],
+      [
+        ['CPU', machine.cpu],
+        ['cores', String(machine.cores)],
+        ['memory', `${machine.memoryGiB} GiB`],
+        ['Node.js', machine.node],
+        ['platform', machine.platform],
+        ['date', startedAt],
+        ['load average (1, 5, 15 min) at start / end', `${machine.loadavg.join(', ')} / ${loadAfter.join(', ')}`],
+        ['total run time', `${seconds.toFixed(0)} s`],
+      ],
+    ),
+  );
+  out.push('');
+  out.push('## Summary');
+  out.push('');
+  const rows = summaryRows(results);
+  out.push(
+    table(
+      ['figure', 'measured', 'budget', 'result', 'margin'],
+      rows.map((r) => [r.what, r.value, r.budget, `**${r.verdict}**`, r.margin]),
+    ),
+  );
+  for (const [name, error] of Object.entries(failures)) out.push('', `- ${name}: did not finish: \`${error}\``);
+  out.push('');
+
+  const size = results['bundle-size'];
+  if (size) {
+    out.push('## 1. Bundle size (minified, as deployed)');
+    out.push('');
+    out.push(
+      `esbuild options from ${size.options.source}: \`${JSON.stringify(size.options.esbuild)}\`, output \`${size.options.extension}\`. Bytes are the code esbuild writes; source maps are listed apart and excluded from the budget.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['function', 'code', 'source map', 'files', 'budget', 'result'],
+        size.bundles.map((b) =>
+          b.error
+            ? [b.function, 'build failed', '', '', '400 KB', 'MISS']
+            : [b.function, fmt.kb(b.bytes), fmt.kb(b.mapBytes), String(b.files), fmt.kb(b.budgetBytes), verdict(b.pass)],
+        ),
+      ),
+    );
+    for (const b of size.bundles) {
+      if (b.error) {
+        out.push('', `**${b.function}**: \`${b.error.replaceAll('\n', ' ')}\``);
+        continue;
+      }
+      out.push('', `Top 10 contributors, **${b.function}** (bytes in the minified output):`, '');
+      out.push(
+        table(
+          ['package or folder', 'bytes', 'share', 'largest file'],
+          b.top.map((t) => [
+            t.name,
+            fmt.kb(t.bytes),
+            `${((t.bytes / b.bytes) * 100).toFixed(1)}%`,
+            `${t.largestFile} (${fmt.kb(t.largestBytes)})`,
+          ]),
+        ),
+      );
+    }
+    out.push('');
+  }
+
+  const cold = results['cold-init'];
+  if (cold) {
+    out.push('## 2. Cold init (fresh process: import the bundle, serve the first event)');
+    out.push('');
+    out.push(
+      `${cold.runs} measured runs per variant${cold.runs < cold.runsWanted ? ` (of ${cold.runsWanted} wanted: the soft time limit stopped it)` : ''} (after one unmeasured round), variants interleaved. Wall time from spawn to the first event's answer. State store: ${cold.stateStore}. NODE_OPTIONS as deployed: \`${cold.nodeOptions || '(none)'}\`. AWS: a local HTTP fake (AWS_ENDPOINT_URL), real SDK clients, real HTTP.`,
+    );
+    out.push('');
+    const rowsCold = Object.entries(cold.stats).map(([id, s]) => {
+      const f = cold.functions.find((x) => x.function === id);
+      const calls = s.firstRun?.calls
+        ? Object.entries(s.firstRun.calls)
+            .map(([k, v]) => (v > 1 ? `${k}×${v}` : k))
+            .join(', ')
+        : '';
+      return [
+        id,
+        fmt.ms(s.wall.p50),
+        fmt.ms(s.wall.p90),
+        s.importMs ? fmt.ms(s.importMs.p50) : '',
+        s.firstEventMs ? fmt.ms(s.firstEventMs.p50) : '',
+        f ? `${fmt.ratio(f.ratio)} → **${verdict(f.pass)}**` : '',
+        String(s.failures),
+        calls || (id === 'node -e 0' ? '' : '(none)'),
+      ];
+    });
+    out.push(
+      table(
+        ['variant', 'p50', 'p90', 'import (p50)', 'first event (p50)', 'ratio to reference (p50)', 'failed runs', 'AWS calls of one run'],
+        rowsCold,
+      ),
+    );
+    out.push('');
+    out.push(
+      'Bundles measured: ' +
+        Object.entries(cold.bundleBytes)
+          .map(([k, b]) => `${k} ${fmt.kb(b.code)} code + ${fmt.kb(b.map)} map`)
+          .join('; ') +
+        '.',
+    );
+    if (cold.withoutSourceMaps) {
+      out.push(
+        '',
+        `Without NODE_OPTIONS=--enable-source-maps: alarm ${fmt.ms(cold.withoutSourceMaps.alarm)}, reference ${fmt.ms(cold.withoutSourceMaps.reference)}, ratio ${fmt.ratio(cold.withoutSourceMaps.ratio)}.`,
+      );
+    }
+    const outcomes = cold.functions
+      .filter((f) => !f.error)
+      .map(
+        (f) =>
+          `${f.function}: ${JSON.stringify(cold.stats[f.function]?.firstRun?.outcome?.summary ?? cold.stats[f.function]?.firstRun?.outcome)}`,
+      );
+    if (outcomes.length) out.push('', 'What the first event did (first run):', '', ...outcomes.map((o) => `- ${o}`));
+    out.push('');
+  }
+
+  const decision = results.decision;
+  if (decision) {
+    out.push('## 3. Decision latency (parse + match + plan, one event, in-process)');
+    out.push('');
+    out.push(
+      `${fmt.int(decision.iterations)} timed events per trial after ${fmt.int(decision.warmup)} warm-up events, ${decision.trials} trials, the trial with the lowest p99 reported. "worst": the event's own rule is the last one before the catch-all; "typical": its rule is in the middle. "match only": decide() alone on the parsed signal.`,
+    );
+    out.push('');
+    const rowsDecision = [];
+    for (const r of decision.results) {
+      for (const [name, c] of Object.entries(r.cases)) {
+        rowsDecision.push([
+          fmt.int(r.rules),
+          name,
+          `#${c.rulePosition + 1} ${c.matched.join(', ')}`,
+          fmt.us(c.full.p50),
+          fmt.us(c.full.p99),
+          fmt.us(c.match.p50),
+          fmt.us(c.match.p99),
+        ]);
+      }
+    }
+    out.push(table(['rules', 'case', 'matched rule', 'p50', 'p99', 'match only p50', 'match only p99'], rowsDecision));
+    out.push('');
+    out.push(
+      table(
+        ['rules', 'YAML', 'loadRunbook (first)', 'loadRunbook (median)', 'compileRunbook (median)'],
+        decision.results.map((r) => [
+          fmt.int(r.rules),
+          fmt.kb(r.yamlBytes),
+          fmt.ms(r.firstLoadMs),
+          fmt.ms(r.loadMs.p50),
+          fmt.ms(r.compileMs.p50),
+        ]),
+      ),
+    );
+    out.push('');
+    out.push(
+      `Budgets: p99 at 1,000 rules ${fmt.us(decision.budgets.p99At1k.value)} ≤ 100 µs → **${verdict(decision.budgets.p99At1k.pass)}**; p99 at 10,000 ÷ p99 at 1,000 = ${fmt.ratio(decision.budgets.scaling.value)} ≤ 3× → **${verdict(decision.budgets.scaling.pass)}**.`,
+    );
+    out.push('');
+  }
+
+  const storm = results.storm;
+  if (storm) {
+    out.push('## 4. Storm throughput (whole engine, writes off)');
+    out.push('');
+    out.push(
+      `${fmt.int(storm.events)} ALARM events over ${storm.endpoints} endpoints, one after another, runbook \`${storm.runbook}\`, virtual clock one second per event.`,
+    );
+    out.push('');
+    const line = (name, s) =>
+      s?.error
+        ? [name, 'not measured', '', '', '', '', s.error.split('\n')[0]]
+        : [
+            name,
+            fmt.int(s.events),
+            `${s.seconds.toFixed(2)} s`,
+            `**${fmt.int(s.eventsPerSecond)}**`,
+            fmt.int(s.eventsPerCpuSecond),
+            `${fmt.us(s.latencyUs.p50)} / ${fmt.us(s.latencyUs.p99)} / ${fmt.ms(s.latencyUs.max / 1000)}`,
+            s === storm.memory ? `≥ 20,000/s → **${verdict(storm.memory.pass)}**` : 'no budget',
+          ];
+    out.push(
+      table(
+        ['store', 'events', 'time', 'events/s', 'events per CPU-second', 'per event p50 / p99 / max', 'budget'],
+        [line('MemoryStateStore', storm.memory), line('DynamoStateStore (dynalite)', storm.dynamo)],
+      ),
+    );
+    out.push('');
+    out.push('What the engine did with the events (MemoryStateStore):', '');
+    out.push(
+      table(
+        ['outcome', 'events'],
+        Object.entries(storm.memory.outcomes).map(([k, v]) => [k, fmt.int(v)]),
+      ),
+    );
+    if (storm.dynamo && !storm.dynamo.error && !storm.dynamo.complete) {
+      out.push(
+        '',
+        `dynalite gets the first ${fmt.int(storm.dynamo.events)} events of the same storm${storm.dynamo.timedOut ? ' (stopped at its time limit)' : ''}: at its speed all 10,000 would take longer than the whole suite may (BENCH_STORM_DYNAMO_EVENTS=10000 runs them all).`,
+      );
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

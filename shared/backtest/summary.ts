@@ -1,0 +1,259 @@
+/**
+ * Backtest aggregation (pure): folds the engine's per-event reports into one summary per rule
+ * and per endpoint, without keeping the reports themselves, so a backtest of 100,000 events
+ * holds counters, not reports.
+ *
+ * Counting units:
+ * - `matched` counts EVENTS in which the rule matched (whether or not its actions ran);
+ * - `executed`, `suppressed`, `skipped`, `failed` count ACTIONS of that rule. In a backtest
+ *   nothing is written, so an action the engine `planned` counts as executed: it is what
+ *   production would have done.
+ *
+ * The shape is SPEC §4's `backtest --json` summary, extended (never changed).
+ */
+import type { ActionType } from '../actions/params.js';
+import type { ActionReport, EventReport, SuppressionCause } from '../report.js';
+import type { Runbook } from '../runbook/types.js';
+import { ThrashDetector, type ThrashFinding } from './thrash.js';
+
+export type { ThrashFinding } from './thrash.js';
+
+/** How many distinct skip / ignore reasons are counted per bucket before the rest is lumped. */
+const MAX_DISTINCT_REASONS = 200;
+/** How many of them a summary lists, most frequent first. */
+const TOP_REASONS = 5;
+/** How many rejected files a summary names (all are counted). */
+const MAX_REJECTED_LISTED = 20;
+export const OTHER_REASONS = '(other reasons)';
+
+export type SuppressionCounts = Partial<Record<SuppressionCause, number>>;
+
+export interface ReasonCount {
+  reason: string;
+  count: number;
+}
+
+export interface RuleSummary {
+  /** Events in which this rule matched. */
+  matched: number;
+  /** Actions executed (planned, in a backtest). */
+  executed: number;
+  suppressed: number;
+  skipped: number;
+  failed: number;
+  /** `suppressed` split by the guard that held the action back. */
+  suppressedBy: SuppressionCounts;
+  /** The most frequent skip reasons, most frequent first. */
+  skippedReasons: ReasonCount[];
+}
+
+export interface EndpointActionSummary {
+  executed: number;
+  suppressed: number;
+  skipped: number;
+  failed: number;
+  suppressedBy: SuppressionCounts;
+}
+
+export interface RejectedEvent {
+  event: string;
+  error: string;
+}
+
+export interface BacktestSummary {
+  /** Event files read (every one, including rejected ones). */
+  events: number;
+  rules: Record<string, RuleSummary>;
+  /** Per endpoint (the signal's; `(unknown)` when it has none), per action type. */
+  endpoints: Record<string, Partial<Record<ActionType, EndpointActionSummary>>>;
+  /** Back-and-forth changes on one endpoint within the window (at most `thrashListed` listed). */
+  thrash: ThrashFinding[];
+  /** Rule ids that matched no event, in runbook order. */
+  neverMatched: string[];
+  /** Events on which nothing was done: no rule matched, not a monitoring result, unsupported, ... */
+  ignored: number;
+  /** Malformed events (bad input): not run; they make the exit code 2. */
+  rejected: number;
+  // --- Extensions of SPEC §4 ---------------------------------------------------------------
+  /** Endpoint state changes recorded as the live config (rollback history). */
+  recorded: number;
+  /** Events the engine could not finish (other than rejected ones), e.g. an unreadable recorded state. */
+  errors: number;
+  /** Events in which at least one rule matched. */
+  matchedEvents: number;
+  /** Event time of the first and last event run, ISO 8601. */
+  from: string | null;
+  to: string | null;
+  /** Every thrash finding is counted; `thrash` lists the first ones. */
+  thrashTotal: number;
+  ignoredReasons: ReasonCount[];
+  rejectedEvents: RejectedEvent[];
+  /** Nothing is written in a backtest: `executed` counts the actions that would have been. */
+  executedMeans: 'planned';
+}
+
+/** Counts reasons, up to a fixed number of distinct ones (reasons can embed ids). */
+class ReasonCounter {
+  private readonly counts = new Map<string, number>();
+
+  add(reason: string): void {
+    const known = this.counts.get(reason);
+    if (known !== undefined) this.counts.set(reason, known + 1);
+    else if (this.counts.size < MAX_DISTINCT_REASONS) this.counts.set(reason, 1);
+    else this.counts.set(OTHER_REASONS, (this.counts.get(OTHER_REASONS) ?? 0) + 1);
+  }
+
+  top(n = TOP_REASONS): ReasonCount[] {
+    return [...this.counts]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+      .slice(0, n);
+  }
+}
+
+interface RuleTally {
+  summary: Omit<RuleSummary, 'skippedReasons'>;
+  skipped: ReasonCounter;
+}
+
+function emptyCounts(): EndpointActionSummary {
+  return { executed: 0, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} };
+}
+
+/** planned = executed in a backtest (nothing is written); the other statuses as they are. */
+function bucketOf(action: ActionReport): 'executed' | 'suppressed' | 'skipped' | 'failed' {
+  return action.status === 'planned' ? 'executed' : action.status;
+}
+
+export interface BacktestAggregatorOptions {
+  /** Two opposite changes on one endpoint closer than this are thrash (default 1 hour). */
+  thrashWindowMs?: number;
+  /** How many thrash findings the summary lists (all are counted). */
+  thrashListed?: number;
+}
+
+export class BacktestAggregator {
+  private events = 0;
+  private ignored = 0;
+  private rejected = 0;
+  private recorded = 0;
+  private errors = 0;
+  private matchedEvents = 0;
+  private first: number | undefined;
+  private last: number | undefined;
+  private readonly rules = new Map<string, RuleTally>();
+  private readonly endpoints = new Map<string, Map<ActionType, EndpointActionSummary>>();
+  private readonly ignoredReasons = new ReasonCounter();
+  private readonly rejectedEvents: RejectedEvent[] = [];
+  private readonly thrash: ThrashDetector;
+
+  constructor(
+    private readonly runbook: Runbook,
+    options: BacktestAggregatorOptions = {},
+  ) {
+    for (const rule of runbook.rules) this.rules.set(rule.id, newTally());
+    this.thrash = new ThrashDetector(runbook, options.thrashWindowMs, options.thrashListed);
+  }
+
+  /** One event's report; `at` is the event time (epoch ms) when known. */
+  add(report: EventReport, at?: number): void {
+    this.events += 1;
+    if (at !== undefined && Number.isFinite(at)) {
+      if (this.first === undefined || at < this.first) this.first = at;
+      if (this.last === undefined || at > this.last) this.last = at;
+    }
+    if (report.error !== null) {
+      if (report.errorKind === 'invalid-event') {
+        this.rejected += 1;
+        if (this.rejectedEvents.length < MAX_REJECTED_LISTED) this.rejectedEvents.push({ event: report.event, error: report.error });
+      } else {
+        this.errors += 1;
+      }
+      // A signal that failed half-way still counts what it did before the error.
+      if (report.actions.length === 0) return;
+    }
+    if (report.recorded) this.recorded += 1;
+    const matched = report.rules ?? (report.rule ? [report.rule] : []);
+    if (matched.length > 0) this.matchedEvents += 1;
+    else if (report.ignored !== null && report.error === null) {
+      this.ignored += 1;
+      this.ignoredReasons.add(report.ignored);
+    }
+    for (const id of matched) this.tally(id).summary.matched += 1;
+
+    const endpoint = report.signal?.endpoint ?? '(unknown)';
+    for (const action of report.actions) {
+      const bucket = bucketOf(action);
+      const rule = this.tally(action.rule);
+      rule.summary[bucket] += 1;
+      if (bucket === 'suppressed') bump(rule.summary.suppressedBy, action.suppressedBy);
+      if (bucket === 'skipped') rule.skipped.add(action.reason);
+      const perType = this.endpointCounts(endpoint, action.type);
+      perType[bucket] += 1;
+      if (bucket === 'suppressed') bump(perType.suppressedBy, action.suppressedBy);
+    }
+    if (report.signal?.endpoint && at !== undefined) this.thrash.add(report, report.signal.endpoint, at);
+  }
+
+  summary(): BacktestSummary {
+    const rules: Record<string, RuleSummary> = {};
+    for (const [id, tally] of this.rules) rules[id] = { ...tally.summary, skippedReasons: tally.skipped.top() };
+    const endpoints: BacktestSummary['endpoints'] = {};
+    for (const name of [...this.endpoints.keys()].sort()) {
+      const perType = this.endpoints.get(name) as Map<ActionType, EndpointActionSummary>;
+      endpoints[name] = Object.fromEntries([...perType].sort(([a], [b]) => a.localeCompare(b)));
+    }
+    return {
+      events: this.events,
+      rules,
+      endpoints,
+      thrash: this.thrash.listed(),
+      neverMatched: this.runbook.rules.filter((r) => (this.rules.get(r.id)?.summary.matched ?? 0) === 0).map((r) => r.id),
+      ignored: this.ignored,
+      rejected: this.rejected,
+      recorded: this.recorded,
+      errors: this.errors,
+      matchedEvents: this.matchedEvents,
+      from: this.first === undefined ? null : new Date(this.first).toISOString(),
+      to: this.last === undefined ? null : new Date(this.last).toISOString(),
+      thrashTotal: this.thrash.total(),
+      ignoredReasons: this.ignoredReasons.top(),
+      rejectedEvents: [...this.rejectedEvents],
+      executedMeans: 'planned',
+    };
+  }
+
+  private tally(ruleId: string): RuleTally {
+    const known = this.rules.get(ruleId);
+    if (known) return known;
+    const tally = newTally();
+    this.rules.set(ruleId, tally);
+    return tally;
+  }
+
+  private endpointCounts(endpoint: string, type: ActionType): EndpointActionSummary {
+    let perType = this.endpoints.get(endpoint);
+    if (!perType) {
+      perType = new Map();
+      this.endpoints.set(endpoint, perType);
+    }
+    let counts = perType.get(type);
+    if (!counts) {
+      counts = emptyCounts();
+      perType.set(type, counts);
+    }
+    return counts;
+  }
+}
+
+function newTally(): RuleTally {
+  return {
+    summary: { matched: 0, executed: 0, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
+    skipped: new ReasonCounter(),
+  };
+}
+
+function bump(counts: SuppressionCounts, cause: SuppressionCause | undefined): void {
+  if (!cause) return;
+  counts[cause] = (counts[cause] ?? 0) + 1;
+}

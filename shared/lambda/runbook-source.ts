@@ -1,0 +1,259 @@
+/**
+ * Where a Lambda container gets its runbook: the runbook.yml bundled with the code, or, when
+ * MEDIC_RUNBOOK_PARAMETER names one, an SSM parameter, so operators change the runbook without a
+ * deploy. Both are re-checked after the TTL (MEDIC_RUNBOOK_TTL_SECONDS).
+ *
+ * A parameter value that fails validation is refused as a whole: the last good runbook stays in
+ * force (the last valid parameter version, else the bundled file), the refusal is logged with
+ * every error, and ops is told ONCE per distinct bad version: once per container through an
+ * in-memory set, and once across containers through a claim in the state store (the same
+ * dedupe the engine uses for signals). A parameter that does not exist means the bundled file.
+ */
+
+import { toMedicError } from '../aws/errors.js';
+import type { AwsWriter } from '../aws/ports.js';
+import { clientConfig } from '../aws/sdk.js';
+import { describeError, InvalidRunbookError } from '../errors.js';
+import { type CompiledRunbook, compileRunbook, type EnvRecord, loadRunbook, loadRunbookFile } from '../runbook/index.js';
+import type { StateStore } from '../state/store.js';
+
+/** One version of the parameter, as GetParameter returns it. */
+export interface RunbookParameterValue {
+  value: string;
+  version: number;
+}
+
+/** Reads the parameter; undefined when it does not exist. Other failures throw. */
+export type RunbookParameterReader = (name: string) => Promise<RunbookParameterValue | undefined>;
+
+export interface RunbookSourceLog {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface RunbookSourceOptions {
+  /** Absolute path of the bundled runbook. */
+  file: string;
+  /** How messages name the bundled file (default: the path). */
+  fileLabel?: string;
+  /** SSM parameter name; unset means the bundled file only. */
+  parameter?: string;
+  /** How long a loaded runbook is trusted before it is checked again. */
+  ttlMs: number;
+  /** For `${env:...}` substitution in the runbook. */
+  env: EnvRecord;
+  /** Defaults to SSM GetParameter through @aws-sdk/client-ssm (loaded on first use). */
+  readParameter?: RunbookParameterReader;
+  /** Where ops hears about a refused runbook; without it (or a writer) the refusal is only logged. */
+  opsTopicArn?: string;
+  writer?: AwsWriter;
+  /** Dedupe of the ops notification across containers. */
+  store?: StateStore;
+  /** Who holds the dedupe claim (a container id). */
+  owner?: string;
+  log?: RunbookSourceLog;
+}
+
+/** Which runbook is in force. */
+export type RunbookOrigin = { type: 'file'; file: string } | { type: 'parameter'; name: string; version: number };
+
+/** A refused version is remembered this long in the store, so no container tells ops again. */
+const REFUSAL_DEDUPE_MS = 30 * 24 * 3600_000;
+const CLAIM_LEASE_MS = 60_000;
+const silentLog: RunbookSourceLog = { info() {}, warn() {}, error() {} };
+
+export class RunbookSource {
+  private readonly options: RunbookSourceOptions;
+  private readonly readParameter: RunbookParameterReader;
+  private readonly log: RunbookSourceLog;
+  private fileCache: { runbook: CompiledRunbook; loadedAt: number } | undefined;
+  private good: { runbook: CompiledRunbook; version: number } | undefined;
+  private checkedAt: number | undefined;
+  /** Versions that failed validation: never parsed again by this container. */
+  private readonly refused = new Set<number>();
+  /** Refused versions ops has been told about (by us or, per the store, by another container). */
+  private readonly reported = new Set<number>();
+  private missingLogged = false;
+
+  constructor(options: RunbookSourceOptions) {
+    this.options = options;
+    this.readParameter = options.readParameter ?? ssmParameterReader(options.env);
+    this.log = options.log ?? silentLog;
+  }
+
+  /** The runbook in force at `now` (epoch ms). */
+  async current(now: number): Promise<CompiledRunbook> {
+    const { parameter } = this.options;
+    if (!parameter) return this.bundled(now);
+    if (this.checkedAt === undefined || now - this.checkedAt > this.options.ttlMs) {
+      await this.refresh(parameter, now);
+      this.checkedAt = now;
+    }
+    return this.good?.runbook ?? this.bundled(now);
+  }
+
+  /** Which runbook `current` returns now (after at least one call). */
+  get origin(): RunbookOrigin {
+    if (this.options.parameter && this.good) return { type: 'parameter', name: this.options.parameter, version: this.good.version };
+    return { type: 'file', file: this.fileLabel };
+  }
+
+  private get fileLabel(): string {
+    return this.options.fileLabel ?? this.options.file;
+  }
+
+  private bundled(now: number): CompiledRunbook {
+    if (!this.fileCache || now - this.fileCache.loadedAt > this.options.ttlMs) {
+      const runbook = compileRunbook(loadRunbookFile(this.options.file, this.options.env, this.fileLabel));
+      this.fileCache = { runbook, loadedAt: now };
+    }
+    return this.fileCache.runbook;
+  }
+
+  private inForce(): string {
+    if (this.good) return `version ${this.good.version} of ${this.options.parameter}`;
+    return `the bundled ${this.fileLabel}`;
+  }
+
+  private async refresh(name: string, now: number): Promise<void> {
+    let read: RunbookParameterValue | undefined;
+    try {
+      read = await this.readParameter(name);
+    } catch (error) {
+      // Throttled, denied, network: keep what is in force and look again after the TTL.
+      this.log.warn('runbook parameter unreadable: the runbook in force stays', {
+        parameter: name,
+        inForce: this.inForce(),
+        error: describeError(error),
+      });
+      return;
+    }
+    if (!read) {
+      if (!this.missingLogged || this.good) {
+        this.log.warn('runbook parameter does not exist: using the bundled runbook', { parameter: name, file: this.fileLabel });
+      }
+      this.missingLogged = true;
+      this.good = undefined;
+      return;
+    }
+    this.missingLogged = false;
+    if (read.version === this.good?.version) return;
+    if (this.refused.has(read.version)) {
+      if (!this.reported.has(read.version)) await this.reportRefusal(name, read.version, undefined, now);
+      return;
+    }
+    const label = `${name}@${read.version}`;
+    try {
+      const runbook = compileRunbook(loadRunbook(read.value, label, this.options.env));
+      this.good = { runbook, version: read.version };
+      this.log.info('runbook loaded from parameter', { parameter: name, version: read.version, rules: runbook.runbook.rules.length });
+    } catch (error) {
+      if (!(error instanceof InvalidRunbookError)) throw error;
+      this.refused.add(read.version);
+      this.log.error('runbook parameter refused: it is invalid; the runbook in force stays', {
+        parameter: name,
+        version: read.version,
+        inForce: this.inForce(),
+        errors: error.message.split('\n'),
+      });
+      await this.reportRefusal(name, read.version, error, now);
+    }
+  }
+
+  /** Tells ops about a refused version, at most once across containers. */
+  private async reportRefusal(name: string, version: number, error: InvalidRunbookError | undefined, now: number): Promise<void> {
+    const { opsTopicArn, writer, store } = this.options;
+    if (!opsTopicArn || !writer) {
+      this.reported.add(version);
+      return;
+    }
+    const key = `runbook-refused#${name}#${version}`;
+    const owner = this.options.owner ?? 'runbook-source';
+    let claimed = false;
+    if (store) {
+      try {
+        const claim = await store.claimSignal(key, owner, now, CLAIM_LEASE_MS, REFUSAL_DEDUPE_MS);
+        if (claim.status !== 'started') {
+          this.reported.add(version); // another container told ops (or is telling them now)
+          return;
+        }
+        claimed = true;
+      } catch (storeError) {
+        // Better told twice than never: notify without the cross-container dedupe.
+        this.log.warn('cannot claim the runbook refusal notice; notifying anyway', { error: describeError(storeError) });
+      }
+    }
+    const errors = error ? error.message.split('\n') : ['(see the log of the container that first refused it)'];
+    try {
+      await writer.send({
+        service: 'sns',
+        operation: 'Publish',
+        input: {
+          TopicArn: opsTopicArn,
+          Subject: truncate(`[model-medic] runbook ${name} version ${version} refused`, 100),
+          Message: refusalMessage(name, version, this.inForce(), errors),
+          MessageAttributes: {
+            severity: { DataType: 'String', StringValue: 'high' },
+            kind: { DataType: 'String', StringValue: 'runbook' },
+          },
+        },
+      });
+      this.reported.add(version);
+      if (claimed && store) await store.completeSignal(key, owner, now, REFUSAL_DEDUPE_MS).catch(() => undefined);
+    } catch (publishError) {
+      // Not reported: the next refresh tries again (and another container may claim it).
+      this.log.error('cannot tell ops that the runbook parameter was refused', {
+        parameter: name,
+        version,
+        error: describeError(publishError),
+      });
+      if (claimed && store) await store.releaseSignal(key, owner).catch(() => undefined);
+    }
+  }
+}
+
+function refusalMessage(name: string, version: number, inForce: string, errors: string[]): string {
+  const shown = errors.slice(0, 50);
+  const more = errors.length > shown.length ? [`... and ${errors.length - shown.length} more`] : [];
+  return [
+    `model-medic refused version ${version} of the runbook parameter ${name}: it is not a valid runbook.`,
+    `Still in force: ${inForce}. Nothing changes until a valid version is put.`,
+    '',
+    ...shown,
+    ...more,
+    '',
+    `Check a runbook before putting it: npx medic validate FILE`,
+  ].join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** GetParameter through @aws-sdk/client-ssm, imported on first use (a cold start without a parameter never loads it). */
+export function ssmParameterReader(env: EnvRecord): RunbookParameterReader {
+  let loaded: Promise<(name: string) => Promise<RunbookParameterValue | undefined>> | undefined;
+  const load = async () => {
+    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const client = new SSMClient(clientConfig(env));
+    return async (name: string): Promise<RunbookParameterValue | undefined> => {
+      try {
+        const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+        const value = out.Parameter?.Value;
+        if (value === undefined) return undefined;
+        return { value, version: out.Parameter?.Version ?? 0 };
+      } catch (error) {
+        if ((error as { name?: string } | null)?.name === 'ParameterNotFound') return undefined;
+        throw toMedicError(error, 'ssm', 'GetParameter', name);
+      }
+    };
+  };
+  return async (name) => {
+    loaded ??= load().catch((error) => {
+      loaded = undefined;
+      throw error;
+    });
+    return (await loaded)(name);
+  };
+}

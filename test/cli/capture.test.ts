@@ -1,0 +1,234 @@
+/**
+ * medic capture against aws-sdk-client-mock: the SDK answers with the recorded sample world
+ * (events/aws-state.json, dates as Date objects as the SDK returns them), and the snapshot it
+ * writes replays exactly like the recorded state.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CodePipelineClient, ListPipelineExecutionsCommand as CodePipelineListExecutions } from '@aws-sdk/client-codepipeline';
+import { DescribeEndpointCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runMedic } from '../backtest/io.js';
+import { AWS_STATE, sampleEventFiles } from '../support/samples.js';
+
+type Json = Record<string, unknown>;
+const recorded = JSON.parse(readFileSync(AWS_STATE, 'utf8')) as {
+  sagemaker: { endpoints: Record<string, Json>; pipelineExecutions: Record<string, Json[]> };
+  applicationAutoScaling: { scalableTargets: Json[] };
+  cloudwatch: { alarms: Json[] };
+  codepipeline: { pipelineExecutions: Record<string, Json[]> };
+};
+
+/** What the SDK hands back: ISO date strings are Date objects, and every output has $metadata. */
+function asSdk<T>(value: T): T {
+  const revive = (v: unknown): unknown => {
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v)) return new Date(v);
+    if (Array.isArray(v)) return v.map(revive);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+    return v;
+  };
+  return revive(value) as T;
+}
+const meta = { $metadata: { httpStatusCode: 200, requestId: 'r-1', attempts: 1 } };
+
+const sagemaker = mockClient(SageMakerClient);
+const autoscaling = mockClient(ApplicationAutoScalingClient);
+const cloudwatch = mockClient(CloudWatchClient);
+const codepipeline = mockClient(CodePipelineClient);
+
+const UNRELATED_ALARM = {
+  AlarmName: 'orders-db-cpu',
+  AlarmArn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-db-cpu',
+  MetricName: 'CPUUtilization',
+  Namespace: 'AWS/RDS',
+  Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders' }],
+  StateValue: 'OK',
+};
+
+beforeEach(() => {
+  sagemaker.reset();
+  autoscaling.reset();
+  cloudwatch.reset();
+  codepipeline.reset();
+  sagemaker.on(DescribeEndpointCommand).callsFake(async (input: { EndpointName: string }) => {
+    const endpoint = recorded.sagemaker.endpoints[input.EndpointName];
+    if (!endpoint)
+      throw Object.assign(new Error(`Could not find endpoint "${input.EndpointName}".`), {
+        name: 'ValidationException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    return { ...asSdk(endpoint), ...meta };
+  });
+  sagemaker.on(ListPipelineExecutionsCommand).callsFake(async (input: { PipelineName: string }) => {
+    const runs = recorded.sagemaker.pipelineExecutions[input.PipelineName];
+    if (!runs) throw Object.assign(new Error(`Pipeline ${input.PipelineName} does not exist`), { name: 'ResourceNotFound' });
+    return { PipelineExecutionSummaries: asSdk(runs), ...meta };
+  });
+  // Two pages, to prove pagination: the first target, then the rest.
+  autoscaling.on(DescribeScalableTargetsCommand).callsFake(async (input: { ResourceIds: string[]; NextToken?: string }) => {
+    const all = recorded.applicationAutoScaling.scalableTargets.filter((t) => input.ResourceIds.includes(String(t.ResourceId)));
+    return input.NextToken
+      ? { ScalableTargets: asSdk(all.slice(1)), ...meta }
+      : { ScalableTargets: asSdk(all.slice(0, 1)), NextToken: 'page-2', ...meta };
+  });
+  const metric = recorded.cloudwatch.alarms.filter((a) => !('AlarmRule' in a));
+  const composite = recorded.cloudwatch.alarms.filter((a) => 'AlarmRule' in a);
+  cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input: { NextToken?: string; AlarmNames?: string[] }) => {
+    expect(input.AlarmNames).toBeUndefined();
+    return input.NextToken
+      ? { MetricAlarms: asSdk(metric.slice(5)), CompositeAlarms: asSdk(composite), ...meta }
+      : { MetricAlarms: asSdk([UNRELATED_ALARM, ...metric.slice(0, 5)]), CompositeAlarms: [], NextToken: 'alarms-2', ...meta };
+  });
+  codepipeline.on(CodePipelineListExecutions).callsFake(async (input: { pipelineName: string }) => ({
+    pipelineExecutionSummaries: asSdk(recorded.codepipeline.pipelineExecutions[input.pipelineName] ?? []),
+    ...meta,
+  }));
+});
+
+afterEach(() => {
+  sagemaker.reset();
+  autoscaling.reset();
+  cloudwatch.reset();
+  codepipeline.reset();
+});
+
+const ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'medic-capture-'));
+}
+
+describe('medic capture', () => {
+  it('writes the endpoints, their scalable targets, alarms and pipeline runs in SPEC §5 layout', async () => {
+    const out = join(tmp(), 'aws-state.json');
+    const { code, stdout, stderr } = await runMedic(
+      ['capture', '--endpoint', 'churn-prod', '--endpoint', 'fraud-prod,ranker-prod', '--out', out],
+      { env: ENV },
+    );
+    expect(stderr.filter((l) => !l.startsWith('note:'))).toEqual([]);
+    expect(code).toBe(0);
+    expect(stdout).toEqual([`captured 3 endpoints, 1 scalable target, 11 alarms, 3 pipelines -> ${out}`]);
+    const state = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(state)).toEqual(['sagemaker', 'applicationAutoScaling', 'cloudwatch', 'codepipeline', 'history']);
+    expect(Object.keys(state.sagemaker.endpoints)).toEqual(['churn-prod', 'fraud-prod', 'ranker-prod']);
+    expect(state.sagemaker.endpoints['churn-prod']).toEqual(recorded.sagemaker.endpoints['churn-prod']);
+    expect(state.sagemaker.endpoints['churn-prod'].$metadata).toBeUndefined();
+    expect(typeof state.sagemaker.endpoints['churn-prod'].CreationTime).toBe('string');
+    expect(state.applicationAutoScaling.scalableTargets.map((t: Json) => t.ResourceId)).toEqual(['endpoint/churn-prod/variant/v2']);
+    const names = state.cloudwatch.alarms.map((a: Json) => a.AlarmName);
+    expect(names).not.toContain('orders-db-cpu');
+    expect(names).not.toContain('recsys-prod-memory-high');
+    expect(names).toContain('churn-prod-model-latency');
+    expect(names).toContain('fraud-prod-health'); // composite on fraud-prod's alarms
+    expect(state.sagemaker.pipelineExecutions).toEqual(recorded.sagemaker.pipelineExecutions);
+    expect(state.codepipeline.pipelineExecutions).toEqual(recorded.codepipeline.pipelineExecutions);
+    expect(state.history.endpointConfigs).toEqual({
+      'churn-prod': ['churn-prod-config-v2'],
+      'fraud-prod': ['fraud-prod-config-2026-11-20'],
+      'ranker-prod': ['ranker-prod-config-bg-3'],
+    });
+    expect(sagemaker.commandCalls(ListPipelineExecutionsCommand).map((c) => c.args[0].input)).toContainEqual({
+      PipelineName: 'churn-retrain',
+      SortBy: 'CreationTime',
+      SortOrder: 'Descending',
+      MaxResults: 10,
+    });
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(2);
+    expect(autoscaling.commandCalls(DescribeScalableTargetsCommand)[0]?.args[0].input).toEqual({
+      ServiceNamespace: 'sagemaker',
+      ResourceIds: [
+        'endpoint/churn-prod/variant/v2',
+        'endpoint/churn-prod/variant/v1',
+        'endpoint/fraud-prod/variant/AllTraffic',
+        'endpoint/ranker-prod/variant/blue',
+        'endpoint/ranker-prod/variant/green',
+      ],
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    });
+  });
+
+  it('the snapshot replays the sample events exactly as the recorded state does', async () => {
+    const dir = tmp();
+    const out = join(dir, 'aws-state.json');
+    const all = Object.keys(recorded.sagemaker.endpoints);
+    expect((await runMedic(['capture', ...all.flatMap((e) => ['--endpoint', e]), '--out', out], { env: ENV })).code).toBe(0);
+    // Alarm events on captured endpoints (rollback needs the config before the live one, which AWS does not tell).
+    const events = ['01', '02', '03', '04', '06', '07', '09', '15', '16', '17', '19'].map((n) => `events/${n}-${sampleName(n)}`);
+    const fromCapture = await runMedic(['replay', ...events, '--aws-state', out, '--json']);
+    const fromRecorded = await runMedic(['replay', ...events, '--json']);
+    expect(fromCapture.code).toBe(0);
+    expect(fromCapture.stdout).toEqual(fromRecorded.stdout);
+  });
+
+  it('--merge keeps what the file held and extends the config history', async () => {
+    const dir = tmp();
+    const out = join(dir, 'aws-state.json');
+    writeFileSync(
+      out,
+      JSON.stringify({
+        sagemaker: { endpoints: { 'old-prod': { EndpointName: 'old-prod' } }, processingJobs: { 'job-1': { ProcessingJobName: 'job-1' } } },
+        s3: { 's3://b/k': { violations: [] } },
+        history: { endpointConfigs: { 'fraud-prod': ['fraud-prod-config-2026-10-01'] } },
+      }),
+    );
+    const { code, stdout } = await runMedic(['capture', '--endpoint', 'fraud-prod', '--out', out, '--merge'], { env: ENV });
+    expect(code).toBe(0);
+    expect(stdout[0]).toMatch(/\(merged\)$/);
+    const state = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(state.sagemaker.endpoints)).toEqual(['old-prod', 'fraud-prod']);
+    expect(state.sagemaker.processingJobs).toEqual({ 'job-1': { ProcessingJobName: 'job-1' } });
+    expect(state.s3).toEqual({ 's3://b/k': { violations: [] } });
+    expect(state.history.endpointConfigs['fraud-prod']).toEqual(['fraud-prod-config-2026-10-01', 'fraud-prod-config-2026-11-20']);
+    // With the history, rollback replays too.
+    const rollback = await runMedic(['replay', 'events/05-alarm-5xx-rate-fraud-prod-math.json', '--aws-state', out, '--json']);
+    expect(JSON.parse(rollback.stdout[0] as string).actions[0]).toMatchObject({ type: 'rollback', status: 'planned' });
+  });
+
+  it('an endpoint that does not exist: reported, the rest written, exit 1', async () => {
+    const out = join(tmp(), 'state.json');
+    const { code, stdout, stderr } = await runMedic(['capture', '--endpoint', 'churn-prod,nope-prod', '--out', out], { env: ENV });
+    expect(code).toBe(1);
+    expect(stdout[0]).toMatch(/^captured 1 endpoint,/);
+    expect(stderr).toContain('medic: endpoint nope-prod does not exist in this account and region: nothing recorded for it');
+    expect(Object.keys(JSON.parse(readFileSync(out, 'utf8')).sagemaker.endpoints)).toEqual(['churn-prod']);
+  });
+
+  it('AWS refusing a read is one line naming the call, exit 1, nothing written', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: cloudwatch:DescribeAlarms'), {
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const out = join(tmp(), 'state.json');
+    const { code, stderr } = await runMedic(['capture', '--endpoint', 'churn-prod', '--out', out], { env: ENV });
+    expect(code).toBe(1);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^medic: cloudwatch:DescribeAlarms failed: AccessDenied: User is not authorized/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--out - prints the snapshot on stdout and the summary on stderr', async () => {
+    const { code, stdout, stderr } = await runMedic(['capture', '--endpoint', 'recsys-prod', '--out', '-'], { env: ENV });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.join('\n')).sagemaker.endpoints['recsys-prod'].EndpointName).toBe('recsys-prod');
+    expect(stderr[0]).toBe('captured 1 endpoint, 0 scalable targets, 1 alarm, 3 pipelines');
+  });
+
+  it('usage errors: no endpoint, a positional argument', async () => {
+    expect((await runMedic(['capture'], { env: ENV })).stderr[0]).toMatch(/capture needs at least one --endpoint NAME/);
+    expect((await runMedic(['capture', 'churn-prod'], { env: ENV })).code).toBe(2);
+  });
+});
+
+function sampleName(prefix: string): string {
+  return (
+    sampleEventFiles()
+      .find((n) => n.startsWith(`${prefix}-`))
+      ?.slice(prefix.length + 1) ?? ''
+  );
+}

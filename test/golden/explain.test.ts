@@ -1,0 +1,22 @@
+/**
+ * Golden explain: `medic explain` on every sample event, in one file. For each rule: matched,
+ * the first failing criterion with the actual value, or shadowed. UPDATE_GOLDEN=1 rewrites it.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareGolden, transcript } from '../backtest/golden.js';
+import { runCli } from '../support/cli.js';
+import { sampleEventFiles } from '../support/samples.js';
+
+describe('golden explain', () => {
+  it('every sample event matches explain.txt', async () => {
+    const parts: string[] = [];
+    for (const name of sampleEventFiles()) {
+      const argv = ['explain', join('events', name)];
+      const result = await runCli(argv);
+      expect(result.code, name).toBe(0);
+      parts.push(transcript(argv, result));
+    }
+    compareGolden('explain.txt', parts.join('\n'));
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * The Lambda's runbook source: the bundled file by default; an SSM parameter when configured,
+ * cached for the TTL; an invalid parameter version is refused, the last good runbook stays in
+ * force, and ops hears about it once per bad version, across containers. SSM and SNS are the
+ * real SDK clients with aws-sdk-client-mock answering.
+ */
+import 'aws-sdk-client-mock-vitest/extend';
+import { readFileSync } from 'node:fs';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, type GetParameterCommandOutput, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSdkAdapters } from '../../shared/aws/sdk.js';
+import { readRuntimeConfig } from '../../shared/config.js';
+import { MedicError } from '../../shared/errors.js';
+import { createContainer } from '../../shared/lambda/container.js';
+import { RunbookSource, type RunbookSourceLog, ssmParameterReader } from '../../shared/lambda/runbook-source.js';
+import { MemoryStateStore } from '../../shared/state/memory.js';
+import { RUNBOOK } from '../support/samples.js';
+
+const ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake', MEDIC_AWS_MAX_ATTEMPTS: '1' };
+const PARAMETER = '/model-medic/test/runbook';
+const OPS = 'arn:aws:sns:us-east-1:111122223333:model-medic-test-ops';
+const TTL = 60_000;
+const T0 = Date.parse('2026-11-23T12:00:00Z');
+
+function runbookWithRule(id: string): string {
+  return [
+    'version: 1',
+    'topics:',
+    `  ops: ${OPS}`,
+    'rules:',
+    `  - id: ${id}`,
+    '    match: { kind: alarm, state: ALARM }',
+    '    actions:',
+    '      - notify: { topic: ops }',
+    '',
+  ].join('\n');
+}
+const INVALID = [
+  'version: 1',
+  'rules:',
+  '  - id: broken',
+  '    match: { kind: alarm }',
+  '    actions:',
+  '      - scael: { by: 1 }',
+  '',
+].join('\n');
+
+const ssm = mockClient(SSMClient);
+const sns = mockClient(SNSClient);
+
+function parameterVersion(value: string, version: number): GetParameterCommandOutput {
+  return { Parameter: { Name: PARAMETER, Type: 'String', Value: value, Version: version }, $metadata: {} };
+}
+
+function recordingLog(): RunbookSourceLog & { lines: Array<[string, string]> } {
+  const lines: Array<[string, string]> = [];
+  return {
+    lines,
+    info: (m) => lines.push(['info', m]),
+    warn: (m) => lines.push(['warn', m]),
+    error: (m) => lines.push(['error', m]),
+  };
+}
+
+function source(options: { store?: MemoryStateStore; log?: RunbookSourceLog; parameter?: string | null } = {}) {
+  return new RunbookSource({
+    file: RUNBOOK,
+    fileLabel: 'runbook.yml',
+    ...(options.parameter === null ? {} : { parameter: options.parameter ?? PARAMETER }),
+    ttlMs: TTL,
+    env: ENV,
+    readParameter: ssmParameterReader(ENV),
+    opsTopicArn: OPS,
+    writer: createSdkAdapters(ENV).writer,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}
+
+const ruleIds = (runbook: { runbook: { rules: Array<{ id: string }> } }) => runbook.runbook.rules.map((r) => r.id);
+const bundledIds = () => {
+  const text = readFileSync(RUNBOOK, 'utf8');
+  return [...text.matchAll(/^ {2}- id: (\S+)/gm)].map((m) => m[1]);
+};
+
+beforeEach(() => {
+  ssm.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+afterEach(() => {
+  ssm.reset();
+  sns.reset();
+});
+
+describe('RunbookSource', () => {
+  it('without a parameter uses the bundled runbook.yml and never calls SSM', async () => {
+    const s = source({ parameter: null });
+    expect(ruleIds(await s.current(T0))).toEqual(bundledIds());
+    expect(s.origin).toEqual({ type: 'file', file: 'runbook.yml' });
+    expect(ssm).not.toHaveReceivedAnyCommand();
+  });
+
+  it('with a parameter uses it, read with GetParameter (decrypted), and caches it for the TTL', async () => {
+    ssm.on(GetParameterCommand).resolves(parameterVersion(runbookWithRule('from-ssm'), 3));
+    const s = source();
+    expect(ruleIds(await s.current(T0))).toEqual(['from-ssm']);
+    expect(s.origin).toEqual({ type: 'parameter', name: PARAMETER, version: 3 });
+    expect(ssm).toHaveReceivedCommandExactlyOnceWith(GetParameterCommand, { Name: PARAMETER, WithDecryption: true });
+
+    await s.current(T0 + TTL); // within the TTL: no read
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+    await s.current(T0 + TTL + 1); // expired: read again
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
+  });
+
+  it('picks up a new valid version after the TTL (a live runbook change)', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce(parameterVersion(runbookWithRule('v1'), 1))
+      .resolves(parameterVersion(runbookWithRule('v2'), 2));
+    const s = source();
+    expect(ruleIds(await s.current(T0))).toEqual(['v1']);
+    expect(ruleIds(await s.current(T0 + TTL + 1))).toEqual(['v2']);
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('refuses an invalid version: the last good one stays in force and ops is told once per bad version', async () => {
+    const log = recordingLog();
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce(parameterVersion(runbookWithRule('good'), 1))
+      .resolvesOnce(parameterVersion(INVALID, 2))
+      .resolvesOnce(parameterVersion(INVALID, 2))
+      .resolvesOnce(parameterVersion(`${INVALID}# another bad edit\n`, 3))
+      .resolves(parameterVersion(runbookWithRule('fixed'), 4));
+    const s = source({ log });
+    let now = T0;
+    const next = async () => {
+      now += TTL + 1;
+      return ruleIds(await s.current(now));
+    };
+
+    expect(ruleIds(await s.current(now))).toEqual(['good']);
+    expect(await next()).toEqual(['good']); // v2 refused
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(publish?.TopicArn).toBe(OPS);
+    expect(publish?.Subject).toBe(`[model-medic] runbook ${PARAMETER} version 2 refused`);
+    expect(publish?.Message).toContain(`Still in force: version 1 of ${PARAMETER}`);
+    expect(publish?.Message).toMatch(new RegExp(`${PARAMETER}@2:6:9 rules\\[0\\]\\.actions\\[0\\]\\.scael`));
+    expect(publish?.MessageAttributes?.severity?.StringValue).toBe('high');
+
+    expect(await next()).toEqual(['good']); // v2 again: not parsed, not reported again
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(await next()).toEqual(['good']); // v3: a different bad version, reported
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(sns.commandCalls(PublishCommand)[1]?.args[0].input.Subject).toContain('version 3 refused');
+    expect(await next()).toEqual(['fixed']); // v4 valid
+    expect(s.origin).toEqual({ type: 'parameter', name: PARAMETER, version: 4 });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(log.lines.filter(([level]) => level === 'error')).toHaveLength(2);
+  });
+
+  it('with no good version yet, an invalid parameter leaves the bundled file in force', async () => {
+    ssm.on(GetParameterCommand).resolves(parameterVersion(INVALID, 1));
+    const s = source();
+    expect(ruleIds(await s.current(T0))).toEqual(bundledIds());
+    expect(s.origin).toEqual({ type: 'file', file: 'runbook.yml' });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('Still in force: the bundled runbook.yml');
+  });
+
+  it('tells ops once across containers that share the state store', async () => {
+    ssm.on(GetParameterCommand).resolves(parameterVersion(INVALID, 7));
+    const store = new MemoryStateStore();
+    const a = source({ store });
+    const b = source({ store });
+    await a.current(T0);
+    await b.current(T0);
+    await b.current(T0 + TTL + 1);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('when the notice cannot be published, it is tried again at the next refresh', async () => {
+    ssm.on(GetParameterCommand).resolves(parameterVersion(INVALID, 2));
+    sns.reset();
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }))
+      .resolves({ MessageId: 'm-2' });
+    const store = new MemoryStateStore();
+    const s = source({ store });
+    await s.current(T0);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await s.current(T0 + TTL + 1);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    await s.current(T0 + 2 * (TTL + 1));
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+  });
+
+  it('a missing parameter means the bundled file, without telling ops', async () => {
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    const log = recordingLog();
+    const s = source({ log });
+    expect(ruleIds(await s.current(T0))).toEqual(bundledIds());
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(log.lines).toContainEqual(['warn', 'runbook parameter does not exist: using the bundled runbook']);
+  });
+
+  it('an unreadable parameter (throttled, denied) keeps the runbook in force and is read again after the TTL', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce(parameterVersion(runbookWithRule('good'), 1))
+      .rejectsOnce(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }))
+      .resolves(parameterVersion(runbookWithRule('newer'), 2));
+    const log = recordingLog();
+    const s = source({ log });
+    expect(ruleIds(await s.current(T0))).toEqual(['good']);
+    expect(ruleIds(await s.current(T0 + TTL + 1))).toEqual(['good']);
+    expect(log.lines).toContainEqual(['warn', 'runbook parameter unreadable: the runbook in force stays']);
+    expect(ruleIds(await s.current(T0 + 2 * (TTL + 1)))).toEqual(['newer']);
+  });
+
+  it('an invalid bundled file (and no parameter) is still an error: nothing runs on a broken runbook', async () => {
+    const s = new RunbookSource({ file: '/nonexistent/runbook.yml', fileLabel: 'runbook.yml', ttlMs: TTL, env: ENV });
+    await expect(s.current(T0)).rejects.toMatchObject({ kind: 'invalid-runbook' });
+    await expect(s.current(T0)).rejects.toBeInstanceOf(MedicError);
+  });
+});
+
+describe('createContainer wiring', () => {
+  it('reads MEDIC_RUNBOOK_PARAMETER and tells MEDIC_OPS_TOPIC_ARN through the live writer', async () => {
+    ssm.on(GetParameterCommand).resolves(parameterVersion(INVALID, 9));
+    const env = {
+      ...ENV,
+      MEDIC_RUNBOOK_FILE: RUNBOOK,
+      MEDIC_RUNBOOK_PARAMETER: PARAMETER,
+      MEDIC_OPS_TOPIC_ARN: OPS,
+      MEDIC_RUNBOOK_TTL_SECONDS: '60',
+    };
+    const container = await createContainer(readRuntimeConfig(env), env);
+    expect(ruleIds(await container.runbook(T0))).toEqual(bundledIds());
+    expect(ssm).toHaveReceivedCommandExactlyOnceWith(GetParameterCommand, { Name: PARAMETER, WithDecryption: true });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(OPS);
+  });
+
+  it('with MEDIC_WRITES=off the refusal is only logged (dry-run writes nothing, not even to ops)', async () => {
+    ssm.on(GetParameterCommand).resolves(parameterVersion(INVALID, 9));
+    const env = { ...ENV, MEDIC_RUNBOOK_FILE: RUNBOOK, MEDIC_RUNBOOK_PARAMETER: PARAMETER, MEDIC_OPS_TOPIC_ARN: OPS, MEDIC_WRITES: 'off' };
+    const log = recordingLog();
+    const container = await createContainer(readRuntimeConfig(env), env, { log });
+    expect(ruleIds(await container.runbook(T0))).toEqual(bundledIds());
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(log.lines).toContainEqual(['error', 'cannot tell ops that the runbook parameter was refused']);
+  });
+});

@@ -1,0 +1,597 @@
+/**
+ * The deployable stack, checked offline: `osls package` runs once per stage (prod and local, in
+ * parallel, each in its own copy of the service) and the generated CloudFormation is inspected:
+ * functions, rules, queue, table, topic, alarms, async settings; an IAM linter over every policy
+ * statement; every EventBridge rule pattern evaluated against every sample event; and
+ * `osls invoke local` on the local stage, with no AWS credentials at all.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ATTR, createTableInput } from '../../shared/state/table-layout.js';
+import { matchesPattern } from '../support/eventbridge-pattern.js';
+import { EVENTS_DIR, INVALID_DIR } from '../support/samples.js';
+import { ACCOUNT, CfnEvaluator, type IamStatement, normalizeStatements, REGION } from './cfn.js';
+import { type CfnResource, type CfnTemplate, copyService, type PackagedStack, packageStack, runOsls } from './package-stack.js';
+
+const FUNCTIONS = {
+  alarm: { logicalId: 'AlarmLambdaFunction', role: 'AlarmFunctionRole', rule: 'model-medic-prod-alarm-state' },
+  monitoring: { logicalId: 'MonitoringLambdaFunction', role: 'MonitoringFunctionRole', rule: 'model-medic-prod-processing-job-terminal' },
+  'endpoint-state': {
+    logicalId: 'EndpointDashstateLambdaFunction',
+    role: 'EndpointStateFunctionRole',
+    rule: 'model-medic-prod-endpoint-state',
+  },
+} as const;
+type Entry = keyof typeof FUNCTIONS;
+const ENTRIES = Object.keys(FUNCTIONS) as Entry[];
+
+let prod: PackagedStack;
+let local: PackagedStack;
+let invokeOutput: string;
+let invokeMs: number;
+
+beforeAll(async () => {
+  const started = Date.now();
+  const invokeLocal = async () => {
+    const service = copyService();
+    try {
+      const t = Date.now();
+      const { stdout } = await runOsls(service.dir, [
+        'invoke',
+        'local',
+        '-f',
+        'alarm',
+        '-p',
+        'events/01-alarm-latency-churn-prod.json',
+        '--stage',
+        'local',
+      ]);
+      invokeMs = Date.now() - t;
+      return stdout;
+    } finally {
+      service.remove();
+    }
+  };
+  [prod, local, invokeOutput] = await Promise.all([packageStack('prod'), packageStack('local'), invokeLocal()]);
+  const sizes = Object.entries(prod.zips).map(([name, zip]) => {
+    const bundle = zip.entries.find((e) => /^functions\/.+\.mjs$/.test(e.name));
+    return `${name} ${kib(zip.bytes)} zipped (bundle ${kib(bundle?.size ?? 0)}, ${zip.entries.length} files)`;
+  });
+  console.log(
+    [
+      `osls package: prod ${prod.packageMs} ms, local ${local.packageMs} ms (in parallel); invoke local ${invokeMs} ms; setup ${Date.now() - started} ms`,
+      ...sizes,
+    ].join('\n'),
+  );
+}, 240_000);
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+function resourcesOfType(template: CfnTemplate, type: string): Array<[string, CfnResource]> {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+function props(template: CfnTemplate, id: string): Record<string, unknown> {
+  const resource = template.Resources[id];
+  if (!resource) throw new Error(`no resource ${id}`);
+  return resource.Properties ?? {};
+}
+
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+
+describe('packaged prod stack', () => {
+  it('has exactly the resources the stack is meant to create', () => {
+    const types = Object.values(prod.template.Resources)
+      .map((r) => r.Type)
+      .sort();
+    const count = (type: string) => types.filter((t) => t === type).length;
+    expect(count('AWS::Lambda::Function')).toBe(3);
+    expect(count('AWS::Lambda::EventInvokeConfig')).toBe(3);
+    expect(count('AWS::Events::Rule')).toBe(3);
+    expect(count('AWS::Lambda::Permission')).toBe(3);
+    expect(count('AWS::IAM::Role')).toBe(3);
+    expect(count('AWS::Logs::LogGroup')).toBe(3);
+    expect(count('AWS::DynamoDB::Table')).toBe(1);
+    expect(count('AWS::SQS::Queue')).toBe(1);
+    expect(count('AWS::SQS::QueuePolicy')).toBe(1);
+    expect(count('AWS::SNS::Topic')).toBe(1);
+    expect(count('AWS::SNS::Subscription')).toBe(1);
+    expect(count('AWS::KMS::Key')).toBe(1);
+    expect(count('AWS::CloudWatch::Alarm')).toBe(7);
+    // No custom resources (no helper Lambda), no framework-made execution role.
+    expect(types.filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([]);
+    expect(prod.template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it.each(ENTRIES)('function %s: nodejs22.x on arm64, its own role, the full environment', (entry) => {
+    const { logicalId, role } = FUNCTIONS[entry];
+    const fn = props(prod.template, logicalId);
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe(`functions/${entry}.handler`);
+    expect(fn.Role).toEqual(getAtt(role));
+    expect(fn.Timeout).toBeGreaterThanOrEqual(30);
+    const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({
+      MEDIC_TABLE: { Ref: 'StateTable' },
+      MEDIC_FAILURE_QUEUE_URL: { Ref: 'FailureQueue' },
+      MEDIC_RUNBOOK_FILE: 'runbook.yml',
+      MEDIC_RUNBOOK_PARAMETER: '/model-medic/prod/runbook',
+      MEDIC_OPS_TOPIC_ARN: { Ref: 'OpsTopic' },
+      OPS_TOPIC_ARN: { Ref: 'OpsTopic' },
+      MEDIC_ALLOWED_ACCOUNTS: { Ref: 'AWS::AccountId' },
+      MEDIC_ALLOWED_REGIONS: { Ref: 'AWS::Region' },
+      MEDIC_WRITES: 'on',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_SERVICE_NAME: 'model-medic',
+      POWERTOOLS_METRICS_NAMESPACE: 'ModelMedic',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(env.ML_TEAM_TOPIC_ARN).toBeDefined();
+    expect(env.MEDIC_AWS_STATE).toBeUndefined();
+    expect(Number(env.MEDIC_RUNBOOK_TTL_SECONDS)).toBeGreaterThan(0);
+  });
+
+  it.each(ENTRIES)('function %s: async retries 2, event age 1 h, on-failure destination the failure queue', (entry) => {
+    const [, config] = resourcesOfType(prod.template, 'AWS::Lambda::EventInvokeConfig').find(
+      ([, r]) => JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ Ref: FUNCTIONS[entry].logicalId }),
+    ) ?? [undefined, undefined];
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: getAtt('FailureQueue') } },
+    });
+  });
+
+  it('each function has one EventBridge rule with a retry policy and the failure queue as dead-letter queue', () => {
+    const rules = resourcesOfType(prod.template, 'AWS::Events::Rule').map(([, r]) => r.Properties ?? {});
+    expect(rules.map((r) => r.Name).sort()).toEqual(ENTRIES.map((e) => FUNCTIONS[e].rule).sort());
+    for (const entry of ENTRIES) {
+      const rule = rules.find((r) => r.Name === FUNCTIONS[entry].rule);
+      expect(rule?.State).toBe('ENABLED');
+      expect(rule?.EventBusName).toBeUndefined(); // the default bus
+      const targets = rule?.Targets as Array<Record<string, unknown>>;
+      expect(targets).toHaveLength(1);
+      expect(targets[0]).toMatchObject({
+        Arn: getAtt(FUNCTIONS[entry].logicalId),
+        RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: getAtt('FailureQueue') },
+      });
+    }
+    const permissions = resourcesOfType(prod.template, 'AWS::Lambda::Permission').map(([, r]) =>
+      new CfnEvaluator(prod.template).evaluate(r.Properties),
+    );
+    for (const entry of ENTRIES) {
+      expect(permissions).toContainEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:model-medic-prod-${entry}`,
+        Principal: 'events.amazonaws.com',
+        SourceArn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/${FUNCTIONS[entry].rule}`,
+      });
+    }
+  });
+
+  it('rule patterns are precise: alarm state changes, terminal processing jobs only, endpoint state changes', () => {
+    const patterns = rulePatterns(prod.template);
+    expect(patterns.alarm).toEqual({ source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] });
+    expect(patterns.monitoring).toEqual({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Processing Job State Change'],
+      detail: { ProcessingJobStatus: ['Completed', 'Failed', 'Stopped'] },
+    });
+    expect(patterns['endpoint-state']).toEqual({ source: ['aws.sagemaker'], 'detail-type': ['SageMaker Endpoint State Change'] });
+  });
+
+  it('the failure queue is encrypted, keeps messages 14 days, and only EventBridge rules of this stack may send to it', () => {
+    const queue = props(prod.template, 'FailureQueue');
+    expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined).toBe(true);
+    const cfn = new CfnEvaluator(prod.template);
+    const policy = cfn.evaluate(props(prod.template, 'FailureQueuePolicy')) as { Queues: string[]; PolicyDocument: { Statement: unknown } };
+    expect(policy.Queues).toEqual([cfn.ref('FailureQueue')]);
+    const statements = normalizeStatements(policy.PolicyDocument.Statement);
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['sqs:SendMessage'],
+      Resource: [cfn.getAtt('FailureQueue', 'Arn')],
+      Condition: {
+        ArnEquals: { 'aws:SourceArn': ENTRIES.map((e) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${FUNCTIONS[e].rule}`) },
+      },
+    });
+    expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+  });
+
+  it('the state table is exactly createTableInput, on demand, with TTL on expiresAt, PITR and encryption', () => {
+    const table = props(prod.template, 'StateTable');
+    const { TableName: _name, ...expected } = createTableInput('ignored');
+    expect(table).toMatchObject(JSON.parse(JSON.stringify(expected)));
+    expect(table.AttributeDefinitions).toEqual(expected.AttributeDefinitions);
+    expect(table.KeySchema).toEqual(expected.KeySchema);
+    expect(table.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: ATTR.expiresAt, Enabled: true });
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(prod.template.Resources.StateTable?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('the ops topic is encrypted with a key CloudWatch alarms may use; the e-mail subscription is conditional', () => {
+    const topic = props(prod.template, 'OpsTopic');
+    expect(topic.KmsMasterKeyId).toEqual({ Ref: 'OpsTopicKey' });
+    const key = new CfnEvaluator(prod.template).evaluate(props(prod.template, 'OpsTopicKey')) as {
+      EnableKeyRotation: boolean;
+      KeyPolicy: { Statement: unknown };
+    };
+    expect(key.EnableKeyRotation).toBe(true);
+    const keyStatements = normalizeStatements(key.KeyPolicy.Statement);
+    expect(keyStatements).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+    );
+    const subscription = prod.template.Resources.OpsTopicEmailSubscription;
+    expect(subscription?.Condition).toBe('HasAlertEmail');
+    expect(subscription?.Properties).toMatchObject({ TopicArn: { Ref: 'OpsTopic' }, Protocol: 'email' });
+    expect(new CfnEvaluator(prod.template).condition('HasAlertEmail')).toBe(false); // no e-mail configured
+  });
+
+  it('alarms watch every function (errors, throttles) and the failure queue depth, and notify the ops topic', () => {
+    const alarms = resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: 'OpsTopic' }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+    for (const entry of ENTRIES) {
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(alarms).toContainEqual(
+          expect.objectContaining({
+            Namespace: 'AWS/Lambda',
+            MetricName: metric,
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: FUNCTIONS[entry].logicalId } }],
+            Threshold: 1,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          }),
+        );
+      }
+    }
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('FailureQueue', 'QueueName') }],
+        Threshold: 1,
+      }),
+    );
+  });
+
+  it('every zip holds the bundle, its source map and runbook.yml, and nothing from node_modules', () => {
+    expect(Object.keys(prod.zips).sort()).toEqual(ENTRIES.map((e) => `${e}.zip`).sort());
+    for (const entry of ENTRIES) {
+      const names = prod.zips[`${entry}.zip`]?.entries.map((e) => e.name).sort();
+      expect(names).toEqual([`functions/${entry}.mjs`, `functions/${entry}.mjs.map`, 'runbook.yml']);
+    }
+  });
+});
+
+describe('IAM: least privilege, statement by statement', () => {
+  type Role = { entry: Entry; statements: IamStatement[] };
+  let roles: Role[];
+  let cfn: CfnEvaluator;
+
+  beforeAll(() => {
+    cfn = new CfnEvaluator(prod.template);
+    roles = ENTRIES.map((entry) => {
+      const role = cfn.evaluate(props(prod.template, FUNCTIONS[entry].role)) as {
+        Policies: Array<{ PolicyDocument: { Statement: unknown } }>;
+        ManagedPolicyArns?: unknown;
+        AssumeRolePolicyDocument: { Statement: unknown };
+      };
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(normalizeStatements(role.AssumeRolePolicyDocument.Statement)).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: ['sts:AssumeRole'], Resource: [] },
+      ]);
+      return { entry, statements: role.Policies.flatMap((p) => normalizeStatements(p.PolicyDocument.Statement)) };
+    });
+  });
+
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+  /** Reads that have no resource-level permissions, so "*" is the only possible resource. */
+  const READS_ON_ANY_RESOURCE = new Set(['application-autoscaling:DescribeScalableTargets', 'cloudwatch:DescribeAlarms']);
+  const isRead = (action: string) => /^[a-z0-9-]+:(Describe|Get|List|Query|Decrypt)/.test(action);
+
+  const allowedOf = (entry: Entry) => (roles.find((r) => r.entry === entry) as Role).statements.filter((s) => s.Effect === 'Allow');
+  const actionsOf = (entry: Entry) => new Set(allowedOf(entry).flatMap((s) => s.Action));
+  const resourcesFor = (entry: Entry, action: string) =>
+    allowedOf(entry)
+      .filter((s) => s.Action.includes(action))
+      .flatMap((s) => s.Resource)
+      .sort();
+
+  it.each(ENTRIES)('%s: no wildcard action, no "*" resource on a write, every resource an ARN of its service', (entry) => {
+    for (const statement of allowedOf(entry)) {
+      for (const action of statement.Action) {
+        expect(action, `${statement.Sid}`).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/); // no "*" and no "service:*"
+      }
+      expect(statement.Resource.length, `${statement.Sid} has resources`).toBeGreaterThan(0);
+      for (const resource of statement.Resource) {
+        if (resource === '*') {
+          for (const action of statement.Action) expect(READS_ON_ANY_RESOURCE.has(action), `${action} on "*"`).toBe(true);
+          continue;
+        }
+        for (const action of statement.Action) {
+          const service = action.split(':')[0] as string;
+          const arnService = { 'application-autoscaling': 'application-autoscaling' }[service] ?? service;
+          expect(resource, `${action}`).toMatch(new RegExp(`^arn:aws:${arnService}:`));
+        }
+      }
+      // A wildcard account is only acceptable when a condition pins the resource account.
+      if (statement.Resource.some((r) => /^arn:aws:[^:]+:[^:]*:\*:/.test(r))) {
+        expect(statement.Condition?.StringEquals?.['aws:ResourceAccount'], statement.Sid).toBe(ACCOUNT);
+      }
+    }
+  });
+
+  it.each(ENTRIES)('%s: writes only on the resources this stack owns or was configured with', (entry) => {
+    const writes = [...actionsOf(entry)].filter((a) => !isRead(a));
+    for (const action of writes) {
+      const resources = resourcesFor(entry, action);
+      expect(resources).not.toContain('*');
+      switch (action) {
+        case 'logs:CreateLogStream':
+        case 'logs:PutLogEvents':
+          expect(resources).toEqual([arn('logs', `log-group:/aws/lambda/model-medic-prod-${entry}:*`)]);
+          break;
+        case 'dynamodb:PutItem':
+        case 'dynamodb:UpdateItem':
+        case 'dynamodb:DeleteItem':
+          expect(resources).toEqual([cfn.getAtt('StateTable', 'Arn'), `${cfn.getAtt('StateTable', 'Arn')}/index/*`].sort());
+          break;
+        case 'sqs:SendMessage':
+          expect(resources).toEqual([cfn.getAtt('FailureQueue', 'Arn')]);
+          break;
+        case 'sns:Publish':
+          expect(resources).toEqual([cfn.ref('OpsTopic')]); // prod configures no extra runbook topics
+          break;
+        case 'kms:GenerateDataKey':
+          expect(resources).toEqual([cfn.getAtt('OpsTopicKey', 'Arn')]);
+          break;
+        case 'sagemaker:UpdateEndpointWeightsAndCapacities':
+          expect(resources).toEqual([arn('sagemaker', 'endpoint/*-prod')]);
+          break;
+        case 'sagemaker:UpdateEndpoint':
+          expect(resources.filter((r) => r.includes(':endpoint/'))).toEqual([arn('sagemaker', 'endpoint/*-prod')]);
+          expect(resources.filter((r) => !r.includes(':endpoint/'))).toEqual([arn('sagemaker', 'endpoint-config/*')]);
+          break;
+        case 'application-autoscaling:RegisterScalableTarget':
+          expect(resources).toEqual([arn('application-autoscaling', 'scalable-target/*')]);
+          break;
+        case 'sagemaker:StartPipelineExecution':
+          expect(resources).toEqual([
+            `arn:aws:sagemaker:${REGION}:*:pipeline/churn-retrain`,
+            `arn:aws:sagemaker:${REGION}:*:pipeline/fraud-retrain`,
+          ]);
+          break;
+        case 'codepipeline:StartPipelineExecution':
+          expect(resources).toEqual([`arn:aws:codepipeline:${REGION}:*:fraud-model-build`]);
+          break;
+        default:
+          throw new Error(`${entry} may ${action}: add it to this test with the resources it must be limited to`);
+      }
+    }
+  });
+
+  it.each(ENTRIES)('%s: reads are scoped wherever the API allows it', (entry) => {
+    const reads = [...actionsOf(entry)].filter(isRead);
+    for (const action of reads) {
+      const resources = resourcesFor(entry, action);
+      switch (action) {
+        case 'dynamodb:GetItem':
+        case 'dynamodb:Query':
+          expect(resources).toEqual([cfn.getAtt('StateTable', 'Arn'), `${cfn.getAtt('StateTable', 'Arn')}/index/*`].sort());
+          break;
+        case 'kms:Decrypt':
+          expect(resources).toEqual([cfn.getAtt('OpsTopicKey', 'Arn')]);
+          break;
+        case 'ssm:GetParameter':
+          expect(resources).toEqual([arn('ssm', 'parameter/model-medic/prod/runbook')]);
+          break;
+        case 'sagemaker:DescribeEndpoint':
+          expect(resources).toEqual([arn('sagemaker', 'endpoint/*')]);
+          break;
+        case 'sagemaker:DescribeProcessingJob':
+          expect(resources).toEqual([arn('sagemaker', 'processing-job/*')]);
+          break;
+        case 's3:GetObject':
+          expect(resources).toEqual([`arn:aws:s3:::sagemaker-${REGION}-${ACCOUNT}/*`]);
+          break;
+        case 'sagemaker:ListPipelineExecutions':
+          expect(resources).toEqual(resourcesFor(entry, 'sagemaker:StartPipelineExecution'));
+          break;
+        case 'codepipeline:ListPipelineExecutions':
+          expect(resources).toEqual(resourcesFor(entry, 'codepipeline:StartPipelineExecution'));
+          break;
+        case 'application-autoscaling:DescribeScalableTargets':
+        case 'cloudwatch:DescribeAlarms':
+          expect(resources).toEqual(['*']);
+          break;
+        default:
+          throw new Error(`${entry} may ${action}: add it to this test with the resources it must be limited to`);
+      }
+    }
+  });
+
+  it('each function gets only what its entry needs', () => {
+    const endpointActions = [
+      'sagemaker:UpdateEndpoint',
+      'sagemaker:UpdateEndpointWeightsAndCapacities',
+      'application-autoscaling:RegisterScalableTarget',
+    ];
+    // endpoint-state records the live config: state, logs, the failure queue, the runbook, ops.
+    expect([...actionsOf('endpoint-state')].sort()).toEqual(
+      [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sqs:SendMessage',
+        'ssm:GetParameter',
+      ].sort(),
+    );
+    // monitoring reads reports and jobs; alarm reads alarms; neither reads the other's sources.
+    expect(actionsOf('monitoring')).toContain('s3:GetObject');
+    expect(actionsOf('monitoring')).toContain('sagemaker:DescribeProcessingJob');
+    expect(actionsOf('monitoring')).not.toContain('cloudwatch:DescribeAlarms');
+    expect(actionsOf('alarm')).toContain('cloudwatch:DescribeAlarms');
+    expect(actionsOf('alarm')).not.toContain('s3:GetObject');
+    expect(actionsOf('alarm')).not.toContain('sagemaker:DescribeProcessingJob');
+    // Both run the same engine, so both may act on endpoints and start retraining.
+    for (const entry of ['alarm', 'monitoring'] as const) {
+      for (const action of [...endpointActions, 'sagemaker:StartPipelineExecution', 'codepipeline:StartPipelineExecution']) {
+        expect(actionsOf(entry)).toContain(action);
+      }
+    }
+  });
+
+  it('no role in the template is assumable by anything but Lambda, and no Allow anywhere uses a "*" action', () => {
+    const allowStatements: IamStatement[] = [];
+    for (const [id, resource] of Object.entries(prod.template.Resources)) {
+      const p = cfn.evaluate(resource.Properties ?? {}) as Record<string, unknown>;
+      const documents = [
+        ...((p.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map((x) => x.PolicyDocument),
+        p.PolicyDocument,
+        p.KeyPolicy,
+      ].filter(Boolean) as Array<{ Statement: unknown }>;
+      for (const document of documents) {
+        for (const s of normalizeStatements(document.Statement)) {
+          if (s.Effect === 'Allow') allowStatements.push({ ...s, Sid: `${id}:${s.Sid ?? ''}` });
+        }
+      }
+    }
+    expect(allowStatements.length).toBeGreaterThan(20);
+    for (const s of allowStatements) expect(s.Action, s.Sid).not.toContain('*');
+  });
+});
+
+describe('packaged local stage', () => {
+  it.each(ENTRIES)('function %s: literal environment (no !Ref), dry-run, recorded AWS state, in-memory state', (entry) => {
+    const env = (props(local.template, FUNCTIONS[entry].logicalId).Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const [name, value] of Object.entries(env)) expect(typeof value, name).toBe('string');
+    expect(env).toMatchObject({
+      MEDIC_WRITES: 'off',
+      MEDIC_AWS_STATE: 'events/aws-state.json',
+      MEDIC_TABLE: '',
+      MEDIC_FAILURE_QUEUE_URL: '',
+      MEDIC_RUNBOOK_FILE: 'runbook.yml',
+      MEDIC_ALLOWED_ACCOUNTS: '111122223333',
+      MEDIC_ALLOWED_REGIONS: 'us-east-1',
+    });
+    expect(env.MEDIC_RUNBOOK_PARAMETER).toBeUndefined();
+    const names = local.zips[`${entry}.zip`]?.entries.map((e) => e.name) ?? [];
+    expect(names).toEqual(expect.arrayContaining([`functions/${entry}.js`, 'runbook.yml', 'events/aws-state.json']));
+  });
+
+  it('`osls invoke local -f alarm --stage local` runs offline, without credentials, and only plans', () => {
+    const report = lastJsonObject(invokeOutput) as { rule: string; actions: Array<{ type: string; status: string }>; error: unknown };
+    expect(report.error).toBeNull();
+    expect(report.rule).toBe('latency-scale-out');
+    expect(report.actions.map((a) => [a.type, a.status])).toEqual([
+      ['scale', 'planned'],
+      ['notify', 'planned'],
+    ]);
+  });
+});
+
+/** `invoke local` prints log lines, then the handler's result as indented JSON. */
+function lastJsonObject(output: string): unknown {
+  const start = output.lastIndexOf('\n{\n');
+  const text = start >= 0 ? output.slice(start + 1) : output.slice(output.indexOf('{\n'));
+  return JSON.parse(text.trim());
+}
+
+function rulePatterns(template: CfnTemplate): Record<Entry, unknown> {
+  const out = {} as Record<Entry, unknown>;
+  for (const [, rule] of resourcesOfType(template, 'AWS::Events::Rule')) {
+    const targets = rule.Properties?.Targets as Array<{ Arn: { 'Fn::GetAtt': [string, string] } }>;
+    const entry = ENTRIES.find((e) => FUNCTIONS[e].logicalId === targets[0]?.Arn['Fn::GetAtt'][0]);
+    if (!entry) throw new Error(`rule ${String(rule.Properties?.Name)} targets no known function`);
+    out[entry] = rule.Properties?.EventPattern;
+  }
+  return out;
+}
+
+describe('EventBridge rules against every sample event', () => {
+  /** Which rule each sample must reach (by file-name prefix); every file in events/ must be listed. */
+  const expected: Record<string, Entry[]> = {
+    ...Object.fromEntries(Array.from({ length: 19 }, (_, i) => [String(i + 1).padStart(2, '0'), ['alarm'] as Entry[]])),
+    ...Object.fromEntries(['20', '21', '22', '23', '24', '25', '26', '27', '32', '33'].map((p) => [p, ['monitoring'] as Entry[]])),
+    // Terminal jobs that are not monitoring results still reach the function, which ignores them.
+    '28': ['monitoring'],
+    '29': ['monitoring'],
+    '30': ['monitoring'],
+    '31': [], // InProgress: not terminal, EventBridge drops it
+    '34': ['endpoint-state'],
+    '35': ['endpoint-state'],
+    '36': [], // EC2: unsupported
+  };
+  /** Malformed events that parse as an event object: the ones EventBridge would deliver reach the function, which sends them to the failure queue. */
+  const expectedInvalid: Record<string, Entry[]> = {
+    'detail-string.json': ['alarm'],
+    'no-detail.json': ['alarm'],
+    'unknown-state.json': ['alarm'],
+    'missing-job-status.json': [], // no ProcessingJobStatus: not a terminal state
+    'lambda-alarm-action-payload.json': [], // no detail-type: not an EventBridge event
+  };
+
+  const samples = readdirSync(EVENTS_DIR)
+    .filter((n) => n.endsWith('.json') && n !== 'aws-state.json')
+    .sort();
+
+  it('every sample has an expectation', () => {
+    expect(samples.map((n) => n.slice(0, 2)).sort()).toEqual(Object.keys(expected).sort());
+    const invalid = readdirSync(INVALID_DIR).filter((n) => parsesAsObject(join(INVALID_DIR, n)));
+    expect(invalid.sort()).toEqual(Object.keys(expectedInvalid).sort());
+  });
+
+  for (const stage of ['prod', 'local'] as const) {
+    it.each(samples)(`${stage}: %s reaches exactly the rules it should`, (name) => {
+      const patterns = rulePatterns((stage === 'prod' ? prod : local).template);
+      const event = JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
+      const matched = ENTRIES.filter((e) => matchesPattern(patterns[e], event));
+      expect(matched).toEqual(expected[name.slice(0, 2)]);
+    });
+  }
+
+  it.each(Object.keys(expectedInvalid))('prod: invalid/%s reaches exactly the rules it should', (name) => {
+    const patterns = rulePatterns(prod.template);
+    const event = JSON.parse(readFileSync(join(INVALID_DIR, name), 'utf8'));
+    expect(ENTRIES.filter((e) => matchesPattern(patterns[e], event))).toEqual(expectedInvalid[name]);
+  });
+
+  it('an alarm-name filter narrows the alarm rule as documented (alarmDetailFilter)', () => {
+    // The shape docs/deploy.md tells operators to put in params.<stage>.alarmDetailFilter.
+    const narrowed = {
+      ...(rulePatterns(prod.template).alarm as object),
+      detail: { alarmName: [{ prefix: 'churn-prod-' }, { prefix: 'fraud-prod-' }] },
+    };
+    const matched = samples.filter((n) => matchesPattern(narrowed, JSON.parse(readFileSync(join(EVENTS_DIR, n), 'utf8'))));
+    expect(matched.map((n) => n.slice(0, 2))).toEqual(['01', '02', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '18']);
+  });
+});
+
+function parsesAsObject(path: string): boolean {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

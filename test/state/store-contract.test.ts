@@ -1,0 +1,317 @@
+/**
+ * The StateStore contract: one suite, run against every implementation (memory and DynamoDB
+ * on dynalite). Times are fixed epoch ms, never the system clock,
+ * because the stores must work on backtest's virtual clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionReport } from '../../shared/report.js';
+import { DynamoStateStore } from '../../shared/state/dynamodb.js';
+import { MemoryStateStore } from '../../shared/state/memory.js';
+import type { AuditRecord, ScaleChange, StateStore } from '../../shared/state/store.js';
+import { CONFIG_HISTORY_LIMIT } from '../../shared/state/table-layout.js';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
+
+const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const KEY = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:fraud-prod-latency#ALARM#2026-01-15T12:00:00.000+0000';
+
+const action = (status: ActionReport['status'], reason = 'done'): ActionReport => ({
+  type: 'scale',
+  rule: 'scale-out',
+  status,
+  reason,
+  calls: [{ service: 'sagemaker', operation: 'UpdateEndpointWeightsAndCapacities', input: { EndpointName: 'fraud-prod' } }],
+});
+
+const audit = (event: string, at: number, endpoint?: string): AuditRecord => ({
+  event,
+  at,
+  key: `key-${event}`,
+  ...(endpoint === undefined ? {} : { endpoint }),
+  signal: null,
+  rule: 'scale-out',
+  actions: [action('executed')],
+  ignored: null,
+  error: null,
+});
+
+function stateStoreContract(name: string, makeStore: () => Promise<StateStore>): void {
+
+  describe(`StateStore contract: ${name}`, () => {
+    describe('signal claims', () => {
+      it('the first claim starts; a concurrent owner sees in-progress with the holder; the holder may claim again', async () => {
+        const store = await makeStore();
+        expect(await store.claimSignal(KEY, 'a', T0, MINUTE, HOUR)).toEqual({ status: 'started' });
+        expect(await store.claimSignal(KEY, 'b', T0 + SECOND, MINUTE, HOUR)).toEqual({ status: 'in-progress', owner: 'a' });
+        expect(await store.claimSignal(KEY, 'a', T0 + 2 * SECOND, MINUTE, HOUR)).toEqual({ status: 'started' });
+        expect(await store.claimSignal('other-key', 'b', T0, MINUTE, HOUR)).toEqual({ status: 'started' });
+      });
+
+      it('a completed signal is a duplicate for everyone, its owner included, until its TTL passes', async () => {
+        const store = await makeStore();
+        await store.claimSignal(KEY, 'a', T0, MINUTE, HOUR);
+        await store.completeSignal(KEY, 'a', T0 + SECOND, HOUR);
+        expect(await store.claimSignal(KEY, 'b', T0 + 2 * SECOND, MINUTE, HOUR)).toEqual({ status: 'completed' });
+        expect(await store.claimSignal(KEY, 'a', T0 + 2 * SECOND, MINUTE, HOUR)).toEqual({ status: 'completed' });
+        // Completion restarts the TTL from its own time: still a duplicate just before, forgotten at it.
+        expect(await store.claimSignal(KEY, 'b', T0 + SECOND + HOUR - 1, MINUTE, HOUR)).toEqual({ status: 'completed' });
+        expect(await store.claimSignal(KEY, 'b', T0 + SECOND + HOUR, MINUTE, HOUR)).toEqual({ status: 'started' });
+      });
+
+      it('completing without a claim records the signal as handled', async () => {
+        const store = await makeStore();
+        await store.completeSignal(KEY, 'a', T0, HOUR);
+        expect(await store.claimSignal(KEY, 'b', T0 + 1, MINUTE, HOUR)).toEqual({ status: 'completed' });
+      });
+
+      it('a lease that runs out lets another owner take over; the old holder then sees the new one', async () => {
+        const store = await makeStore();
+        await store.claimSignal(KEY, 'a', T0, MINUTE, HOUR);
+        expect(await store.claimSignal(KEY, 'b', T0 + MINUTE - 1, MINUTE, HOUR)).toEqual({ status: 'in-progress', owner: 'a' });
+        expect(await store.claimSignal(KEY, 'b', T0 + MINUTE, MINUTE, HOUR)).toEqual({ status: 'started' });
+        expect(await store.claimSignal(KEY, 'a', T0 + MINUTE + 1, MINUTE, HOUR)).toEqual({ status: 'in-progress', owner: 'b' });
+      });
+
+      it('an in-progress claim past its TTL is absent, even with a longer lease', async () => {
+        const store = await makeStore();
+        await store.claimSignal(KEY, 'a', T0, 2 * HOUR, HOUR);
+        expect(await store.claimSignal(KEY, 'b', T0 + HOUR, MINUTE, HOUR)).toEqual({ status: 'started' });
+      });
+
+      it('release by the owner frees the key at once; release by anyone else, or after completion, does nothing', async () => {
+        const store = await makeStore();
+        await store.claimSignal(KEY, 'a', T0, MINUTE, HOUR);
+        await store.releaseSignal(KEY, 'b');
+        expect(await store.claimSignal(KEY, 'b', T0 + 1, MINUTE, HOUR)).toEqual({ status: 'in-progress', owner: 'a' });
+        await store.releaseSignal(KEY, 'a');
+        expect(await store.claimSignal(KEY, 'b', T0 + 2, MINUTE, HOUR)).toEqual({ status: 'started' });
+        await store.completeSignal(KEY, 'b', T0 + 3, HOUR);
+        await store.releaseSignal(KEY, 'b');
+        expect(await store.claimSignal(KEY, 'c', T0 + 4, MINUTE, HOUR)).toEqual({ status: 'completed' });
+        await store.releaseSignal('never-claimed', 'a');
+      });
+    });
+
+    describe('action records', () => {
+      it('are kept per signal key and action id; a later put replaces an earlier one', async () => {
+        const store = await makeStore();
+        expect(await store.getActionRecords(KEY)).toEqual(new Map());
+        await store.claimSignal(KEY, 'a', T0, MINUTE, HOUR);
+        await store.putActionRecord(KEY, 'scale-out#0', action('skipped', 'first'), T0, HOUR);
+        await store.putActionRecord(KEY, 'scale-out#0', action('executed'), T0 + 1, HOUR);
+        await store.putActionRecord(KEY, 'scale-out#1', action('executed', 'notified'), T0 + 2, HOUR);
+        await store.putActionRecord('other-key', 'scale-out#0', action('skipped'), T0, HOUR);
+        expect(await store.getActionRecords(KEY)).toEqual(
+          new Map([
+            ['scale-out#0', action('executed')],
+            ['scale-out#1', action('executed', 'notified')],
+          ]),
+        );
+        // The caller gets a copy: changing it changes nothing stored.
+        (await store.getActionRecords(KEY)).clear();
+        expect((await store.getActionRecords(KEY)).size).toBe(2);
+      });
+
+      it('survive a release and re-claim within the window (a Lambda retry finishes only what is left)', async () => {
+        const store = await makeStore();
+        await store.claimSignal(KEY, 'a', T0, MINUTE, HOUR);
+        await store.putActionRecord(KEY, 'scale-out#0', action('executed'), T0 + 1, HOUR);
+        await store.releaseSignal(KEY, 'a');
+        expect(await store.claimSignal(KEY, 'b', T0 + 2 * MINUTE, MINUTE, HOUR)).toEqual({ status: 'started' });
+        expect([...(await store.getActionRecords(KEY)).keys()]).toEqual(['scale-out#0']);
+      });
+
+      it('from a window whose TTL passed are absent when the key is claimed again', async () => {
+        const store = await makeStore();
+        await store.claimSignal(KEY, 'a', T0, MINUTE, HOUR);
+        await store.putActionRecord(KEY, 'scale-out#0', action('executed'), T0 + 1, HOUR);
+        await store.completeSignal(KEY, 'a', T0 + 2, HOUR);
+        expect(await store.claimSignal(KEY, 'b', T0 + 2 * HOUR, MINUTE, HOUR)).toEqual({ status: 'started' });
+        expect(await store.getActionRecords(KEY)).toEqual(new Map());
+      });
+    });
+
+    describe('cooldowns', () => {
+      it('are per rule and endpoint (`*` when the signal has none), absent until set, replaced when set again', async () => {
+        const store = await makeStore();
+        expect(await store.getCooldownUntil('scale-out', 'fraud-prod')).toBeUndefined();
+        await store.setCooldownUntil('scale-out', 'fraud-prod', T0 + 10 * MINUTE);
+        await store.setCooldownUntil('scale-out', '*', T0 + 5 * MINUTE);
+        expect(await store.getCooldownUntil('scale-out', 'fraud-prod')).toBe(T0 + 10 * MINUTE);
+        expect(await store.getCooldownUntil('scale-out', '*')).toBe(T0 + 5 * MINUTE);
+        expect(await store.getCooldownUntil('notify-only', 'fraud-prod')).toBeUndefined();
+        expect(await store.getCooldownUntil('scale-out', 'search-prod')).toBeUndefined();
+        await store.setCooldownUntil('scale-out', 'fraud-prod', T0 + 20 * MINUTE);
+        expect(await store.getCooldownUntil('scale-out', 'fraud-prod')).toBe(T0 + 20 * MINUTE);
+      });
+    });
+
+    describe('endpoint locks', () => {
+      it('one holder at a time; the holder renews; the lease lapses at exactly now + lease', async () => {
+        const store = await makeStore();
+        expect(await store.acquireLock('fraud-prod', 'a', T0, MINUTE)).toBe(true);
+        expect(await store.acquireLock('fraud-prod', 'b', T0 + 1, MINUTE)).toBe(false);
+        expect(await store.acquireLock('search-prod', 'b', T0 + 1, MINUTE)).toBe(true);
+        expect(await store.acquireLock('fraud-prod', 'a', T0 + 30 * SECOND, MINUTE)).toBe(true);
+        expect(await store.acquireLock('fraud-prod', 'b', T0 + 90 * SECOND - 1, MINUTE)).toBe(false);
+        expect(await store.acquireLock('fraud-prod', 'b', T0 + 90 * SECOND, MINUTE)).toBe(true);
+        expect(await store.acquireLock('fraud-prod', 'a', T0 + 90 * SECOND, MINUTE)).toBe(false);
+      });
+
+      it('release by a non-holder does nothing; release by the holder frees it at once', async () => {
+        const store = await makeStore();
+        await store.acquireLock('fraud-prod', 'a', T0, MINUTE);
+        await store.releaseLock('fraud-prod', 'b');
+        expect(await store.acquireLock('fraud-prod', 'b', T0 + 1, MINUTE)).toBe(false);
+        await store.releaseLock('fraud-prod', 'a');
+        expect(await store.acquireLock('fraud-prod', 'b', T0 + 2, MINUTE)).toBe(true);
+        // A late release from the old holder must not free the new holder's lock.
+        await store.releaseLock('fraud-prod', 'a');
+        expect(await store.acquireLock('fraud-prod', 'c', T0 + 3, MINUTE)).toBe(false);
+        await store.releaseLock('never-locked', 'a');
+      });
+    });
+
+    describe('remediation counts', () => {
+      it('count what was recorded at or after `since`, per endpoint (a sliding window)', async () => {
+        const store = await makeStore();
+        expect(await store.countRemediations('fraud-prod', T0 - HOUR)).toBe(0);
+        for (const [i, minutes] of [0, 10, 50, 59].entries()) {
+          await store.recordRemediation('fraud-prod', `k${i}#scale-out#0`, T0 + minutes * MINUTE, HOUR);
+        }
+        await store.recordRemediation('search-prod', 'k9#scale-out#0', T0 + 5 * MINUTE, HOUR);
+        expect(await store.countRemediations('fraud-prod', T0 - HOUR)).toBe(4);
+        expect(await store.countRemediations('fraud-prod', T0)).toBe(4);
+        expect(await store.countRemediations('fraud-prod', T0 + 1)).toBe(3);
+        expect(await store.countRemediations('fraud-prod', T0 + 50 * MINUTE)).toBe(2);
+        expect(await store.countRemediations('fraud-prod', T0 + 60 * MINUTE)).toBe(0);
+        expect(await store.countRemediations('search-prod', T0 - HOUR)).toBe(1);
+      });
+
+      it(
+        'counting forgets nothing: a later count from an earlier `since` sees it all',
+        async () => {
+          const store = await makeStore();
+          await store.recordRemediation('fraud-prod', 'k1#scale-out#0', T0, HOUR);
+          expect(await store.countRemediations('fraud-prod', T0 + MINUTE)).toBe(0);
+          expect(await store.countRemediations('fraud-prod', T0)).toBe(1);
+        },
+      );
+
+      it('recording the same remediation twice (a retried write) counts it once', async () => {
+        const store = await makeStore();
+        await store.recordRemediation('fraud-prod', 'k1#scale-out#0', T0, HOUR);
+        await store.recordRemediation('fraud-prod', 'k1#scale-out#0', T0, HOUR);
+        expect(await store.countRemediations('fraud-prod', T0 - HOUR)).toBe(1);
+      });
+    });
+
+    describe('circuit breaker', () => {
+      it('opens exactly once while open, reports its state, and can open again once it has lapsed', async () => {
+        const store = await makeStore();
+        expect(await store.getCircuit('fraud-prod', T0)).toBeUndefined();
+        expect(await store.openCircuit('fraud-prod', T0, T0 + HOUR, '3 changes in the last hour')).toBe(true);
+        expect(await store.openCircuit('fraud-prod', T0 + 1, T0 + 2 * HOUR, 'again')).toBe(false);
+        expect(await store.openCircuit('search-prod', T0 + 1, T0 + HOUR, 'other')).toBe(true);
+        expect(await store.getCircuit('fraud-prod', T0 + HOUR - 1)).toEqual({
+          openedAt: T0,
+          until: T0 + HOUR,
+          reason: '3 changes in the last hour',
+        });
+        expect(await store.getCircuit('fraud-prod', T0 + HOUR)).toBeUndefined();
+        expect(await store.openCircuit('fraud-prod', T0 + HOUR, T0 + 2 * HOUR, 'later')).toBe(true);
+        expect(await store.getCircuit('fraud-prod', T0 + HOUR)).toEqual({ openedAt: T0 + HOUR, until: T0 + 2 * HOUR, reason: 'later' });
+      });
+
+      it('closing it lets the next call open it again', async () => {
+        const store = await makeStore();
+        await store.openCircuit('fraud-prod', T0, T0 + HOUR, 'limit');
+        await store.closeCircuit('fraud-prod');
+        expect(await store.getCircuit('fraud-prod', T0 + 1)).toBeUndefined();
+        expect(await store.openCircuit('fraud-prod', T0 + 2, T0 + HOUR, 'limit again')).toBe(true);
+        await store.closeCircuit('never-opened');
+      });
+    });
+
+    describe('endpoint config history', () => {
+      it('appends oldest first, skips a repeat of the live config, keeps older repeats, per endpoint', async () => {
+        const store = await makeStore();
+        expect(await store.getEndpointConfigHistory('fraud-prod')).toEqual([]);
+        for (const config of ['cfg-1', 'cfg-2', 'cfg-2', 'cfg-1', 'cfg-1']) {
+          await store.recordEndpointConfig('fraud-prod', config, T0);
+        }
+        await store.recordEndpointConfig('search-prod', 'search-1', T0);
+        expect(await store.getEndpointConfigHistory('fraud-prod')).toEqual(['cfg-1', 'cfg-2', 'cfg-1']);
+        expect(await store.getEndpointConfigHistory('search-prod')).toEqual(['search-1']);
+      });
+
+      it(`keeps only the newest ${CONFIG_HISTORY_LIMIT} configs`, async () => {
+        const store = await makeStore();
+        const configs = Array.from({ length: CONFIG_HISTORY_LIMIT + 5 }, (_, i) => `cfg-${i}`);
+        for (const config of configs) await store.recordEndpointConfig('fraud-prod', config, T0);
+        expect(await store.getEndpointConfigHistory('fraud-prod')).toEqual(configs.slice(-CONFIG_HISTORY_LIMIT));
+      });
+    });
+
+    describe('scale changes', () => {
+      it('put, get and delete per endpoint and variant', async () => {
+        const store = await makeStore();
+        const change: ScaleChange = {
+          via: 'auto-scaling',
+          before: { min: 1, max: 4 },
+          after: { min: 2, max: 4 },
+          rule: 'scale-out',
+          at: T0,
+        };
+        expect(await store.getScaleChange('fraud-prod', 'AllTraffic')).toBeUndefined();
+        await store.putScaleChange('fraud-prod', 'AllTraffic', change);
+        await store.putScaleChange('fraud-prod', 'Canary', { ...change, via: 'instance-count', before: { count: 1 }, after: { count: 2 } });
+        expect(await store.getScaleChange('fraud-prod', 'AllTraffic')).toEqual(change);
+        expect((await store.getScaleChange('fraud-prod', 'Canary'))?.after).toEqual({ count: 2 });
+        await store.deleteScaleChange('fraud-prod', 'AllTraffic');
+        expect(await store.getScaleChange('fraud-prod', 'AllTraffic')).toBeUndefined();
+        expect(await store.getScaleChange('fraud-prod', 'Canary')).toBeDefined();
+        await store.deleteScaleChange('fraud-prod', 'never-scaled');
+      });
+    });
+
+    describe('audit trail', () => {
+      it('queries by endpoint or across all, from `since` (inclusive), newest first, up to `limit`', async () => {
+        const store = await makeStore();
+        const records = [
+          audit('e1', T0, 'fraud-prod'),
+          audit('e2', T0 + 2 * MINUTE, 'search-prod'),
+          audit('e3', T0 + 3 * MINUTE, 'fraud-prod'),
+          audit('e4', T0 + 4 * MINUTE),
+          audit('e5', T0 + 1 * MINUTE, 'fraud-prod'),
+        ];
+        for (const r of records) await store.putAudit(r, 30 * 24 * HOUR);
+        const events = (found: AuditRecord[]) => found.map((r) => r.event);
+        expect(events(await store.queryAudit({ endpoint: 'fraud-prod', since: T0 - HOUR }))).toEqual(['e3', 'e5', 'e1']);
+        expect(events(await store.queryAudit({ endpoint: 'fraud-prod', since: T0 + MINUTE }))).toEqual(['e3', 'e5']);
+        expect(events(await store.queryAudit({ endpoint: 'fraud-prod', since: T0 - HOUR, limit: 2 }))).toEqual(['e3', 'e5']);
+        expect(events(await store.queryAudit({ since: T0 - HOUR }))).toEqual(['e4', 'e3', 'e2', 'e5', 'e1']);
+        expect(events(await store.queryAudit({ since: T0 + 2 * MINUTE, limit: 2 }))).toEqual(['e4', 'e3']);
+        expect(await store.queryAudit({ endpoint: 'nowhere', since: 0 })).toEqual([]);
+        expect(await store.queryAudit({ endpoint: 'fraud-prod', since: T0 + 3 * MINUTE })).toEqual([records[2]]);
+      });
+    });
+  });
+}
+
+stateStoreContract('memory', async () => new MemoryStateStore());
+
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo?.stop();
+});
+// A fresh table per test: no test sees another's items.
+stateStoreContract(
+  'dynamodb (dynalite)',
+  async () => new DynamoStateStore({ client: dynamo.client, tableName: await dynamo.createTable() }),
+);
