@@ -19,8 +19,9 @@ export const MEMORY_BUDGET_EPS = 20_000;
  * stops at a time limit rather than blow the 5 minutes.
  */
 const DYNAMO_EVENTS = Number(process.env.BENCH_STORM_DYNAMO_EVENTS ?? 2_000);
-const DYNAMO_TIME_LIMIT_S = Number(process.env.BENCH_STORM_DYNAMO_SECONDS ?? 60);
+const DYNAMO_TIME_LIMIT_S = Number(process.env.BENCH_STORM_DYNAMO_SECONDS ?? 35);
 const START = Date.parse('2026-11-23T04:00:00Z');
+const TRIALS = Number(process.env.BENCH_STORM_TRIALS ?? 5);
 
 /** Latency, CPU, 5XX and 4XX alarms in turn, endpoints round-robin: every rule family fires. */
 const STORM_METRICS = ['ModelLatency', 'CPUUtilization', 'Invocation5XXErrors', 'Invocation4XXErrors'].map((name) =>
@@ -46,7 +47,7 @@ export function stormEvents(count, offset = 0) {
   return events;
 }
 
-export async function storm(engine, store, events, { timeLimitS = Number.POSITIVE_INFINITY } = {}) {
+export async function storm(engine, store, events, { timeLimitS = Number.POSITIVE_INFINITY, onStart } = {}) {
   const { compileRunbook, handleEvent, loadRunbook, RecordedAwsReader, VirtualClock } = engine;
   const runbook = compileRunbook(loadRunbook(readFileSync(join(ROOT, 'runbook.yml'), 'utf8'), 'runbook.yml', {}));
   const world = generateWorld(ENDPOINTS);
@@ -69,6 +70,7 @@ export async function storm(engine, store, events, { timeLimitS = Number.POSITIV
   const outcomes = new Map();
   const latencies = new Float64Array(events.length);
   let handled = 0;
+  onStart?.();
   const deadline = performance.now() + timeLimitS * 1000;
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -106,7 +108,13 @@ export async function run() {
 
   // Warm-up on its own store and events, so the measured storm starts with fresh state.
   await storm(engine, new engine.MemoryStateStore(), stormEvents(2_000, 1_000_000));
-  const memory = await storm(engine, new engine.MemoryStateStore(), events);
+  // TRIALS storms, each on a fresh store, and the median one reported: the machine's other load
+  // shows up in wall time (and in GC, whose helper threads need the second core) as much as our
+  // own code does, and the first storm of a process is always the slowest (the heap still grows).
+  const trials = [];
+  for (let t = 0; t < TRIALS; t++) trials.push(await storm(engine, new engine.MemoryStateStore(), events));
+  const ranked = [...trials].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
+  const memory = { ...ranked[Math.floor(ranked.length / 2)], trials: trials.map((t) => Math.round(t.eventsPerSecond)) };
   console.error(`storm memory: ${fmt.int(memory.eventsPerSecond)} events/s (${memory.events} events in ${memory.seconds.toFixed(2)} s)`);
 
   let dynamo;
@@ -119,12 +127,24 @@ export async function run() {
         await local.createTable('bench-warmup');
         await storm(engine, new DynamoStateStore({ client, tableName: 'bench-warmup' }), stormEvents(200, 2_000_000));
         await local.createTable('bench-storm');
+        // Count the DynamoDB requests the store makes: each one is a network round trip in AWS.
+        const requests = new Map();
+        const send = client.send.bind(client);
+        client.send = (command, ...rest) => {
+          const name = command.constructor.name.replace(/Command$/, '');
+          requests.set(name, (requests.get(name) ?? 0) + 1);
+          return send(command, ...rest);
+        };
         const share = events.slice(0, Math.min(DYNAMO_EVENTS, events.length));
         dynamo = await storm(engine, new DynamoStateStore({ client, tableName: 'bench-storm' }), share, {
           timeLimitS: DYNAMO_TIME_LIMIT_S,
+          onStart: () => requests.clear(), // not the seeding of the config history
         });
         dynamo.complete = dynamo.events === events.length;
         dynamo.timedOut = dynamo.events < share.length;
+        const total = [...requests.values()].reduce((a, b) => a + b, 0);
+        dynamo.requestsPerEvent = total / dynamo.events;
+        dynamo.requests = Object.fromEntries([...requests].sort((a, b) => b[1] - a[1]));
         client.destroy();
       } finally {
         await local.close();
@@ -149,6 +169,7 @@ export async function run() {
     events: EVENTS,
     endpoints: ENDPOINTS,
     runbook: 'runbook.yml',
+    trials: TRIALS,
     memory: { ...memory, budget: MEMORY_BUDGET_EPS, pass: memory.eventsPerSecond >= MEMORY_BUDGET_EPS },
     dynamo,
   };

@@ -9,6 +9,7 @@ import { backtestCommand } from './commands/backtest.js';
 import { captureCommand } from './commands/capture.js';
 import { explainCommand } from './commands/explain.js';
 import { generateEventCommand } from './commands/generate-event.js';
+import { historyCommand } from './commands/history.js';
 import { replayCommand } from './commands/replay.js';
 import { runbookCommand } from './commands/runbook.js';
 import { validateCommand } from './commands/validate.js';
@@ -32,6 +33,9 @@ Usage:
                                                  aws-state.json for replay and backtest
   medic generate-event alarm|monitoring|endpoint-state [options] [--out F]
                                                  print a valid sample EventBridge event
+  medic history [--endpoint X] [--since 24h] [--limit N] [--table T] [--json]
+                                                 the audit trail from the deployed state table
+                                                 (MEDIC_TABLE or --table), newest first
 
 Options:
   --runbook F     runbook file (default runbook.yml)
@@ -133,6 +137,14 @@ const COMMAND_OPTIONS = {
     merge: { type: 'boolean' },
   },
   'generate-event': { ...HELP_OPTION, ...GENERATE_OPTIONS },
+  history: {
+    ...HELP_OPTION,
+    endpoint: { type: 'string' },
+    since: { type: 'string' },
+    limit: { type: 'string' },
+    table: { type: 'string' },
+    json: { type: 'boolean' },
+  },
 } as const satisfies Record<string, Record<string, OptionSpec>>;
 
 type Command = keyof typeof COMMAND_OPTIONS;
@@ -201,6 +213,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         if (positionals.length > 0) throw new UsageError(`capture takes endpoints as --endpoint NAME, not "${positionals[0]}"`);
         return await captureCommand(
           { endpoints: (values.endpoint as string[] | undefined) ?? [], out: str('out'), runbook: str('runbook'), merge: flag('merge') },
+          io,
+        );
+      case 'history':
+        if (positionals.length > 0) throw new UsageError(`history takes no arguments; use --endpoint NAME, not "${positionals[0]}"`);
+        return await historyCommand(
+          { endpoint: str('endpoint'), since: str('since'), limit: str('limit'), table: str('table'), json: flag('json') },
           io,
         );
       case 'generate-event': {

@@ -41,15 +41,15 @@ export async function importBundled(entry, name) {
 /** Sorted copy; percentiles by nearest rank. */
 export function summarize(samples) {
   const sorted = Float64Array.from(samples).sort();
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
   const sum = sorted.reduce((s, x) => s + x, 0);
   return {
     n: sorted.length,
-    min: sorted[0],
+    min: sorted[0] ?? Number.NaN,
     p50: at(50),
     p90: at(90),
     p99: at(99),
-    max: sorted[sorted.length - 1],
+    max: sorted[sorted.length - 1] ?? Number.NaN,
     mean: sum / sorted.length,
   };
 }
@@ -76,6 +76,32 @@ export function machine() {
   };
 }
 
+/**
+ * A fixed JavaScript workload (seeded numbers sorted, objects through JSON and a Map), fastest of
+ * five, in ms. The machine is a VM whose host load is invisible to the load average: comparing
+ * this figure between runs tells whether the CPU itself was slower.
+ */
+export function calibrate() {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    let seed = 42;
+    const numbers = Array.from({ length: 100_000 }, () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed;
+    });
+    numbers.sort((a, b) => a - b);
+    const map = new Map();
+    for (let i = 0; i < 20_000; i++) {
+      const record = JSON.parse(JSON.stringify({ id: `event-${i}`, at: numbers[i], tags: ['a', 'b', String(i % 7)] }));
+      map.set(record.id, record);
+    }
+    if (map.size !== 20_000) throw new Error('calibration');
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
 export function writeJson(path, value) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
@@ -90,10 +116,12 @@ export async function runAsScript(metaUrl, run) {
   }
 }
 
+const finite = (format) => (value) => (typeof value === 'number' && Number.isFinite(value) ? format(value) : 'n/a');
+
 export const fmt = {
-  kb: (bytes) => `${(bytes / 1024).toFixed(1)} KB`,
-  ms: (ms) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`,
-  us: (us) => `${us.toFixed(us < 10 ? 2 : 1)} µs`,
-  int: (n) => Math.round(n).toLocaleString('en-US'),
-  ratio: (r) => `${r.toFixed(2)}×`,
+  kb: finite((bytes) => `${(bytes / 1024).toFixed(1)} KB`),
+  ms: finite((ms) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`),
+  us: finite((us) => `${us.toFixed(us < 10 ? 2 : 1)} µs`),
+  int: finite((n) => Math.round(n).toLocaleString('en-US')),
+  ratio: finite((r) => `${r.toFixed(2)}×`),
 };

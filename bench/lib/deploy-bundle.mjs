@@ -1,7 +1,7 @@
 // Bundles a Lambda entry exactly as it is deployed: the esbuild options come from
 // serverless.yml `custom.esbuild` (what serverless-esbuild hands to esbuild), falling back
 // to the documented deploy defaults when the file or the section is missing.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
@@ -56,8 +56,8 @@ const ESBUILD_KEYS = new Set([
   'jsx',
 ]);
 
-export function readDeployConfig() {
-  const file = join(ROOT, 'serverless.yml');
+export function readDeployConfig(root = ROOT) {
+  const file = join(root, 'serverless.yml');
   let doc;
   if (existsSync(file)) {
     try {
@@ -92,10 +92,11 @@ export function readDeployConfig() {
 }
 
 /**
- * Bundles `entry` (relative to the repo root) into bench/.tmp/deploy/<name>/ with the deploy
- * options. Returns sizes (code only, and the source map separately) and the metafile.
+ * Bundles `entry` (relative to `root`, by default this repository) into bench/.tmp/deploy/<name>/
+ * with the deploy options. Returns sizes (code only, and the source map apart) and the largest
+ * contributors. `root` may be a scratch copy of the tree, to measure a proposed change.
  */
-export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), overrides = {}) {
+export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), overrides = {}, root = ROOT) {
   const outdir = join(TMP, 'deploy', name);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
@@ -103,10 +104,10 @@ export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), 
   const outfile = join(outdir, `${name}${deploy.outputExtension}`);
   const result = await build({
     ...options,
-    entryPoints: [resolve(ROOT, entry)],
+    entryPoints: [resolve(root, entry)],
     ...(options.splitting ? { outdir, outExtension: { '.js': deploy.outputExtension } } : { outfile }),
     metafile: true,
-    absWorkingDir: ROOT,
+    absWorkingDir: root,
     logLevel: 'error',
   });
   let entryFile = outfile;
@@ -121,16 +122,19 @@ export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), 
     }
     codeBytes += output.bytes;
     // With splitting, every dynamic import is an entry point too: the function's is the one we asked for.
-    if (output.entryPoint && resolve(ROOT, output.entryPoint) === resolve(ROOT, entry)) {
+    if (output.entryPoint && resolve(root, output.entryPoint) === resolve(root, entry)) {
       entryBytes = output.bytes;
-      entryFile = resolve(ROOT, path);
+      entryFile = resolve(root, path);
     }
     for (const [input, info] of Object.entries(output.inputs)) {
       inputs[input] = (inputs[input] ?? 0) + info.bytesInOutput;
     }
   }
-  // The runbook is packaged next to every bundle (package.patterns) and read from LAMBDA_TASK_ROOT.
-  if (existsSync(join(ROOT, 'runbook.yml'))) copyFileSync(join(ROOT, 'runbook.yml'), join(outdir, 'runbook.yml'));
+  // The runbook is packaged next to every bundle (package.patterns) and read from LAMBDA_TASK_ROOT
+  // (runbook.yml, and whatever else a build step puts next to it, e.g. a precompiled runbook).
+  for (const file of readdirSync(root)) {
+    if (/^runbook\b.*\.(ya?ml|json)$/.test(file)) copyFileSync(join(root, file), join(outdir, file));
+  }
   return {
     entry,
     file: relative(ROOT, entryFile),
@@ -150,8 +154,9 @@ function contributors(inputs) {
   for (const [input, bytes] of Object.entries(inputs)) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
     const name = pkg ?? `(ours) ${input.split('/').slice(0, -1).join('/') || input}`;
-    const group = groups.get(name) ?? { name, bytes: 0, largestFile: '', largestBytes: 0 };
+    const group = groups.get(name) ?? { name, bytes: 0, files: 0, largestFile: '', largestBytes: 0 };
     group.bytes += bytes;
+    if (bytes > 0) group.files += 1;
     if (bytes > group.largestBytes) {
       group.largestBytes = bytes;
       group.largestFile = pkg ? input.slice(input.indexOf(pkg) + pkg.length + 1) : input;

@@ -132,6 +132,10 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
         ['platform', machine.platform],
         ['date', startedAt],
         ['load average (1, 5, 15 min) at start / end', `${machine.loadavg.join(', ')} / ${loadAfter.join(', ')}`],
+        [
+          'CPU calibration at start / end (fixed JS workload; lower is faster, compare between runs)',
+          machine.calibrationMs.map((ms) => fmt.ms(ms)).join(' / '),
+        ],
         ['total run time', `${seconds.toFixed(0)} s`],
       ],
     ),
@@ -249,7 +253,7 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
     out.push('## 3. Decision latency (parse + match + plan, one event, in-process)');
     out.push('');
     out.push(
-      `${fmt.int(decision.iterations)} timed events per trial after ${fmt.int(decision.warmup)} warm-up events, ${decision.trials} trials, the trial with the lowest p99 reported. "worst": the event's own rule is the last one before the catch-all; "typical": its rule is in the middle. "match only": decide() alone on the parsed signal.`,
+      `${fmt.int(decision.iterations)} timed events per trial after ${fmt.int(decision.warmup)} warm-up events, ${decision.trials} trials, the trial with the median p99 reported. "worst": the event's own rule is the last one before the catch-all; "typical": its rule is in the middle. "match only": decide() alone on the parsed signal.`,
     );
     out.push('');
     const rowsDecision = [];
@@ -292,7 +296,7 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
     out.push('## 4. Storm throughput (whole engine, writes off)');
     out.push('');
     out.push(
-      `${fmt.int(storm.events)} ALARM events over ${storm.endpoints} endpoints, one after another, runbook \`${storm.runbook}\`, virtual clock one second per event.`,
+      `${fmt.int(storm.events)} ALARM events over ${storm.endpoints} endpoints, one after another, runbook \`${storm.runbook}\`, virtual clock one second per event. MemoryStateStore: the median of ${storm.trials} storms, each on a fresh store (in order: ${storm.memory.trials.map((t) => fmt.int(t)).join(', ')} events/s).`,
     );
     out.push('');
     const line = (name, s) =>
@@ -321,10 +325,19 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
         Object.entries(storm.memory.outcomes).map(([k, v]) => [k, fmt.int(v)]),
       ),
     );
+    if (storm.dynamo?.requestsPerEvent) {
+      const list = Object.entries(storm.dynamo.requests)
+        .map(([k, v]) => `${k} ${fmt.int(v)}`)
+        .join(', ');
+      out.push(
+        '',
+        `DynamoDB requests per event: ${storm.dynamo.requestsPerEvent.toFixed(1)} on average (${list}); each is a network round trip in AWS.`,
+      );
+    }
     if (storm.dynamo && !storm.dynamo.error && !storm.dynamo.complete) {
       out.push(
         '',
-        `dynalite gets the first ${fmt.int(storm.dynamo.events)} events of the same storm${storm.dynamo.timedOut ? ' (stopped at its time limit)' : ''}: at its speed all 10,000 would take longer than the whole suite may (BENCH_STORM_DYNAMO_EVENTS=10000 runs them all).`,
+        `dynalite gets the first ${fmt.int(storm.dynamo.events)} events of the same storm${storm.dynamo.timedOut ? ' (stopped at its time limit)' : ''}: all 10,000 would take longer than the whole suite may (BENCH_STORM_DYNAMO_EVENTS=10000 BENCH_STORM_DYNAMO_SECONDS=300 node bench/storm.mjs runs them all).`,
       );
     }
     out.push('');

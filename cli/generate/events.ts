@@ -136,7 +136,7 @@ export function alarmEvent(options: AlarmOptions): EventBridgeEvent {
       description: `${endpoint}/${variant} ${stat.toLowerCase()} ${metric} threshold ${formatNumber(threshold)}`,
       metrics: [
         {
-          id: idFrom('metric', alarm, metric).slice(0, 36),
+          id: 'm1',
           metricStat: {
             metric: { namespace, name: metric, dimensions: { EndpointName: endpoint, VariantName: variant } },
             period: 60,

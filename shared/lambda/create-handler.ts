@@ -7,6 +7,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { systemClock } from '../clock.js';
@@ -15,8 +17,11 @@ import { handleEvent } from '../engine.js';
 import { isTransientKind, MedicError } from '../errors.js';
 import type { EventReport } from '../report.js';
 import { type Container, createContainer } from './container.js';
+import { emitDecisionMetrics } from './decision-metrics.js';
 
 export const logger = new Logger({ serviceName: 'model-medic' });
+/** serverless.yml sets POWERTOOLS_METRICS_NAMESPACE; ModelMedic when it is unset (local runs). */
+export const metrics = new Metrics({ serviceName: 'model-medic', namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ModelMedic' });
 
 const runbookLog = {
   info: (message: string, details?: Record<string, unknown>) => logger.info(message, details ?? {}),
@@ -52,7 +57,9 @@ export function createHandler(entry: string) {
       allowWrites: config.allowWrites,
       owner: context.awsRequestId,
     });
+    // The audit line: one structured record per event, with the whole decision.
     logger.info('decision', { entry, report });
+    emitDecisionMetrics(metrics, report);
 
     if (report.errorKind === 'invalid-event') {
       const reason = report.error ?? 'invalid event';
@@ -82,7 +89,9 @@ export function createHandler(entry: string) {
     return report;
   };
 
-  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true }));
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
 }
 
 function failedReasons(report: EventReport): string {

@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import { ROOT } from '../support/samples.js';
 
 const run = promisify(execFile);
@@ -36,12 +37,15 @@ export interface ZipEntry {
   name: string;
   size: number;
   compressedSize: number;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  localHeaderOffset: number;
 }
 
 export interface PackagedStack {
   stage: string;
   template: CfnTemplate;
-  zips: Record<string, { bytes: number; entries: ZipEntry[] }>;
+  zips: Record<string, { bytes: number; entries: ZipEntry[]; data: Buffer }>;
   /** Wall time of `osls package`, ms. */
   packageMs: number;
 }
@@ -63,7 +67,7 @@ export function offlineEnv(): NodeJS.ProcessEnv {
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', NO_COLOR: '1' };
 }
 
-export async function runOsls(cwd: string, args: string[], timeoutMs = 150_000): Promise<{ stdout: string; stderr: string }> {
+export async function runOsls(cwd: string, args: string[], timeoutMs = 200_000): Promise<{ stdout: string; stderr: string }> {
   try {
     return await run(process.execPath, [OSLS, ...args], { cwd, env: offlineEnv(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
@@ -83,7 +87,8 @@ export async function packageStack(stage: string): Promise<PackagedStack> {
     const zips: PackagedStack['zips'] = {};
     for (const name of readdirSync(out).filter((n) => n.endsWith('.zip'))) {
       const path = join(out, name);
-      zips[name] = { bytes: statSync(path).size, entries: zipEntries(readFileSync(path)) };
+      const data = readFileSync(path);
+      zips[name] = { bytes: statSync(path).size, entries: zipEntries(data), data };
     }
     return { stage, template, zips, packageMs };
   } finally {
@@ -107,14 +112,29 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
     if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error('corrupt zip central directory');
+    const method = zip.readUInt16LE(offset + 10);
     const compressedSize = zip.readUInt32LE(offset + 20);
     const size = zip.readUInt32LE(offset + 24);
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
+    const localHeaderOffset = zip.readUInt32LE(offset + 42);
     const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    entries.push({ name, size, compressedSize });
+    entries.push({ name, size, compressedSize, method, localHeaderOffset });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/** One file's content from a zip. */
+export function zipFile(zip: Buffer, name: string): Buffer {
+  const entry = zipEntries(zip).find((e) => e.name === name);
+  if (!entry) throw new Error(`${name} is not in the zip`);
+  const at = entry.localHeaderOffset;
+  if (zip.readUInt32LE(at) !== 0x04034b50) throw new Error('corrupt zip local header');
+  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
+  const raw = zip.subarray(start, start + entry.compressedSize);
+  if (entry.method === 0) return Buffer.from(raw);
+  if (entry.method === 8) return inflateRawSync(raw);
+  throw new Error(`unsupported zip compression method ${entry.method}`);
 }

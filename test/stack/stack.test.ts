@@ -5,14 +5,17 @@
  * statement; every EventBridge rule pattern evaluated against every sample event; and
  * `osls invoke local` on the local stage, with no AWS credentials at all.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTR, createTableInput } from '../../shared/state/table-layout.js';
 import { matchesPattern } from '../support/eventbridge-pattern.js';
 import { EVENTS_DIR, INVALID_DIR } from '../support/samples.js';
 import { ACCOUNT, CfnEvaluator, type IamStatement, normalizeStatements, REGION } from './cfn.js';
-import { type CfnResource, type CfnTemplate, copyService, type PackagedStack, packageStack, runOsls } from './package-stack.js';
+import { type CfnResource, type CfnTemplate, copyService, type PackagedStack, packageStack, runOsls, zipFile } from './package-stack.js';
 
 const FUNCTIONS = {
   alarm: { logicalId: 'AlarmLambdaFunction', role: 'AlarmFunctionRole', rule: 'model-medic-prod-alarm-state' },
@@ -64,7 +67,7 @@ beforeAll(async () => {
       ...sizes,
     ].join('\n'),
   );
-}, 240_000);
+}, 300_000);
 
 function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(0)} KiB`;
@@ -273,6 +276,61 @@ describe('packaged prod stack', () => {
       const names = prod.zips[`${entry}.zip`]?.entries.map((e) => e.name).sort();
       expect(names).toEqual([`functions/${entry}.mjs`, `functions/${entry}.mjs.map`, 'runbook.yml']);
     }
+  });
+});
+
+describe('the packaged prod bundle, run as Lambda would', () => {
+  /** Unpacks alarm.zip and runs its handler in a fresh Node process (ESM, source maps), offline. */
+  async function runPackagedAlarm(eventFile: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-lambda-'));
+    try {
+      const zip = prod.zips['alarm.zip']?.data as Buffer;
+      for (const name of ['functions/alarm.mjs', 'functions/alarm.mjs.map', 'runbook.yml']) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        writeFileSync(join(dir, name), zipFile(zip, name));
+      }
+      const script = [
+        "import { readFileSync } from 'node:fs';",
+        `const { handler } = await import(${JSON.stringify(join(dir, 'functions/alarm.mjs'))});`,
+        `const event = JSON.parse(readFileSync(${JSON.stringify(eventFile)}, 'utf8'));`,
+        "const context = { awsRequestId: 'r-1', functionName: 'model-medic-prod-alarm', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:model-medic-prod-alarm', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 60000 };",
+        'process.stdout.write(JSON.stringify(await handler(event, context)));',
+      ].join('\n');
+      const { stdout } = await promisify(execFile)(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+        cwd: tmpdir(),
+        env: {
+          PATH: process.env.PATH ?? '',
+          LAMBDA_TASK_ROOT: dir,
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          MEDIC_RUNBOOK_FILE: 'runbook.yml',
+          ...env,
+        },
+        timeout: 60_000,
+      });
+      return JSON.parse(stdout) as Record<string, unknown>;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('loads as ESM, finds runbook.yml under LAMBDA_TASK_ROOT and decides (recorded AWS state, no writes)', async () => {
+    const report = await runPackagedAlarm(join(EVENTS_DIR, '01-alarm-latency-churn-prod.json'), {
+      MEDIC_AWS_STATE: join(EVENTS_DIR, 'aws-state.json'),
+      MEDIC_WRITES: 'off',
+    });
+    expect(report).toMatchObject({ rule: 'latency-scale-out', error: null });
+    expect((report.actions as Array<{ status: string }>).map((a) => a.status)).toEqual(['planned', 'planned']);
+  });
+
+  it('refuses a malformed event without retrying (no queue configured here, so it is only logged)', async () => {
+    const report = await runPackagedAlarm(join(INVALID_DIR, 'no-detail.json'), {
+      MEDIC_AWS_STATE: join(EVENTS_DIR, 'aws-state.json'),
+      MEDIC_WRITES: 'off',
+    });
+    expect(report.errorKind).toBe('invalid-event');
   });
 });
 
