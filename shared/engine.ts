@@ -9,7 +9,7 @@ import { memoizeReader } from './aws/memo-reader.js';
 import type { AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
 import { describeError, isTransientKind, MedicError } from './errors.js';
-import { type RuleGuard, checkRuleGuards, finishRuleGuards } from './guards.js';
+import { checkRuleGuards, finishRuleGuards, type RuleGuard } from './guards.js';
 import type { ActionReport, EventReport } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
@@ -108,13 +108,7 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
   }
 }
 
-async function runRule(
-  rule: Rule,
-  signal: Signal,
-  report: EventReport,
-  done: Map<string, ActionReport>,
-  deps: EngineDeps,
-): Promise<void> {
+async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Map<string, ActionReport>, deps: EngineDeps): Promise<void> {
   const runbook = deps.runbook.runbook;
   const resuming = rule.actions.some((_, i) => done.has(`${rule.id}#${i}`));
   const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps, resuming);
@@ -204,12 +198,7 @@ async function runExtra(extra: ActionReport, deps: EngineDeps): Promise<ActionRe
   return { ...extra, status: 'executed' };
 }
 
-function failed(
-  base: Pick<ActionReport, 'type' | 'rule'>,
-  calls: ActionReport['calls'],
-  error: unknown,
-  during: string,
-): ActionReport {
+function failed(base: Pick<ActionReport, 'type' | 'rule'>, calls: ActionReport['calls'], error: unknown, during: string): ActionReport {
   const kind = error instanceof MedicError ? error.kind : 'aws-error';
   const message = describeError(error);
   // A MedicError already names the API and the resource; anything else gets that context here.

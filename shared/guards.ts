@@ -5,10 +5,10 @@
  * Dedupe by signal key happens before them, in the engine.
  */
 import { ACTIONS } from './actions/registry.js';
-import { formatDuration } from './runbook/duration.js';
 import type { EngineDeps } from './engine.js';
 import { MedicError } from './errors.js';
 import type { ActionReport, SuppressionCause } from './report.js';
+import { formatDuration } from './runbook/duration.js';
 import type { Rule, Runbook } from './runbook/types.js';
 import type { Signal } from './signals/types.js';
 
@@ -134,7 +134,13 @@ function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason: strin
   const topicArn = (alias?.topic && runbook.topics[alias.topic]) || Object.values(runbook.topics)[0];
   const endpoint = signal.endpoint ?? 'unknown endpoint';
   if (!topicArn) {
-    return { type: 'notify', rule: rule.id, status: 'skipped', reason: 'circuit opened but the runbook defines no topic to tell', calls: [] };
+    return {
+      type: 'notify',
+      rule: rule.id,
+      status: 'skipped',
+      reason: 'circuit opened but the runbook defines no topic to tell',
+      calls: [],
+    };
   }
   const subject = `[CRITICAL] ${endpoint}: automatic remediation paused, human needed`.slice(0, 100);
   const message = [

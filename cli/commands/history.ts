@@ -19,7 +19,8 @@ export interface HistoryOptions {
 
 export async function historyCommand(options: HistoryOptions, io: Io): Promise<number> {
   const table = options.table ?? io.env.MEDIC_TABLE;
-  if (!table) throw new UsageError('history needs the state table: --table NAME or MEDIC_TABLE (see `npx osls info` for the deployed name)');
+  if (!table)
+    throw new UsageError('history needs the state table: --table NAME or MEDIC_TABLE (see `npx osls info` for the deployed name)');
   const since = parseDuration(options.since ?? '24h');
   if (!since.ok) throw new UsageError(`--since: ${since.error}`);
   const limit = options.limit === undefined ? 100 : Number(options.limit);

@@ -3,13 +3,14 @@
  * re-exports its own; they live together here so the runbook loader can validate a runbook
  * without importing any planning code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
-const positiveInt = z
+/** Shared with the runbook schema, so both say the same about numbers. */
+export const positiveInt = z
   .number({ error: 'expected a positive integer' })
   .int('expected a positive integer')
   .positive('expected a positive integer');
-const nonNegativeInt = z
+export const nonNegativeInt = z
   .number({ error: 'expected a whole number ≥ 0' })
   .int('expected a whole number ≥ 0')
   .min(0, 'expected a whole number ≥ 0');

@@ -2,7 +2,10 @@
  * The live AWS adapters: AwsReader and AwsWriter over SDK v3 clients. One client per
  * service per adapter set (the Lambda container and a CLI run each build one set), created
  * on first use and imported lazily, so a cold start pays only for the services the event
- * needs. Client configuration (region, endpoint, retries, timeouts) is in client-config.ts.
+ * needs. Each service is imported through its module under clients/, which re-exports only the
+ * client and the commands used here, so the bundle keeps nothing else of the package (and, with
+ * esbuild splitting, each client is a chunk loaded on first use). Client configuration (region,
+ * endpoint, retries, timeouts) is in client-config.ts.
  */
 import { MedicError } from '../errors.js';
 import { type ClientConfig, clientConfig } from './client-config.js';
@@ -33,11 +36,11 @@ function senderFor(client: SdkClient, commands: Commands, service: string): Send
 
 const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
   async sns(config) {
-    const m = await import('@aws-sdk/client-sns');
+    const m = await import('./clients/sns.js');
     return senderFor(new m.SNSClient(config), { Publish: m.PublishCommand }, 'sns');
   },
   async sagemaker(config) {
-    const m = await import('@aws-sdk/client-sagemaker');
+    const m = await import('./clients/sagemaker.js');
     return senderFor(
       new m.SageMakerClient(config),
       {
@@ -52,7 +55,7 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
     );
   },
   async 'application-auto-scaling'(config) {
-    const m = await import('@aws-sdk/client-application-auto-scaling');
+    const m = await import('./clients/application-auto-scaling.js');
     return senderFor(
       new m.ApplicationAutoScalingClient(config),
       { DescribeScalableTargets: m.DescribeScalableTargetsCommand, RegisterScalableTarget: m.RegisterScalableTargetCommand },
@@ -60,7 +63,7 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
     );
   },
   async codepipeline(config) {
-    const m = await import('@aws-sdk/client-codepipeline');
+    const m = await import('./clients/codepipeline.js');
     return senderFor(
       new m.CodePipelineClient(config),
       { ListPipelineExecutions: m.ListPipelineExecutionsCommand, StartPipelineExecution: m.StartPipelineExecutionCommand },
@@ -68,11 +71,11 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
     );
   },
   async cloudwatch(config) {
-    const m = await import('@aws-sdk/client-cloudwatch');
+    const m = await import('./clients/cloudwatch.js');
     return senderFor(new m.CloudWatchClient(config), { DescribeAlarms: m.DescribeAlarmsCommand }, 'cloudwatch');
   },
   async s3(config) {
-    const m = await import('@aws-sdk/client-s3');
+    const m = await import('./clients/s3.js');
     // A custom endpoint (LocalStack, MinIO, a test server) rarely resolves bucket subdomains.
     return senderFor(new m.S3Client({ ...config, forcePathStyle: Boolean(config.endpoint) }), { GetObject: m.GetObjectCommand }, 's3');
   },

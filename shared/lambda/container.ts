@@ -52,9 +52,9 @@ export async function createContainer(
   let store: StateStore;
   if (config.tableName) {
     const [{ DynamoDBClient }, { DynamoStateStore }, { clientConfig }] = await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
+      import('../aws/clients/dynamodb.js'),
       import('../state/dynamodb.js'),
-      import('../aws/sdk.js'),
+      import('../aws/client-config.js'),
     ]);
     store = new DynamoStateStore({ client: new DynamoDBClient(clientConfig(env)), tableName: config.tableName });
   } else {

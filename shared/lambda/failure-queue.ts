@@ -9,7 +9,7 @@
  */
 import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import { toMedicError } from '../aws/errors.js';
-import { clientConfig } from '../aws/sdk.js';
+import { clientConfig } from '../aws/client-config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -91,7 +91,7 @@ export function createFailureQueue(queueUrl: string | undefined, env: Env, send?
   let sender: Promise<SqsSend> | undefined;
   const load = async (): Promise<SqsSend> => {
     if (send) return send;
-    const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { SQSClient, SendMessageCommand } = await import('../aws/clients/sqs.js');
     const client = new SQSClient(clientConfig(env));
     return (input) => client.send(new SendMessageCommand(input));
   };

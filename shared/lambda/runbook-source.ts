@@ -1,7 +1,8 @@
 /**
  * Where a Lambda container gets its runbook: the runbook.yml bundled with the code, or, when
  * MEDIC_RUNBOOK_PARAMETER names one, an SSM parameter, so operators change the runbook without a
- * deploy. Both are re-checked after the TTL (MEDIC_RUNBOOK_TTL_SECONDS).
+ * deploy. The parameter is re-read after the TTL (MEDIC_RUNBOOK_TTL_SECONDS); the bundled file
+ * cannot change under a running container, so it is loaded once per container.
  *
  * A parameter value that fails validation is refused as a whole: the last good runbook stays in
  * force (the last valid parameter version, else the bundled file), the refusal is logged with
@@ -12,7 +13,7 @@
 
 import { toMedicError } from '../aws/errors.js';
 import type { AwsWriter } from '../aws/ports.js';
-import { clientConfig } from '../aws/sdk.js';
+import { clientConfig } from '../aws/client-config.js';
 import { describeError, InvalidRunbookError } from '../errors.js';
 import { type CompiledRunbook, compileRunbook, type EnvRecord, loadRunbook, loadRunbookFile } from '../runbook/index.js';
 import type { StateStore } from '../state/store.js';
@@ -67,7 +68,7 @@ export class RunbookSource {
   private readonly options: RunbookSourceOptions;
   private readonly readParameter: RunbookParameterReader;
   private readonly log: RunbookSourceLog;
-  private fileCache: { runbook: CompiledRunbook; loadedAt: number } | undefined;
+  private fileRunbook: CompiledRunbook | undefined;
   private good: { runbook: CompiledRunbook; version: number } | undefined;
   private checkedAt: number | undefined;
   /** Versions that failed validation: never parsed again by this container. */
@@ -85,12 +86,12 @@ export class RunbookSource {
   /** The runbook in force at `now` (epoch ms). */
   async current(now: number): Promise<CompiledRunbook> {
     const { parameter } = this.options;
-    if (!parameter) return this.bundled(now);
+    if (!parameter) return this.bundled();
     if (this.checkedAt === undefined || now - this.checkedAt > this.options.ttlMs) {
       await this.refresh(parameter, now);
       this.checkedAt = now;
     }
-    return this.good?.runbook ?? this.bundled(now);
+    return this.good?.runbook ?? this.bundled();
   }
 
   /** Which runbook `current` returns now (after at least one call). */
@@ -103,12 +104,14 @@ export class RunbookSource {
     return this.options.fileLabel ?? this.options.file;
   }
 
-  private bundled(now: number): CompiledRunbook {
-    if (!this.fileCache || now - this.fileCache.loadedAt > this.options.ttlMs) {
-      const runbook = compileRunbook(loadRunbookFile(this.options.file, this.options.env, this.fileLabel));
-      this.fileCache = { runbook, loadedAt: now };
-    }
-    return this.fileCache.runbook;
+  /**
+   * The bundled runbook, loaded (read, parsed, validated, compiled) once per container: the file
+   * ships with the code and never changes while the container lives, so the TTL does not apply to
+   * it (it applies to the parameter only). A load that fails is not remembered: it throws again.
+   */
+  private bundled(): CompiledRunbook {
+    this.fileRunbook ??= compileRunbook(loadRunbookFile(this.options.file, this.options.env, this.fileLabel));
+    return this.fileRunbook;
   }
 
   private inForce(): string {
@@ -235,7 +238,7 @@ function truncate(text: string, max: number): string {
 export function ssmParameterReader(env: EnvRecord): RunbookParameterReader {
   let loaded: Promise<(name: string) => Promise<RunbookParameterValue | undefined>> | undefined;
   const load = async () => {
-    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const { SSMClient, GetParameterCommand } = await import('../aws/clients/ssm.js');
     const client = new SSMClient(clientConfig(env));
     return async (name: string): Promise<RunbookParameterValue | undefined> => {
       try {

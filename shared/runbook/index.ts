@@ -8,6 +8,7 @@ export { RUNBOOK_DEFAULTS } from './defaults.js';
 export { type DurationResult, formatDuration, parseDuration } from './duration.js';
 export type { EnvRecord } from './env.js';
 export { compileGlob, type GlobMatcher } from './glob.js';
+export { formatLintFinding, type LintCode, type LintFinding, type LintSource, lintRunbook } from './lint.js';
 export { loadRunbook, loadRunbookFile } from './load.js';
 export { decide, explain } from './match.js';
 export { type RenderedTemplate, renderTemplate, TEMPLATE_NAMES, type TemplateName, type TemplateVars } from './template.js';
@@ -22,4 +23,3 @@ export type {
   Runbook,
   RunbookDefaults,
 } from './types.js';
-export { lintRunbook, formatLintFinding, type LintCode, type LintFinding, type LintSource } from './lint.js';

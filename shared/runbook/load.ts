@@ -21,7 +21,7 @@ import { problemsFromZodIssues, RUNBOOK_PARSE_OPTIONS } from './zod-issues.js';
 
 export function loadRunbook(text: string, file: string, env: EnvRecord): Runbook {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // Warnings too: they are unresolved tags (`!something`) and the like, which have no place
   // in a runbook and would otherwise be read silently as plain strings.
   const yamlProblems = [...doc.errors, ...doc.warnings];

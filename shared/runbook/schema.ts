@@ -6,8 +6,8 @@
  * duplicate ids, scale caps, templates) are in references.ts, so that they are reported even
  * when some other part of the file fails here.
  */
-import { z } from 'zod';
-import { ACTION_PARAMS, ACTION_TYPES, type ActionType } from '../actions/params.js';
+import * as z from 'zod';
+import { ACTION_PARAMS, ACTION_TYPES, type ActionType, nonNegativeInt, positiveInt } from '../actions/params.js';
 import type { ActionSpec } from '../actions/specs.js';
 import { ALARM_STATES, MONITORING_STATUSES, MONITORING_TYPES } from '../signals/types.js';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
@@ -28,14 +28,6 @@ function mapError(what: string) {
   return { error: (issue: { code: string }) => (issue.code === 'invalid_type' ? `expected ${what}` : undefined) };
 }
 
-const positiveInt = z
-  .number({ error: 'expected a positive integer' })
-  .int('expected a positive integer')
-  .positive('expected a positive integer');
-const nonNegativeInt = z
-  .number({ error: 'expected a whole number ≥ 0' })
-  .int('expected a whole number ≥ 0')
-  .min(0, 'expected a whole number ≥ 0');
 const booleanFlag = z.boolean({ error: 'expected true or false' });
 const mode = z.enum(MODES, { error: `expected one of ${MODES.join(', ')}` });
 

@@ -3,7 +3,7 @@
  * anomaly-band and composite alarms. reasonData is a JSON *string* that may be absent or
  * unparseable: we degrade (note it, leave breach/value unset) rather than fail.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
 import { ALARM_STATES, type AlarmSignal, type Breach, type MetricRef } from './types.js';

@@ -59,7 +59,8 @@ function targetOfMetricAlarm(alarm: MetricAlarm): Target {
   }
   for (const m of alarm.Metrics ?? []) {
     const metric = m.MetricStat?.Metric;
-    if (metric) metrics.push({ dimensions: dimensionsToRecord(metric.Dimensions ?? []), name: metric.MetricName, namespace: metric.Namespace });
+    if (metric)
+      metrics.push({ dimensions: dimensionsToRecord(metric.Dimensions ?? []), name: metric.MetricName, namespace: metric.Namespace });
   }
   const target: Target = endpointFromMetrics(metrics);
   const first = metrics.find((m) => m.name);

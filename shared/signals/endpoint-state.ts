@@ -1,5 +1,5 @@
 /** SageMaker Endpoint State Change -> EndpointStateChange (feeds the rollback history). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
 import type { EndpointStateChange } from './types.js';
@@ -16,7 +16,12 @@ export function parseEndpointStateEvent(envelope: Envelope): EndpointStateChange
   const parsed = endpointDetailSchema.safeParse(envelope.detail);
   if (!parsed.success) throw new InvalidEventError(`endpoint state event: ${firstIssueLine(parsed.error, 'detail')}`);
   const d = parsed.data;
-  const change: EndpointStateChange = { endpoint: d.EndpointName, status: normalizeEndpointStatus(d.EndpointStatus), time: envelope.time, eventId: envelope.id };
+  const change: EndpointStateChange = {
+    endpoint: d.EndpointName,
+    status: normalizeEndpointStatus(d.EndpointStatus),
+    time: envelope.time,
+    eventId: envelope.id,
+  };
   if (d.EndpointArn) change.endpointArn = d.EndpointArn;
   if (d.EndpointConfigName) change.endpointConfig = d.EndpointConfigName;
   return change;

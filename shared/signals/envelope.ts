@@ -2,7 +2,7 @@
  * The EventBridge envelope every input must have. Anything else (a raw alarm-action payload,
  * an array, a string) is bad input with one clear line, never a stack trace.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 import { firstIssueLine } from './zod-message.js';
 

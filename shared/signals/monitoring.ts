@@ -4,7 +4,7 @@
  * Environment keys, or job-name prefix, and ask DescribeProcessingJob when the event lacks
  * all three. Violations come from constraint_violations.json under the job's output.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AwsReader, DescribeProcessingJobResponse } from '../aws/ports.js';
 import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
@@ -109,7 +109,8 @@ function mergeDescribed(job: JobFacts, described: DescribeProcessingJobResponse)
 /** Jobs that a monitoring schedule or a data scientist runs but that are not monitoring results. */
 function notMonitoringReason(name: string): string | undefined {
   if (name.startsWith('groundtruth-merge-')) return `processing job ${name} is a ground-truth merge job, not a monitoring result`;
-  if (/^baseline[-_]|baseline-suggestion|-baseline-job/i.test(name)) return `processing job ${name} is a baselining job, not a monitoring result`;
+  if (/^baseline[-_]|baseline-suggestion|-baseline-job/i.test(name))
+    return `processing job ${name} is a baselining job, not a monitoring result`;
   return undefined;
 }
 

@@ -6,20 +6,10 @@ export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
 export const ALARM_STATES: readonly AlarmState[] = ['ALARM', 'OK', 'INSUFFICIENT_DATA'];
 
 export type MonitoringStatus = 'Completed' | 'CompletedWithViolations' | 'Failed' | 'Stopped';
-export const MONITORING_STATUSES: readonly MonitoringStatus[] = [
-  'Completed',
-  'CompletedWithViolations',
-  'Failed',
-  'Stopped',
-];
+export const MONITORING_STATUSES: readonly MonitoringStatus[] = ['Completed', 'CompletedWithViolations', 'Failed', 'Stopped'];
 
 export type MonitoringType = 'DataQuality' | 'ModelQuality' | 'ModelBias' | 'ModelExplainability';
-export const MONITORING_TYPES: readonly MonitoringType[] = [
-  'DataQuality',
-  'ModelQuality',
-  'ModelBias',
-  'ModelExplainability',
-];
+export const MONITORING_TYPES: readonly MonitoringType[] = ['DataQuality', 'ModelQuality', 'ModelBias', 'ModelExplainability'];
 
 export type Breach = 'above' | 'below';
 

@@ -38,7 +38,13 @@ export class MemoryStateStore implements StateStore {
   }
 
   async completeSignal(key: string, owner: string, now: number, ttlMs: number): Promise<void> {
-    this.signals.set(key, { status: 'completed', owner, leaseUntil: now, expiresAt: now + ttlMs, claimedAt: this.signals.get(key)?.claimedAt });
+    this.signals.set(key, {
+      status: 'completed',
+      owner,
+      leaseUntil: now,
+      expiresAt: now + ttlMs,
+      claimedAt: this.signals.get(key)?.claimedAt,
+    });
   }
 
   async releaseSignal(key: string, owner: string): Promise<void> {
@@ -53,9 +59,9 @@ export class MemoryStateStore implements StateStore {
   }
 
   async putActionRecord(key: string, actionId: string, record: ActionReport, now: number, ttlMs: number): Promise<void> {
-    let records = this.actionRecords.get(key);
-    if (!records) this.actionRecords.set(key, (records = new Map()));
+    const records = this.actionRecords.get(key) ?? new Map<string, { record: ActionReport; expiresAt: number }>();
     records.set(actionId, { record, expiresAt: now + ttlMs });
+    this.actionRecords.set(key, records);
   }
 
   async getCooldownUntil(rule: string, endpoint: string): Promise<number | undefined> {

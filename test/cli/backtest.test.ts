@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { orderByEventTime } from '../../cli/backtest/run.js';
 import { alarmEvent } from '../../cli/generate/events.js';
 import type { BacktestSummary } from '../../shared/backtest/index.js';
-import { runMedic } from '../backtest/io.js';
 import { runCli } from '../support/cli.js';
 import { AWS_STATE, RUNBOOK } from '../support/samples.js';
 
@@ -85,12 +84,12 @@ describe('medic backtest', () => {
 
   it('progress and timing go to stderr with --progress or on a terminal, never to stdout', async () => {
     const dir = latencyFolder([0, 5]);
-    const forced = await runMedic(['backtest', dir, '--json', '--progress']);
+    const forced = await runCli(['backtest', dir, '--json', '--progress']);
     expect(() => JSON.parse(forced.stdout.join('\n'))).not.toThrow();
     expect(forced.stderr.at(-1)).toMatch(/^backtest: 2 events in \d+\.\d s \([\d,]+ events\/s\), peak RSS \d+ MB$/);
-    const tty = await runMedic(['backtest', dir, '--json'], { errIsTTY: true });
+    const tty = await runCli(['backtest', dir, '--json'], { errIsTTY: true });
     expect(tty.stderr).toHaveLength(1);
-    const quiet = await runMedic(['backtest', dir, '--json'], { errIsTTY: false });
+    const quiet = await runCli(['backtest', dir, '--json'], { errIsTTY: false });
     expect(quiet.stderr).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import { CodePipelineClient, ListPipelineExecutionsCommand as CodePipelineListEx
 import { DescribeEndpointCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runMedic } from '../backtest/io.js';
+import { runCli } from '../support/cli.js';
 import { AWS_STATE, sampleEventFiles } from '../support/samples.js';
 
 type Json = Record<string, unknown>;
@@ -105,7 +105,7 @@ function tmp(): string {
 describe('medic capture', () => {
   it('writes the endpoints, their scalable targets, alarms and pipeline runs in SPEC §5 layout', async () => {
     const out = join(tmp(), 'aws-state.json');
-    const { code, stdout, stderr } = await runMedic(
+    const { code, stdout, stderr } = await runCli(
       ['capture', '--endpoint', 'churn-prod', '--endpoint', 'fraud-prod,ranker-prod', '--out', out],
       { env: ENV },
     );
@@ -155,11 +155,11 @@ describe('medic capture', () => {
     const dir = tmp();
     const out = join(dir, 'aws-state.json');
     const all = Object.keys(recorded.sagemaker.endpoints);
-    expect((await runMedic(['capture', ...all.flatMap((e) => ['--endpoint', e]), '--out', out], { env: ENV })).code).toBe(0);
+    expect((await runCli(['capture', ...all.flatMap((e) => ['--endpoint', e]), '--out', out], { env: ENV })).code).toBe(0);
     // Alarm events on captured endpoints (rollback needs the config before the live one, which AWS does not tell).
     const events = ['01', '02', '03', '04', '06', '07', '09', '15', '16', '17', '19'].map((n) => `events/${n}-${sampleName(n)}`);
-    const fromCapture = await runMedic(['replay', ...events, '--aws-state', out, '--json']);
-    const fromRecorded = await runMedic(['replay', ...events, '--json']);
+    const fromCapture = await runCli(['replay', ...events, '--aws-state', out, '--json']);
+    const fromRecorded = await runCli(['replay', ...events, '--json']);
     expect(fromCapture.code).toBe(0);
     expect(fromCapture.stdout).toEqual(fromRecorded.stdout);
   });
@@ -175,7 +175,7 @@ describe('medic capture', () => {
         history: { endpointConfigs: { 'fraud-prod': ['fraud-prod-config-2026-10-01'] } },
       }),
     );
-    const { code, stdout } = await runMedic(['capture', '--endpoint', 'fraud-prod', '--out', out, '--merge'], { env: ENV });
+    const { code, stdout } = await runCli(['capture', '--endpoint', 'fraud-prod', '--out', out, '--merge'], { env: ENV });
     expect(code).toBe(0);
     expect(stdout[0]).toMatch(/\(merged\)$/);
     const state = JSON.parse(readFileSync(out, 'utf8'));
@@ -184,13 +184,13 @@ describe('medic capture', () => {
     expect(state.s3).toEqual({ 's3://b/k': { violations: [] } });
     expect(state.history.endpointConfigs['fraud-prod']).toEqual(['fraud-prod-config-2026-10-01', 'fraud-prod-config-2026-11-20']);
     // With the history, rollback replays too.
-    const rollback = await runMedic(['replay', 'events/05-alarm-5xx-rate-fraud-prod-math.json', '--aws-state', out, '--json']);
+    const rollback = await runCli(['replay', 'events/05-alarm-5xx-rate-fraud-prod-math.json', '--aws-state', out, '--json']);
     expect(JSON.parse(rollback.stdout[0] as string).actions[0]).toMatchObject({ type: 'rollback', status: 'planned' });
   });
 
   it('an endpoint that does not exist: reported, the rest written, exit 1', async () => {
     const out = join(tmp(), 'state.json');
-    const { code, stdout, stderr } = await runMedic(['capture', '--endpoint', 'churn-prod,nope-prod', '--out', out], { env: ENV });
+    const { code, stdout, stderr } = await runCli(['capture', '--endpoint', 'churn-prod,nope-prod', '--out', out], { env: ENV });
     expect(code).toBe(1);
     expect(stdout[0]).toMatch(/^captured 1 endpoint,/);
     expect(stderr).toContain('medic: endpoint nope-prod does not exist in this account and region: nothing recorded for it');
@@ -205,7 +205,7 @@ describe('medic capture', () => {
       }),
     );
     const out = join(tmp(), 'state.json');
-    const { code, stderr } = await runMedic(['capture', '--endpoint', 'churn-prod', '--out', out], { env: ENV });
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--out', out], { env: ENV });
     expect(code).toBe(1);
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(/^medic: cloudwatch:DescribeAlarms failed: AccessDenied: User is not authorized/);
@@ -213,15 +213,15 @@ describe('medic capture', () => {
   });
 
   it('--out - prints the snapshot on stdout and the summary on stderr', async () => {
-    const { code, stdout, stderr } = await runMedic(['capture', '--endpoint', 'recsys-prod', '--out', '-'], { env: ENV });
+    const { code, stdout, stderr } = await runCli(['capture', '--endpoint', 'recsys-prod', '--out', '-'], { env: ENV });
     expect(code).toBe(0);
     expect(JSON.parse(stdout.join('\n')).sagemaker.endpoints['recsys-prod'].EndpointName).toBe('recsys-prod');
     expect(stderr[0]).toBe('captured 1 endpoint, 0 scalable targets, 1 alarm, 3 pipelines');
   });
 
   it('usage errors: no endpoint, a positional argument', async () => {
-    expect((await runMedic(['capture'], { env: ENV })).stderr[0]).toMatch(/capture needs at least one --endpoint NAME/);
-    expect((await runMedic(['capture', 'churn-prod'], { env: ENV })).code).toBe(2);
+    expect((await runCli(['capture'], { env: ENV })).stderr[0]).toMatch(/capture needs at least one --endpoint NAME/);
+    expect((await runCli(['capture', 'churn-prod'], { env: ENV })).code).toBe(2);
   });
 });
 

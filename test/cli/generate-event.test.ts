@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordedAwsReader } from '../../shared/aws/recorded.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
 import { ALARM_STATES, MONITORING_STATUSES, MONITORING_TYPES } from '../../shared/signals/types.js';
-import { runMedic } from '../backtest/io.js';
+import { runCli } from '../support/cli.js';
 import { recordedReader } from '../support/samples.js';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
@@ -40,7 +40,7 @@ const METRICS = [
 ];
 
 async function generate(args: string[]): Promise<unknown> {
-  const { code, stdout, stderr } = await runMedic(['generate-event', ...args]);
+  const { code, stdout, stderr } = await runCli(['generate-event', ...args]);
   expect(stderr.filter((l) => !l.startsWith('wrote '))).toEqual([]);
   expect(code).toBe(0);
   return JSON.parse(stdout.join('\n'));
@@ -184,7 +184,7 @@ describe('medic generate-event', () => {
       account: '111122223333',
       region: 'us-east-1',
     });
-    const explained = await runMedic(['explain', await writeTemp(alarm)]);
+    const explained = await runCli(['explain', await writeTemp(alarm)]);
     expect(explained.stdout.join('\n')).toMatch(/latency-scale-out\s+✓ match/);
     const monitoring = await generate(['monitoring', '--time', t]);
     expect((await normalizeEvent(monitoring, recordedReader())).type).toBe('signal');
@@ -196,7 +196,7 @@ describe('medic generate-event', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medic-generate-'));
     const event = join(dir, 'drift.json');
     const state = join(dir, 'state.json');
-    const { code } = await runMedic([
+    const { code } = await runCli([
       'generate-event',
       'monitoring',
       '--endpoint',
@@ -211,7 +211,7 @@ describe('medic generate-event', () => {
       state,
     ]);
     expect(code).toBe(0);
-    const replay = await runMedic(['replay', event, '--aws-state', state, '--json']);
+    const replay = await runCli(['replay', event, '--aws-state', state, '--json']);
     const report = JSON.parse(replay.stdout[0] as string);
     expect(report.rule).toBe('churn-drift-retrain');
     expect(report.actions[0]).toMatchObject({ type: 'retrain', status: 'planned' });
@@ -233,7 +233,7 @@ describe('medic generate-event', () => {
       [['alarm', '--time', 'yesterday'], /--time must be an ISO 8601 time/],
       [['alarm', '--account', '42'], /--account must be a 12-digit/],
     ] as Array<[string[], RegExp]>) {
-      const { code, stderr } = await runMedic(['generate-event', ...args]);
+      const { code, stderr } = await runCli(['generate-event', ...args]);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr[0], args.join(' ')).toMatch(message);
     }

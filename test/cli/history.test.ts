@@ -1,13 +1,14 @@
 /** medic history against a real DynamoDB implementation (dynalite), filled by the real engine. */
+
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleEvent } from '../../shared/engine.js';
-import type { AuditRecord } from '../../shared/state/store.js';
 import { DynamoStateStore } from '../../shared/state/dynamodb.js';
+import type { AuditRecord } from '../../shared/state/store.js';
 import { runCli } from '../support/cli.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
-import { START, occurrence, testEngine } from '../support/engine.js';
+import { occurrence, START, testEngine } from '../support/engine.js';
 import { RUNBOOK, sample } from '../support/samples.js';
-import { readFileSync } from 'node:fs';
 
 let dynamo: LocalDynamo;
 let table: string;

@@ -28,7 +28,13 @@ describe('medic replay', () => {
   });
 
   it('every event is still processed when one is bad; the exit code is the worst', async () => {
-    const { code, stdout } = await runCli(['replay', 'events/01-alarm-latency-churn-prod.json', join(INVALID_DIR, 'empty.json'), 'events/06-alarm-4xx-churn-prod.json', '--json']);
+    const { code, stdout } = await runCli([
+      'replay',
+      'events/01-alarm-latency-churn-prod.json',
+      join(INVALID_DIR, 'empty.json'),
+      'events/06-alarm-4xx-churn-prod.json',
+      '--json',
+    ]);
     expect(code).toBe(2);
     const reports = parse(stdout);
     expect(reports.map((r) => r.rule)).toEqual(['latency-scale-out', null, 'client-errors-notify']);
@@ -76,7 +82,12 @@ describe('medic replay', () => {
   });
 
   it('the same event twice in one run acts once: the second is a duplicate', async () => {
-    const { stdout } = await runCli(['replay', 'events/01-alarm-latency-churn-prod.json', 'events/01-alarm-latency-churn-prod.json', '--json']);
+    const { stdout } = await runCli([
+      'replay',
+      'events/01-alarm-latency-churn-prod.json',
+      'events/01-alarm-latency-churn-prod.json',
+      '--json',
+    ]);
     const [first, second] = parse(stdout);
     expect(first?.actions.map((a) => a.status)).toEqual(['planned', 'planned']);
     expect(second?.actions.map((a) => [a.status, a.suppressedBy])).toEqual([

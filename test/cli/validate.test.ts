@@ -32,8 +32,12 @@ describe('medic validate', () => {
   it('an unset environment variable without default is reported where it is used', async () => {
     const { code, stderr } = await runCli(['validate', 'test/fixtures/needs-env.yml']);
     expect(code).toBe(2);
-    expect(stderr[0]).toMatch(/^test\/fixtures\/needs-env\.yml:3:8 topics\.ops: environment variable OPS_ARN is not set and has no default$/);
-    const withEnv = await runCli(['validate', 'test/fixtures/needs-env.yml'], { env: { OPS_ARN: 'arn:aws:sns:us-east-1:111122223333:ops' } });
+    expect(stderr[0]).toMatch(
+      /^test\/fixtures\/needs-env\.yml:3:8 topics\.ops: environment variable OPS_ARN is not set and has no default$/,
+    );
+    const withEnv = await runCli(['validate', 'test/fixtures/needs-env.yml'], {
+      env: { OPS_ARN: 'arn:aws:sns:us-east-1:111122223333:ops' },
+    });
     expect(withEnv.code).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import { MedicError } from '../../shared/errors.js';
 import type { EventReport } from '../../shared/report.js';
 import { DynamoStateStore } from '../../shared/state/dynamodb.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
-import { START, occurrence, testEngine } from '../support/engine.js';
+import { occurrence, START, testEngine } from '../support/engine.js';
 import { recordedReader, sample } from '../support/samples.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops';
@@ -51,12 +51,17 @@ describe('safety on DynamoDB (dynalite)', () => {
   it('the same event delivered 20 times concurrently: every action executes exactly once', async () => {
     const { deps, writer } = await dynamoEngine();
     const event = occurrence(sample('02-'), START);
-    const reports = await Promise.all(Array.from({ length: 20 }, (_, i) => handleEvent(event, `delivery-${i}`, invocation(deps, `req-${i}`))));
+    const reports = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => handleEvent(event, `delivery-${i}`, invocation(deps, `req-${i}`))),
+    );
     expect(writer.operations()).toEqual(['sagemaker:UpdateEndpointWeightsAndCapacities', 'sns:Publish']);
     const acted = reports.filter((r) => r.actions.some((a) => a.status === 'executed'));
     expect(acted).toHaveLength(1);
     for (const r of reports.filter((x) => x !== acted[0])) {
-      expect(r.actions.every((a) => a.suppressedBy === 'dedupe'), JSON.stringify(r.actions)).toBe(true);
+      expect(
+        r.actions.every((a) => a.suppressedBy === 'dedupe'),
+        JSON.stringify(r.actions),
+      ).toBe(true);
     }
   });
 
@@ -98,7 +103,10 @@ describe('safety on DynamoDB (dynalite)', () => {
       const at = START + Math.floor((i * 30 * MINUTE) / 1000);
       const endpoint = endpoints[i % endpoints.length] as string;
       const event = occurrence(template, at, `storm-${i}`);
-      const detail = event.detail as { alarmName: string; configuration: { metrics: Array<{ metricStat: { metric: { dimensions: Record<string, string> } } }> } };
+      const detail = event.detail as {
+        alarmName: string;
+        configuration: { metrics: Array<{ metricStat: { metric: { dimensions: Record<string, string> } } }> };
+      };
       detail.alarmName = `${endpoint}-cpu-high`;
       const dims = detail.configuration.metrics[0]?.metricStat.metric.dimensions;
       if (dims) dims.EndpointName = endpoint;
@@ -132,7 +140,8 @@ describe('safety on DynamoDB (dynalite)', () => {
 
   it('a retry after a partial failure re-runs only the failed action', async () => {
     const { deps, writer } = await dynamoEngine();
-    writer.fail = (call, attempt) => (call.service === 'sagemaker' && attempt === 1 ? new MedicError('aws-error', 'socket hang up') : undefined);
+    writer.fail = (call, attempt) =>
+      call.service === 'sagemaker' && attempt === 1 ? new MedicError('aws-error', 'socket hang up') : undefined;
     const event = occurrence(sample('02-'), START);
     const first = await handleEvent(event, 'try-1', invocation(deps, 'req-1'));
     expect(statuses(first)).toEqual(['failed', 'executed']);
@@ -161,4 +170,3 @@ function stormReader(endpoints: string[]): AwsReader {
     },
   });
 }
-

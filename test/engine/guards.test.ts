@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handleEvent } from '../../shared/engine.js';
 import { MedicError } from '../../shared/errors.js';
-import { START, occurrence, testEngine } from '../support/engine.js';
+import { occurrence, START, testEngine } from '../support/engine.js';
 import { sample } from '../support/samples.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops';
@@ -121,11 +121,7 @@ rules:
     expect(retry.actions[0]?.reason).toMatch(/^already done in an earlier attempt/);
     expect(retry.actions[1]?.reason).toMatch(/^scale fraud-prod\/AllTraffic from 2 to 3 instances/);
     expect(retry.actions[2]?.reason).toMatch(/^already done in an earlier attempt/);
-    expect(writer.calls.map((c) => c.input.Subject ?? c.operation)).toEqual([
-      'before',
-      'after',
-      'UpdateEndpointWeightsAndCapacities',
-    ]);
+    expect(writer.calls.map((c) => c.input.Subject ?? c.operation)).toEqual(['before', 'after', 'UpdateEndpointWeightsAndCapacities']);
   });
 
   it('a permanent failure does not release the signal: a redelivery is a duplicate', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestSummary } from '../../shared/backtest/index.js';
-import { compareGolden } from '../backtest/golden.js';
+import { compareGolden } from '../support/golden.js';
 import { writeStorm } from '../backtest/storm.js';
 import { runCli } from '../support/cli.js';
 import { ROOT, sampleEventFiles } from '../support/samples.js';

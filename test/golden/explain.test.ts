@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareGolden, transcript } from '../backtest/golden.js';
+import { compareGolden, transcript } from '../support/golden.js';
 import { runCli } from '../support/cli.js';
 import { sampleEventFiles } from '../support/samples.js';
 

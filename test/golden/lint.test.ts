@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareGolden, GOLDEN_DIR, transcript } from '../backtest/golden.js';
+import { compareGolden, GOLDEN_DIR, transcript } from '../support/golden.js';
 import { runCli } from '../support/cli.js';
 
 const FIXTURES = readdirSync(GOLDEN_DIR)

@@ -3,22 +3,11 @@
  * start does (shared state: dedupe and cooldowns apply across events), and each event alone.
  * The expected output is checked in; set UPDATE_GOLDEN=1 to rewrite it after a deliberate change.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { ROOT, sampleEventFiles } from '../support/samples.js';
-
-const GOLDEN_DIR = join(ROOT, 'test', 'golden');
-
-function compareGolden(name: string, actual: string): void {
-  const file = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
-    writeFileSync(file, actual);
-    if (!process.env.UPDATE_GOLDEN) throw new Error(`wrote missing golden file ${name}: check it in and run again`);
-  }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+import { compareGolden } from '../support/golden.js';
+import { sampleEventFiles } from '../support/samples.js';
 
 describe('golden replay of events/', () => {
   it('the whole folder in one run (the quick start) matches replay-all.jsonl', async () => {

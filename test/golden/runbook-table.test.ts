@@ -1,7 +1,7 @@
 /** Golden table view of the runbook: natural width (not a terminal) and fitted to 100 columns. */
 import { describe, it } from 'vitest';
-import { compareGolden, transcript } from '../backtest/golden.js';
-import { runMedic } from '../backtest/io.js';
+import { compareGolden, transcript } from '../support/golden.js';
+import { runCli } from '../support/cli.js';
 
 describe('golden runbook table', () => {
   it('matches runbook-table.txt', async () => {
@@ -11,7 +11,7 @@ describe('golden runbook table', () => {
       [['runbook', '--width', '100'], undefined],
       [['runbook', '--runbook', 'test/backtest/fixtures/storm-runbook.yml'], 80],
     ] as const) {
-      const result = await runMedic([...argv], columns === undefined ? {} : { columns });
+      const result = await runCli([...argv], columns === undefined ? {} : { columns });
       parts.push(transcript([...argv, ...(columns ? [`(terminal of ${columns} columns)`] : [])], result));
     }
     compareGolden('runbook-table.txt', parts.join('\n'));

@@ -64,18 +64,29 @@ describe('Lambda handler', () => {
 
     const decision = lines.find((l) => l.message === 'decision');
     expect(decision).toMatchObject({ level: 'INFO', service: 'model-medic', entry: 'alarm', function_request_id: 'req-123' });
-    expect((decision?.report as EventReport).rule).toBe('latency-scale-out');
+    expect((decision?.report as EventReport | undefined)?.rule).toBe('latency-scale-out');
 
     const emf = lines.filter((l) => l._aws !== undefined);
-    const planned = emf.filter((l) => l.ActionsPlanned === 1).map((l) => l.ActionType).sort();
+    const planned = emf
+      .filter((l) => l.ActionsPlanned === 1)
+      .map((l) => l.ActionType)
+      .sort();
     expect(planned).toEqual(['notify', 'scale']);
     expect(emf.some((l) => l.Events === 1)).toBe(true);
-    const directive = (emf[0]?._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics[0];
+    const directive = (emf[0]?._aws as { CloudWatchMetrics: Array<{ Namespace: string }> } | undefined)?.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe('ModelMedicTest');
   });
 
   it('counts a malformed event as such', () => {
-    const report: EventReport = { event: 'x', signal: null, rule: null, actions: [], ignored: null, error: 'bad', errorKind: 'invalid-event' };
+    const report: EventReport = {
+      event: 'x',
+      signal: null,
+      rule: null,
+      actions: [],
+      ignored: null,
+      error: 'bad',
+      errorKind: 'invalid-event',
+    };
     expect(decisionMetrics(report)).toEqual([{ name: 'MalformedEvents', value: 1 }]);
   });
 

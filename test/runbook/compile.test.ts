@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CompiledRunbook, compileRunbook, decide, explain } from '../../shared/runbook/index.js';
 import { candidatePositions } from '../../shared/runbook/compile.js';
+import { type CompiledRunbook, compileRunbook, decide, explain } from '../../shared/runbook/index.js';
 import { ruleMatches } from '../../shared/runbook/match.js';
 import type { Rule, RuleMatch, Runbook } from '../../shared/runbook/types.js';
 import type { Signal } from '../../shared/signals/types.js';

@@ -5,7 +5,8 @@ import { recordedReader, sample, withDetail } from '../support/samples.js';
 
 async function alarmSignal(event: unknown): Promise<AlarmSignal> {
   const normalized = await normalizeEvent(event, recordedReader());
-  if (normalized.type !== 'signal' || normalized.signal.kind !== 'alarm') throw new Error(`not an alarm signal: ${JSON.stringify(normalized)}`);
+  if (normalized.type !== 'signal' || normalized.signal.kind !== 'alarm')
+    throw new Error(`not an alarm signal: ${JSON.stringify(normalized)}`);
   return normalized.signal;
 }
 
@@ -39,7 +40,13 @@ describe('alarm signals', () => {
 
   it('metric-math alarm: the primary metric is the first metricStat, endpoint from its dimensions', async () => {
     const s = await alarmSignal(sample('05-'));
-    expect(s).toMatchObject({ metric: 'Invocation5XXErrors', endpoint: 'fraud-prod', variant: 'AllTraffic', threshold: 5, breach: 'above' });
+    expect(s).toMatchObject({
+      metric: 'Invocation5XXErrors',
+      endpoint: 'fraud-prod',
+      variant: 'AllTraffic',
+      threshold: 5,
+      breach: 'above',
+    });
     expect(s.metrics.map((m) => m.id)).toEqual(['m1', 'm2', 'e1']);
     expect(s.metrics[2]).toMatchObject({ expression: '100*m1/m2', dimensions: {} });
   });
@@ -66,7 +73,12 @@ describe('alarm signals', () => {
 
   it('composite alarm: endpoint and variant from the triggering child via DescribeAlarms', async () => {
     const s = await alarmSignal(sample('09-'));
-    expect(s).toMatchObject({ composite: true, alarm: 'fraud-prod-health', endpoint: 'fraud-prod', triggeringAlarms: ['fraud-prod-cpu-high'] });
+    expect(s).toMatchObject({
+      composite: true,
+      alarm: 'fraud-prod-health',
+      endpoint: 'fraud-prod',
+      triggeringAlarms: ['fraud-prod-cpu-high'],
+    });
     expect(s.metrics).toEqual([]);
   });
 

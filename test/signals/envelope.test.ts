@@ -8,7 +8,10 @@ import { INVALID_DIR, recordedReader, sample } from '../support/samples.js';
 describe('event envelope', () => {
   it('endpoint state change: status in the API spelling, config recorded', async () => {
     const n = await normalizeEvent(sample('34-'), recordedReader());
-    expect(n).toMatchObject({ type: 'endpoint-state', change: { endpoint: 'fraud-prod', status: 'InService', endpointConfig: 'fraud-prod-config-2026-11-20' } });
+    expect(n).toMatchObject({
+      type: 'endpoint-state',
+      change: { endpoint: 'fraud-prod', status: 'InService', endpointConfig: 'fraud-prod-config-2026-11-20' },
+    });
     const updating = await normalizeEvent(sample('35-'), recordedReader());
     expect(updating).toMatchObject({ type: 'endpoint-state', change: { endpoint: 'churn-prod', status: 'Updating' } });
   });
@@ -44,8 +47,14 @@ describe('event envelope', () => {
     [[], 'not an EventBridge event: expected a JSON object, got an array'],
     ['text', 'not an EventBridge event: expected a JSON object, got a string'],
     [null, 'not an EventBridge event: expected a JSON object, got null'],
-    [{ 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: 't', region: 'r', detail: '{"a":1}' }, 'detail: expected an object, got a string (double-encoded JSON?)'],
-    [{ 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: 't', region: 'r' }, 'detail: missing (an EventBridge event always has one)'],
+    [
+      { 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: 't', region: 'r', detail: '{"a":1}' },
+      'detail: expected an object, got a string (double-encoded JSON?)',
+    ],
+    [
+      { 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: 't', region: 'r' },
+      'detail: missing (an EventBridge event always has one)',
+    ],
     [{ source: 'aws.cloudwatch', alarmArn: 'arn', alarmData: {} }, /alarm-action payload sent straight to Lambda/],
     [{ source: 'aws.cloudwatch', detail: {} }, /^not an EventBridge event: /],
   ])('%j -> %s', async (raw, message) => {

@@ -127,7 +127,9 @@ describe('monitoring signals', () => {
     const event = withDetail(sample('20-'), (d) => {
       d.ProcessingJobStatus = undefined;
     });
-    await expect(normalizeEvent(event, recordedReader())).rejects.toThrow('processing job event: detail.ProcessingJobStatus: missing ProcessingJobStatus');
+    await expect(normalizeEvent(event, recordedReader())).rejects.toThrow(
+      'processing job event: detail.ProcessingJobStatus: missing ProcessingJobStatus',
+    );
   });
 
   it('reads the four report formats', () => {

@@ -5,7 +5,9 @@
  * real SDK clients with aws-sdk-client-mock answering.
  */
 import 'aws-sdk-client-mock-vitest/extend';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, type GetParameterCommandOutput, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -101,6 +103,16 @@ describe('RunbookSource', () => {
     expect(ruleIds(await s.current(T0))).toEqual(bundledIds());
     expect(s.origin).toEqual({ type: 'file', file: 'runbook.yml' });
     expect(ssm).not.toHaveReceivedAnyCommand();
+  });
+
+  it('loads the bundled file once per container: no re-read after the TTL (it ships with the code)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'medic-runbook-')), 'runbook.yml');
+    writeFileSync(file, readFileSync(RUNBOOK, 'utf8'));
+    const s = new RunbookSource({ file, fileLabel: 'runbook.yml', ttlMs: TTL, env: ENV });
+    const first = await s.current(T0);
+    writeFileSync(file, runbookWithRule('changed-on-disk'));
+    expect(await s.current(T0 + 10 * (TTL + 1))).toBe(first);
+    expect(ruleIds(first)).toEqual(bundledIds());
   });
 
   it('with a parameter uses it, read with GetParameter (decrypted), and caches it for the TTL', async () => {

@@ -38,7 +38,6 @@ const audit = (event: string, at: number, endpoint?: string): AuditRecord => ({
 });
 
 function stateStoreContract(name: string, makeStore: () => Promise<StateStore>): void {
-
   describe(`StateStore contract: ${name}`, () => {
     describe('signal claims', () => {
       it('the first claim starts; a concurrent owner sees in-progress with the holder; the holder may claim again', async () => {
@@ -190,15 +189,12 @@ function stateStoreContract(name: string, makeStore: () => Promise<StateStore>):
         expect(await store.countRemediations('search-prod', T0 - HOUR)).toBe(1);
       });
 
-      it(
-        'counting forgets nothing: a later count from an earlier `since` sees it all',
-        async () => {
-          const store = await makeStore();
-          await store.recordRemediation('fraud-prod', 'k1#scale-out#0', T0, HOUR);
-          expect(await store.countRemediations('fraud-prod', T0 + MINUTE)).toBe(0);
-          expect(await store.countRemediations('fraud-prod', T0)).toBe(1);
-        },
-      );
+      it('counting forgets nothing: a later count from an earlier `since` sees it all', async () => {
+        const store = await makeStore();
+        await store.recordRemediation('fraud-prod', 'k1#scale-out#0', T0, HOUR);
+        expect(await store.countRemediations('fraud-prod', T0 + MINUTE)).toBe(0);
+        expect(await store.countRemediations('fraud-prod', T0)).toBe(1);
+      });
 
       it('recording the same remediation twice (a retried write) counts it once', async () => {
         const store = await makeStore();

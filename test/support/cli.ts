@@ -1,6 +1,7 @@
 /** Runs the medic CLI in-process and captures what it printed. */
-import { main } from '../../cli/medic.js';
+
 import type { Io } from '../../cli/io.js';
+import { main } from '../../cli/medic.js';
 import type { Clock } from '../../shared/clock.js';
 import { ROOT } from './samples.js';
 
@@ -15,7 +16,14 @@ export const FIXED_NOW = Date.parse('2026-11-23T12:00:00Z');
 
 export async function runCli(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; clock?: Clock } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    clock?: Clock;
+    /** Terminal properties a test chooses: width, and whether stderr is a TTY (progress). */
+    columns?: number;
+    errIsTTY?: boolean;
+  } = {},
 ): Promise<CliResult> {
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -26,6 +34,8 @@ export async function runCli(
     cwd: options.cwd ?? ROOT,
     env: options.env ?? {},
     clock: options.clock ?? { now: () => FIXED_NOW },
+    ...(options.columns !== undefined ? { columns: options.columns } : {}),
+    ...(options.errIsTTY !== undefined ? { errIsTTY: options.errIsTTY } : {}),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { ROOT } from '../support/samples.js';
+import { ROOT } from './samples.js';
 
 export const GOLDEN_DIR = join(ROOT, 'test', 'golden');
 
