@@ -18,6 +18,8 @@ export async function run() {
         function: name,
         file: bundle.file,
         bytes: bundle.codeBytes,
+        // With esbuild splitting: the file a cold start imports first (the rest are chunks loaded on demand).
+        entryBytes: bundle.entryBytes,
         mapBytes: bundle.mapBytes,
         files: bundle.files,
         budgetBytes: BUNDLE_BUDGET_BYTES,

@@ -47,7 +47,15 @@ export async function checkRuleGuards(
   const endpoint = signal.endpoint;
   const guard: RuleGuard = { holdBack: () => undefined, extraActions: [], now };
 
-  const cooldownUntil = resuming ? undefined : await deps.store.getCooldownUntil(rule.id, endpoint ?? '*');
+  const mutates = rule.actions.some((a) => ACTIONS[a.type].mutatesEndpoint);
+  const guarded = mutates && endpoint !== undefined;
+  // The three reads are independent: one round trip's wait instead of three on DynamoDB.
+  const [cooldownUntil, circuit, recent] = await Promise.all([
+    resuming ? undefined : deps.store.getCooldownUntil(rule.id, endpoint ?? '*'),
+    guarded ? deps.store.getCircuit(endpoint, now) : undefined,
+    guarded ? deps.store.countRemediations(endpoint, now - HOUR_MS) : 0,
+  ]);
+
   if (cooldownUntil !== undefined && cooldownUntil > now) {
     const held: HeldBack = {
       suppressedBy: 'cooldown',
@@ -56,11 +64,8 @@ export async function checkRuleGuards(
     guard.holdBack = () => held;
     return guard;
   }
+  if (!guarded) return guard;
 
-  const mutates = rule.actions.some((a) => ACTIONS[a.type].mutatesEndpoint);
-  if (!mutates || !endpoint) return guard;
-
-  const circuit = await deps.store.getCircuit(endpoint, now);
   if (circuit) {
     const held: HeldBack = {
       suppressedBy: 'circuit',
@@ -71,7 +76,6 @@ export async function checkRuleGuards(
   }
 
   const limit = runbook.defaults.maxRemediationsPerHour;
-  const recent = await deps.store.countRemediations(endpoint, now - HOUR_MS);
   if (recent >= limit) {
     const reason = `${recent} automatic changes to ${endpoint} in the last hour reached the limit of ${limit}`;
     const opened = await deps.store.openCircuit(endpoint, now, now + CIRCUIT_OPEN_MS, reason);
@@ -99,16 +103,20 @@ export async function finishRuleGuards(
     // Replay and backtest count planned changes as made, so their guards behave as in production.
     const counts = (a: ActionReport) => a.status === 'executed' || (a.status === 'planned' && !deps.allowWrites);
     const acted = actions.some((a) => a.status === 'executed' || a.status === 'planned');
+    const writes: Array<Promise<void>> = [];
     if (acted && rule.cooldownMs > 0) {
-      await deps.store.setCooldownUntil(rule.id, endpoint ?? '*', guard.now + rule.cooldownMs);
+      writes.push(deps.store.setCooldownUntil(rule.id, endpoint ?? '*', guard.now + rule.cooldownMs));
     }
     if (endpoint) {
       for (const [i, action] of actions.entries()) {
         if (ACTIONS[action.type].mutatesEndpoint && counts(action)) {
-          await deps.store.recordRemediation(endpoint, `${signal.key}#${rule.id}#${i}`, guard.now, HOUR_MS);
+          writes.push(deps.store.recordRemediation(endpoint, `${signal.key}#${rule.id}#${i}`, guard.now, HOUR_MS));
         }
       }
     }
+    // Independent writes, sent together; all land before the lock is released, so the next
+    // holder of the lock sees this rule's cooldown and counts.
+    await Promise.all(writes);
   } finally {
     if (guard.lockedEndpoint) await deps.store.releaseLock(guard.lockedEndpoint, deps.owner);
   }

@@ -163,11 +163,19 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
     out.push('');
     out.push(
       table(
-        ['function', 'code', 'source map', 'files', 'budget', 'result'],
+        ['function', 'code (all files)', 'entry file', 'source map', 'files', 'budget (all files)', 'result'],
         size.bundles.map((b) =>
           b.error
-            ? [b.function, 'build failed', '', '', '400 KB', 'MISS']
-            : [b.function, fmt.kb(b.bytes), fmt.kb(b.mapBytes), String(b.files), fmt.kb(b.budgetBytes), verdict(b.pass)],
+            ? [b.function, 'build failed', '', '', '', '400 KB', 'MISS']
+            : [
+                b.function,
+                fmt.kb(b.bytes),
+                b.entryBytes === undefined ? '' : fmt.kb(b.entryBytes),
+                fmt.kb(b.mapBytes),
+                String(b.files),
+                fmt.kb(b.budgetBytes),
+                verdict(b.pass),
+              ],
         ),
       ),
     );
@@ -228,7 +236,10 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
     out.push(
       'Bundles measured: ' +
         Object.entries(cold.bundleBytes)
-          .map(([k, b]) => `${k} ${fmt.kb(b.code)} code + ${fmt.kb(b.map)} map`)
+          .map(
+            ([k, b]) =>
+              `${k} ${fmt.kb(b.code)} code${b.files > 1 ? ` in ${b.files} files (entry ${fmt.kb(b.entry)})` : ''} + ${fmt.kb(b.map)} map`,
+          )
           .join('; ') +
         '.',
     );

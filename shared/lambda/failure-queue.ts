@@ -8,8 +8,8 @@
  * Without a queue URL (the local stage) the event is only logged by the caller.
  */
 import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
-import { toMedicError } from '../aws/errors.js';
 import { clientConfig } from '../aws/client-config.js';
+import { toMedicError } from '../aws/errors.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -11,9 +11,9 @@
  * dedupe the engine uses for signals). A parameter that does not exist means the bundled file.
  */
 
+import { clientConfig } from '../aws/client-config.js';
 import { toMedicError } from '../aws/errors.js';
 import type { AwsWriter } from '../aws/ports.js';
-import { clientConfig } from '../aws/client-config.js';
 import { describeError, InvalidRunbookError } from '../errors.js';
 import { type CompiledRunbook, compileRunbook, type EnvRecord, loadRunbook, loadRunbookFile } from '../runbook/index.js';
 import type { StateStore } from '../state/store.js';
