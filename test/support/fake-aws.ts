@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type DecodedRequest, decodeRequest, type EncodedResponse, encodeError, encodeSuccess } from './fake-aws-protocols.js';
 import { FakeAwsError, FakeAwsWorld, type FakeService, WRITE_OPERATIONS } from './fake-aws-world.js';
 import { AWS_STATE } from './samples.js';
@@ -149,4 +150,18 @@ export class FakeAws {
 function send(res: ServerResponse, response: EncodedResponse): void {
   res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) });
   res.end(response.body);
+}
+
+/** One fake per test file: started before its tests, reset after each, stopped at the end. */
+export function useFakeAws(): () => FakeAws {
+  let fake: FakeAws | undefined;
+  beforeAll(async () => {
+    fake = await FakeAws.start();
+  });
+  afterEach(() => fake?.reset());
+  afterAll(() => fake?.stop());
+  return () => {
+    if (!fake) throw new Error('the fake AWS server is not running (use it inside a test)');
+    return fake;
+  };
 }
