@@ -135,7 +135,7 @@ async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Ma
     }
     for (const extra of guard.extraActions) report.actions.push(await runExtra(extra, deps));
   } finally {
-    await finishRuleGuards(guard, earlier, rule, signal, runbook, deps);
+    await finishRuleGuards(guard, earlier, rule, signal, deps);
   }
 }
 

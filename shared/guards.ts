@@ -95,7 +95,6 @@ export async function finishRuleGuards(
   actions: readonly ActionReport[],
   rule: Rule,
   signal: Signal,
-  _runbook: Runbook,
   deps: EngineDeps,
 ): Promise<void> {
   try {
