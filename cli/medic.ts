@@ -28,7 +28,7 @@ Usage:
                                                  replay a folder in event-time order on a virtual
                                                  clock; summary per rule and endpoint, thrash
   medic runbook [--runbook F] [--width N]        the runbook as a table: id | when | then | cooldown | mode
-  medic capture --endpoint NAME... [--out F] [--runbook F] [--merge]
+  medic capture --endpoint NAME... [--out F] [--runbook F] [--merge] [--since 24h]
                                                  snapshot live AWS state (reads only) into an
                                                  aws-state.json for replay and backtest
   medic generate-event alarm|monitoring|endpoint-state [options] [--out F]
@@ -63,12 +63,16 @@ backtest:
   listed), 1 if an action failed or an event could not be finished, else 0.
 
 capture (reads only: DescribeEndpoint, DescribeScalableTargets, DescribeAlarms,
-ListPipelineExecutions for the runbook's pipelines):
+ListPipelineExecutions for the runbook's pipelines, ListProcessingJobs, DescribeProcessingJob
+and the violation reports in S3 of the endpoints' Model Monitor executions):
   --endpoint NAME endpoint to capture; repeat it or give a comma-separated list
   --out F         file to write (default aws-state.json; "-" prints it)
   --merge         keep what F already holds (other endpoints, processing jobs, S3 objects)
                   and append the live config to its endpoint config history
-  Exit 1 when an endpoint does not exist or AWS refuses a read.
+  --since D       Model Monitor executions created in this window are recorded with their
+                  violation reports, so monitoring events replay too (default 24h)
+  Exit 1 when an endpoint does not exist or a read fails; each failed read is named on
+  stderr and everything that could be read is still written.
 
 generate-event:
   alarm           --endpoint --variant --metric --namespace --state --previous-state --value
@@ -135,6 +139,7 @@ const COMMAND_OPTIONS = {
     out: { type: 'string' },
     runbook: { type: 'string' },
     merge: { type: 'boolean' },
+    since: { type: 'string' },
   },
   'generate-event': { ...HELP_OPTION, ...GENERATE_OPTIONS },
   history: {
@@ -212,7 +217,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       case 'capture':
         if (positionals.length > 0) throw new UsageError(`capture takes endpoints as --endpoint NAME, not "${positionals[0]}"`);
         return await captureCommand(
-          { endpoints: (values.endpoint as string[] | undefined) ?? [], out: str('out'), runbook: str('runbook'), merge: flag('merge') },
+          {
+            endpoints: (values.endpoint as string[] | undefined) ?? [],
+            out: str('out'),
+            runbook: str('runbook'),
+            merge: flag('merge'),
+            since: str('since'),
+          },
           io,
         );
       case 'history':

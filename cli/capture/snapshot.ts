@@ -2,13 +2,18 @@
  * Builds a recorded AWS state (SPEC §5) for some endpoints from a CaptureSource: their
  * DescribeEndpoint output, the scalable targets of their variants, the alarms on them (metric
  * alarms with an EndpointName/Endpoint dimension naming one of them, and the composite alarms
- * built on those), the recent executions of the runbook's pipelines, and each endpoint's live
- * config as its config history. Dates become ISO strings, as JSON serialises an SDK response.
+ * built on those), the recent executions of the runbook's pipelines, their recent Model Monitor
+ * executions with the violation reports those point at, and each endpoint's live config as its
+ * config history. Dates become ISO strings, as JSON serialises an SDK response.
+ *
+ * A read that fails (AWS refuses it, or the API is not there) is named in `failures` and
+ * everything else is still captured: one unreadable pipeline must not cost the whole snapshot.
  */
 
 import type { RecordedState } from '../../shared/aws/recorded.js';
 import type { PipelineRef } from '../../shared/runbook/index.js';
 import { alarmNamesInRule } from '../../shared/signals/alarm.js';
+import { mayBeMonitoringJob, monitoredEndpointOf } from '../../shared/signals/monitoring.js';
 import type { CaptureSource } from './source.js';
 
 type Json = Record<string, unknown>;
@@ -19,16 +24,47 @@ export interface CaptureResult {
   missing: string[];
   /** Things worth telling the operator, one line each. */
   notes: string[];
-  counts: { endpoints: number; scalableTargets: number; alarms: number; pipelines: number };
+  /** Reads that failed, one line each naming the call and AWS's answer; the rest was captured. */
+  failures: string[];
+  counts: {
+    endpoints: number;
+    scalableTargets: number;
+    alarms: number;
+    pipelines: number;
+    processingJobs: number;
+    reports: number;
+  };
 }
 
-export async function captureState(source: CaptureSource, endpoints: string[], pipelines: PipelineRef[]): Promise<CaptureResult> {
+export interface CaptureWindow {
+  /** Monitoring executions created at or after this time (epoch ms) are recorded. */
+  since: number;
+}
+
+export async function captureState(
+  source: CaptureSource,
+  endpoints: string[],
+  pipelines: PipelineRef[],
+  window: CaptureWindow,
+): Promise<CaptureResult> {
   const notes: string[] = [];
   const missing: string[] = [];
+  const failures: string[] = [];
+  /** One read; a failure is recorded and the capture goes on without that part. */
+  const attempt = async <T>(read: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
+    try {
+      return { ok: true, value: await read() };
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+      return { ok: false };
+    }
+  };
+
   const described: Record<string, Json> = {};
   for (const name of endpoints) {
-    const endpoint = await source.describeEndpoint(name);
-    if (endpoint) described[name] = plain(endpoint);
+    const endpoint = await attempt(() => source.describeEndpoint(name));
+    if (!endpoint.ok) continue;
+    if (endpoint.value) described[name] = plain(endpoint.value);
     else missing.push(name);
   }
 
@@ -38,9 +74,11 @@ export async function captureState(source: CaptureSource, endpoints: string[], p
       .filter((v): v is string => typeof v === 'string')
       .map((variant) => `endpoint/${name}/variant/${variant}`),
   );
-  const scalableTargets = resourceIds.length > 0 ? (await source.describeScalableTargets(resourceIds)).map(plain) : [];
+  const targets = resourceIds.length > 0 ? await attempt(() => source.describeScalableTargets(resourceIds)) : undefined;
+  const scalableTargets = targets?.ok ? targets.value.map(plain) : [];
 
-  const { metricAlarms, compositeAlarms } = await source.describeAllAlarms();
+  const allAlarms = await attempt(() => source.describeAllAlarms());
+  const { metricAlarms, compositeAlarms } = allAlarms.ok ? allAlarms.value : { metricAlarms: [], compositeAlarms: [] };
   const names = new Set(Object.keys(described));
   const alarms = metricAlarms.filter((a) => alarmEndpoints(a).some((e) => names.has(e)));
   const included = new Set(alarms.map((a) => String(a.AlarmName)));
@@ -61,10 +99,13 @@ export async function captureState(source: CaptureSource, endpoints: string[], p
   const sagemakerExecutions: Record<string, Json[]> = {};
   const codepipelineExecutions: Record<string, Json[]> = {};
   for (const pipeline of uniqueByName(pipelines)) {
-    const runs =
+    const read = await attempt(() =>
       pipeline.type === 'sagemaker'
-        ? await source.listSageMakerPipelineExecutions(pipeline.name)
-        : await source.listCodePipelineExecutions(pipeline.name);
+        ? source.listSageMakerPipelineExecutions(pipeline.name)
+        : source.listCodePipelineExecutions(pipeline.name),
+    );
+    if (!read.ok) continue;
+    const runs = read.value;
     if (runs === undefined) {
       notes.push(
         `${pipeline.type === 'sagemaker' ? 'SageMaker pipeline' : 'CodePipeline'} ${pipeline.name} does not exist: no executions recorded`,
@@ -73,6 +114,8 @@ export async function captureState(source: CaptureSource, endpoints: string[], p
     }
     (pipeline.type === 'sagemaker' ? sagemakerExecutions : codepipelineExecutions)[pipeline.name] = runs.map(plain);
   }
+
+  const monitoring = await captureMonitoring(source, new Set(Object.keys(described)), window, attempt);
 
   const history: Record<string, string[]> = {};
   for (const [name, e] of Object.entries(described)) {
@@ -85,17 +128,21 @@ export async function captureState(source: CaptureSource, endpoints: string[], p
   }
 
   const state: RecordedState = {
-    sagemaker: { endpoints: described, pipelineExecutions: sagemakerExecutions },
+    sagemaker: { endpoints: described, processingJobs: monitoring.jobs, pipelineExecutions: sagemakerExecutions },
     applicationAutoScaling: { scalableTargets },
     cloudwatch: { alarms: alarms.map(plain) },
     codepipeline: { pipelineExecutions: codepipelineExecutions },
+    s3: monitoring.reports,
     history: { endpointConfigs: history },
   };
   return {
     state,
     missing,
     notes,
+    failures,
     counts: {
+      processingJobs: Object.keys(monitoring.jobs).length,
+      reports: Object.keys(monitoring.reports).length,
       endpoints: Object.keys(described).length,
       scalableTargets: scalableTargets.length,
       alarms: alarms.length,
@@ -104,9 +151,57 @@ export async function captureState(source: CaptureSource, endpoints: string[], p
   };
 }
 
+const TERMINAL_JOB_STATUSES = new Set(['Completed', 'Failed', 'Stopped']);
+
+/**
+ * The endpoints' Model Monitor executions in the window (terminal ones: what a monitoring event
+ * reports) and, for those that found violations, constraint_violations.json inlined under its
+ * S3 URI, exactly where a monitoring replay looks for it.
+ */
+async function captureMonitoring(
+  source: CaptureSource,
+  endpoints: Set<string>,
+  window: CaptureWindow,
+  attempt: <T>(read: () => Promise<T>) => Promise<{ ok: true; value: T } | { ok: false }>,
+): Promise<{ jobs: Record<string, Json>; reports: Record<string, unknown> }> {
+  const jobs: Record<string, Json> = {};
+  const reports: Record<string, unknown> = {};
+  if (endpoints.size === 0) return { jobs, reports };
+  const listed = await attempt(() => source.listProcessingJobs(window.since));
+  if (!listed.ok) return { jobs, reports };
+  for (const summary of listed.value) {
+    const name = String(summary.ProcessingJobName ?? '');
+    if (!mayBeMonitoringJob(name) || !TERMINAL_JOB_STATUSES.has(String(summary.ProcessingJobStatus))) continue;
+    const described = await attempt(() => source.describeProcessingJob(name));
+    if (!described.ok || !described.value) continue;
+    const job = plain(described.value);
+    // A monitoring execution names its endpoint (environment or data-capture input); a
+    // feature-engineering job or anything else of the account's does not.
+    const endpoint = monitoredEndpointOf(job as Parameters<typeof monitoredEndpointOf>[0]);
+    if (!endpoint || !endpoints.has(endpoint)) continue;
+    jobs[name] = job;
+    if (!String(job.ExitMessage ?? '').startsWith('CompletedWithViolations')) continue;
+    const outputs = ((job.ProcessingOutputConfig as Json | undefined)?.Outputs as Json[] | undefined) ?? [];
+    const output = outputs.map((o) => (o.S3Output as Json | undefined)?.S3Uri).find((u): u is string => typeof u === 'string');
+    if (!output) continue;
+    const uri = `${output.replace(/\/+$/, '')}/constraint_violations.json`;
+    const report = await attempt(async () => {
+      const text = await source.getObjectText(uri);
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new Error(`s3:GetObject on ${uri}: the report is not valid JSON (${(error as Error).message})`);
+      }
+    });
+    if (report.ok && report.value !== undefined) reports[uri] = report.value;
+  }
+  return { jobs, reports };
+}
+
 /**
  * A new capture over an older snapshot: what was captured now replaces what it covers; the
- * rest (other endpoints, processing jobs, S3 objects) is kept; each endpoint's config history
+ * rest (other endpoints, older processing jobs and S3 objects) is kept; each endpoint's config history
  * grows when its live config changed.
  */
 export function mergeStates(older: RecordedState, newer: RecordedState): RecordedState {
@@ -124,7 +219,7 @@ export function mergeStates(older: RecordedState, newer: RecordedState): Recorde
   const merged: RecordedState = {
     sagemaker: {
       endpoints: { ...(older.sagemaker?.endpoints ?? {}), ...newEndpoints },
-      ...(older.sagemaker?.processingJobs ? { processingJobs: older.sagemaker.processingJobs } : {}),
+      processingJobs: { ...(older.sagemaker?.processingJobs ?? {}), ...(newer.sagemaker?.processingJobs ?? {}) },
       pipelineExecutions: { ...(older.sagemaker?.pipelineExecutions ?? {}), ...(newer.sagemaker?.pipelineExecutions ?? {}) },
     },
     applicationAutoScaling: {
@@ -147,7 +242,7 @@ export function mergeStates(older: RecordedState, newer: RecordedState): Recorde
     },
     history: { endpointConfigs: history },
   };
-  if (older.s3) merged.s3 = older.s3;
+  if (older.s3 || newer.s3) merged.s3 = { ...(older.s3 ?? {}), ...(newer.s3 ?? {}) };
   return merged;
 }
 

@@ -2,13 +2,13 @@
  * medic capture --endpoint NAME... [--out F] [--runbook F] [--merge]: snapshots live AWS state
  * (reads only) into an aws-state.json in SPEC §5 layout, so `medic replay` and `medic backtest`
  * can run against a faithful copy of production. Uses the --aws credentials and endpoint
- * settings (AWS_REGION, AWS_ENDPOINT_URL, ...). Exit 1 when an endpoint does not exist or AWS
- * refuses a read; the file is still written for what could be read.
+ * settings (AWS_REGION, AWS_ENDPOINT_URL, ...). Exit 1 when an endpoint does not exist or a read
+ * fails; each failed read is named on stderr and the file is still written with what was read.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadRecordedStateFile, parseRecordedState } from '../../shared/aws/recorded.js';
-import type { PipelineRef } from '../../shared/runbook/index.js';
+import { parseDuration, type PipelineRef } from '../../shared/runbook/index.js';
 import { captureState, mergeStates } from '../capture/snapshot.js';
 import { type CaptureSource, sdkCaptureSource } from '../capture/source.js';
 import type { Io } from '../io.js';
@@ -16,12 +16,15 @@ import { loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 
 export const DEFAULT_CAPTURE_OUT = 'aws-state.json';
+export const DEFAULT_CAPTURE_SINCE = '24h';
 
 export interface CaptureOptions {
   endpoints: string[];
   out?: string;
   runbook?: string;
   merge?: boolean;
+  /** How far back Model Monitor executions are recorded (a duration; default 24h). */
+  since?: string;
   /** Tests pass their own; the CLI reads through the SDK. */
   source?: CaptureSource;
 }
@@ -41,8 +44,12 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
   // The runbook names the pipelines whose executions retrain checks.
   const pipelines: PipelineRef[] = Object.values(loadCompiledRunbook(options.runbook, io).runbook.pipelines);
 
+  const since = parseDuration(options.since ?? DEFAULT_CAPTURE_SINCE);
+  if (!since.ok) throw new UsageError(`--since: ${since.error}`);
+  const now = (io.clock ?? { now: () => Date.now() }).now();
+
   const source = options.source ?? sdkCaptureSource(io.env);
-  const result = await captureState(source, endpoints, pipelines);
+  const result = await captureState(source, endpoints, pipelines, { since: now - since.ms });
   let state = result.state;
   const outFile = resolve(io.cwd, out);
   if (options.merge && existsSync(outFile)) state = mergeStates(loadRecordedStateFile(outFile), state);
@@ -53,10 +60,21 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
 
   const say = (line: string) => (out === '-' ? io.err(line) : io.out(line));
   const c = result.counts;
+  const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   say(
-    `captured ${c.endpoints} endpoint${c.endpoints === 1 ? '' : 's'}, ${c.scalableTargets} scalable target${c.scalableTargets === 1 ? '' : 's'}, ${c.alarms} alarm${c.alarms === 1 ? '' : 's'}, ${c.pipelines} pipeline${c.pipelines === 1 ? '' : 's'}${out === '-' ? '' : ` -> ${out}`}${options.merge ? ' (merged)' : ''}`,
+    `captured ${[
+      counted(c.endpoints, 'endpoint'),
+      counted(c.scalableTargets, 'scalable target'),
+      counted(c.alarms, 'alarm'),
+      counted(c.pipelines, 'pipeline'),
+      counted(c.processingJobs, 'monitoring execution'),
+      counted(c.reports, 'violation report'),
+    ].join(', ')}${out === '-' ? '' : ` -> ${out}`}${options.merge ? ' (merged)' : ''}`,
   );
   for (const note of result.notes) io.err(`note: ${note}`);
   for (const name of result.missing) io.err(`medic: endpoint ${name} does not exist in this account and region: nothing recorded for it`);
-  return result.missing.length > 0 ? 1 : 0;
+  for (const failure of result.failures) io.err(`medic: not captured: ${failure}`);
+  if (result.failures.length > 0)
+    io.err(`medic: ${counted(result.failures.length, 'read')} failed; everything else was captured${out === '-' ? '' : ` in ${out}`}`);
+  return result.missing.length > 0 || result.failures.length > 0 ? 1 : 0;
 }

@@ -27,12 +27,8 @@ export async function historyCommand(options: HistoryOptions, io: Io): Promise<n
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number ≥ 1, got "${options.limit}"`);
 
   // Loaded only for this command: the other commands never touch DynamoDB.
-  const [{ DynamoDBClient }, { DynamoStateStore }, { clientConfig }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('../../shared/state/dynamodb.js'),
-    import('../../shared/aws/client-config.js'),
-  ]);
-  const store = new DynamoStateStore({ client: new DynamoDBClient(clientConfig(io.env, 'dynamodb')), tableName: table });
+  const { openDynamoStateStore } = await import('../../shared/state/open-dynamodb.js');
+  const store = await openDynamoStateStore(io.env, table);
   const now = (io.clock ?? { now: () => Date.now() }).now();
   const query: { endpoint?: string; since: number; limit: number } = { since: now - since.ms, limit };
   if (options.endpoint) query.endpoint = options.endpoint;

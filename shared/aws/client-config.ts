@@ -30,6 +30,8 @@ const ENDPOINT_ENV_SUFFIX: Record<string, string> = {
   cloudwatch: 'CLOUDWATCH',
   s3: 'S3',
   dynamodb: 'DYNAMODB',
+  sqs: 'SQS',
+  ssm: 'SSM',
 };
 
 export interface ClientConfig {

@@ -54,6 +54,7 @@ const NOT_FOUND = new Set([
   'NoSuchBucket',
   'ObjectNotFoundException', // Application Auto Scaling
   'PipelineNotFoundException', // CodePipeline
+  'ParameterNotFound', // SSM
   'PipelineExecutionNotFoundException',
 ]);
 
@@ -137,7 +138,9 @@ export function toMedicError(error: unknown, service: string, operation: string,
   const e = (error ?? {}) as SdkErrorLike;
   const kind = errorKindOf(error);
   const name = e.name && e.name !== 'Error' ? e.name : (e.code ?? e.Code ?? 'Error');
-  const detail = e.message && e.message !== name ? `${name}: ${e.message}` : name;
+  // One line: SDK deserialization errors append a multi-line hint about hidden fields.
+  const message = e.message?.split('\n')[0]?.trim();
+  const detail = message && message !== name ? `${name}: ${message}` : name;
   const attempts = (e.$metadata?.attempts ?? 0) > 1 ? `after ${e.$metadata?.attempts} attempts` : '';
   const notes = [hintFor(kind, namesOf(e)), attempts].filter(Boolean);
   const where = `${service}:${operation}${resource ? ` on ${resource}` : ''}`;
@@ -168,7 +171,7 @@ function hintFor(kind: ErrorKind, names: string[]): string {
 /** The resource a request is about, for error messages. */
 export function resourceOf(input: Record<string, unknown>): string | undefined {
   if (typeof input.Bucket === 'string' && typeof input.Key === 'string') return `s3://${input.Bucket}/${input.Key}`;
-  for (const key of ['EndpointName', 'ResourceId', 'PipelineName', 'name', 'pipelineName', 'TopicArn', 'ProcessingJobName']) {
+  for (const key of ['EndpointName', 'ResourceId', 'PipelineName', 'name', 'pipelineName', 'TopicArn', 'ProcessingJobName', 'QueueUrl', 'Name']) {
     const value = input[key];
     if (typeof value === 'string') return value;
   }

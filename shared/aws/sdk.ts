@@ -10,7 +10,7 @@
 import { MedicError } from '../errors.js';
 import { type ClientConfig, clientConfig } from './client-config.js';
 import { errorKindOf, resourceOf, toMedicError } from './errors.js';
-import type { AwsCall, AwsReader, AwsWriter } from './ports.js';
+import type { AwsCall, AwsReader, AwsWriter, CompositeAlarm, MetricAlarm, ScalableTarget } from './ports.js';
 
 export { type ClientConfig, clientConfig } from './client-config.js';
 
@@ -46,6 +46,7 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
       {
         DescribeEndpoint: m.DescribeEndpointCommand,
         DescribeProcessingJob: m.DescribeProcessingJobCommand,
+        ListProcessingJobs: m.ListProcessingJobsCommand,
         ListPipelineExecutions: m.ListPipelineExecutionsCommand,
         UpdateEndpointWeightsAndCapacities: m.UpdateEndpointWeightsAndCapacitiesCommand,
         UpdateEndpoint: m.UpdateEndpointCommand,
@@ -74,6 +75,14 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
     const m = await import('./clients/cloudwatch.js');
     return senderFor(new m.CloudWatchClient(config), { DescribeAlarms: m.DescribeAlarmsCommand }, 'cloudwatch');
   },
+  async sqs(config) {
+    const m = await import('./clients/sqs.js');
+    return senderFor(new m.SQSClient(config), { SendMessage: m.SendMessageCommand }, 'sqs');
+  },
+  async ssm(config) {
+    const m = await import('./clients/ssm.js');
+    return senderFor(new m.SSMClient(config), { GetParameter: m.GetParameterCommand }, 'ssm');
+  },
   async s3(config) {
     const m = await import('./clients/s3.js');
     // A custom endpoint (LocalStack, MinIO, a test server) rarely resolves bucket subdomains.
@@ -81,12 +90,23 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
   },
 };
 
-export interface SdkAdapters {
-  reader: AwsReader;
-  writer: AwsWriter;
+/**
+ * The DynamoDB client of the state store (DynamoStateStore sends its own commands), built here
+ * like every other client so that its configuration cannot drift from theirs.
+ */
+export async function createDynamoDBClient(env: Env = process.env): Promise<import('./clients/dynamodb.js').DynamoDBClient> {
+  const { DynamoDBClient } = await import('./clients/dynamodb.js');
+  return new DynamoDBClient(clientConfig(env, 'dynamodb'));
 }
 
-export function createSdkAdapters(env: Env = process.env): SdkAdapters {
+/**
+ * Sends one operation of one service; SDK errors become MedicErrors naming the call. Every AWS
+ * request model-medic makes (the Lambda adapters, `--aws`/`--live`, `medic capture`) goes
+ * through one of these, so each client is configured and built in exactly one place.
+ */
+export type AwsSend = (service: string, operation: string, input: Record<string, unknown>) => Promise<unknown>;
+
+export function createAwsSend(env: Env = process.env): AwsSend {
   const senders = new Map<string, Promise<Sender>>();
   const senderOf = (service: string): Promise<Sender> => {
     let sender = senders.get(service);
@@ -100,57 +120,93 @@ export function createSdkAdapters(env: Env = process.env): SdkAdapters {
     }
     return sender;
   };
-
-  /** Every call goes through here: SDK errors become MedicErrors naming the call. */
-  const send = async (service: string, operation: string, input: Record<string, unknown>): Promise<unknown> => {
+  return async (service, operation, input) => {
     try {
       return await (await senderOf(service))(operation, input);
     } catch (error) {
       throw toMedicError(error, service, operation, resourceOf(input));
     }
   };
+}
 
-  /** A read whose "does not exist" answer is a value, not an error. */
-  const readOrUndefined = async <T>(service: string, operation: string, input: Record<string, unknown>): Promise<T | undefined> => {
-    try {
-      return (await send(service, operation, input)) as T;
-    } catch (error) {
-      if (errorKindOf(error) === 'aws-not-found') return undefined;
-      throw error;
-    }
-  };
+/** A read whose "does not exist" answer is a value (undefined), not an error. */
+export async function notFoundAsUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (errorKindOf(error) === 'aws-not-found') return undefined;
+    throw error;
+  }
+}
+
+/** DescribeScalableTargets takes at most 50 ResourceIds per call. */
+const RESOURCE_IDS_PER_CALL = 50;
+
+/** DescribeScalableTargets of SageMaker variants, in batches of 50 ids, every page. */
+export async function describeVariantScalableTargets(send: AwsSend, resourceIds: string[]): Promise<ScalableTarget[]> {
+  const targets: ScalableTarget[] = [];
+  for (let i = 0; i < resourceIds.length; i += RESOURCE_IDS_PER_CALL) {
+    let NextToken: string | undefined;
+    do {
+      const input: Record<string, unknown> = {
+        ServiceNamespace: 'sagemaker',
+        ResourceIds: resourceIds.slice(i, i + RESOURCE_IDS_PER_CALL),
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      };
+      if (NextToken) input.NextToken = NextToken;
+      const out = (await send('application-auto-scaling', 'DescribeScalableTargets', input)) as {
+        ScalableTargets?: ScalableTarget[];
+        NextToken?: string;
+      };
+      targets.push(...(out.ScalableTargets ?? []));
+      NextToken = out.NextToken;
+    } while (NextToken);
+  }
+  return targets;
+}
+
+/** DescribeAlarms, every page: the named alarms, or every alarm in the region without names. */
+export async function describeAlarmPages(
+  send: AwsSend,
+  names?: string[],
+): Promise<{ metricAlarms: MetricAlarm[]; compositeAlarms: CompositeAlarm[] }> {
+  const metricAlarms: MetricAlarm[] = [];
+  const compositeAlarms: CompositeAlarm[] = [];
+  let NextToken: string | undefined;
+  do {
+    const input: Record<string, unknown> = { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 };
+    if (names) input.AlarmNames = names;
+    if (NextToken) input.NextToken = NextToken;
+    const out = (await send('cloudwatch', 'DescribeAlarms', input)) as {
+      MetricAlarms?: MetricAlarm[];
+      CompositeAlarms?: CompositeAlarm[];
+      NextToken?: string;
+    };
+    metricAlarms.push(...(out.MetricAlarms ?? []));
+    compositeAlarms.push(...(out.CompositeAlarms ?? []));
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return { metricAlarms, compositeAlarms };
+}
+
+export interface SdkAdapters {
+  reader: AwsReader;
+  writer: AwsWriter;
+}
+
+export function createSdkAdapters(env: Env = process.env, send: AwsSend = createAwsSend(env)): SdkAdapters {
+  const readOrUndefined = <T>(service: string, operation: string, input: Record<string, unknown>): Promise<T | undefined> =>
+    notFoundAsUndefined(() => send(service, operation, input) as Promise<T>);
 
   const reader: AwsReader = {
     describeEndpoint: (name) => readOrUndefined('sagemaker', 'DescribeEndpoint', { EndpointName: name }),
-    async describeScalableTargets(resourceIds) {
-      if (resourceIds.length === 0) return [];
-      const out = (await send('application-auto-scaling', 'DescribeScalableTargets', {
-        ServiceNamespace: 'sagemaker',
-        ResourceIds: resourceIds,
-        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-      })) as { ScalableTargets?: [] };
-      return out.ScalableTargets ?? [];
-    },
+    describeScalableTargets: (resourceIds) => describeVariantScalableTargets(send, resourceIds),
     async describeAlarms(names) {
-      const alarms: Awaited<ReturnType<AwsReader['describeAlarms']>> = [];
-      // AlarmNames takes at most 100 names; each page holds at most 100 alarms.
+      const alarms: Array<MetricAlarm | CompositeAlarm> = [];
+      // AlarmNames takes at most 100 names.
       for (let i = 0; i < names.length; i += 100) {
-        let NextToken: string | undefined;
-        do {
-          const input: Record<string, unknown> = {
-            AlarmNames: names.slice(i, i + 100),
-            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-            MaxRecords: 100,
-          };
-          if (NextToken) input.NextToken = NextToken;
-          const out = (await send('cloudwatch', 'DescribeAlarms', input)) as {
-            MetricAlarms?: [];
-            CompositeAlarms?: [];
-            NextToken?: string;
-          };
-          alarms.push(...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? []));
-          NextToken = out.NextToken;
-        } while (NextToken);
+        const page = await describeAlarmPages(send, names.slice(i, i + 100));
+        alarms.push(...page.metricAlarms, ...page.compositeAlarms);
       }
       return alarms;
     },

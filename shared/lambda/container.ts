@@ -51,12 +51,8 @@ export async function createContainer(
 
   let store: StateStore;
   if (config.tableName) {
-    const [{ DynamoDBClient }, { DynamoStateStore }, { clientConfig }] = await Promise.all([
-      import('../aws/clients/dynamodb.js'),
-      import('../state/dynamodb.js'),
-      import('../aws/client-config.js'),
-    ]);
-    store = new DynamoStateStore({ client: new DynamoDBClient(clientConfig(env)), tableName: config.tableName });
+    const { openDynamoStateStore } = await import('../state/open-dynamodb.js');
+    store = await openDynamoStateStore(env, config.tableName);
   } else {
     const memory: StateStore = new MemoryStateStore();
     for (const [endpoint, configs] of Object.entries(history)) {

@@ -8,7 +8,6 @@
  * Without a queue URL (the local stage) the event is only logged by the caller.
  */
 import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
-import { clientConfig } from '../aws/client-config.js';
 import { toMedicError } from '../aws/errors.js';
 
 type Env = Record<string, string | undefined>;
@@ -91,9 +90,9 @@ export function createFailureQueue(queueUrl: string | undefined, env: Env, send?
   let sender: Promise<SqsSend> | undefined;
   const load = async (): Promise<SqsSend> => {
     if (send) return send;
-    const { SQSClient, SendMessageCommand } = await import('../aws/clients/sqs.js');
-    const client = new SQSClient(clientConfig(env));
-    return (input) => client.send(new SendMessageCommand(input));
+    const { createAwsSend } = await import('../aws/sdk.js');
+    const sendAws = createAwsSend(env);
+    return (input) => sendAws('sqs', 'SendMessage', { ...input });
   };
   return {
     async sendMalformed(malformed, now = Date.now()) {

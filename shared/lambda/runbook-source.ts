@@ -11,8 +11,6 @@
  * dedupe the engine uses for signals). A parameter that does not exist means the bundled file.
  */
 
-import { clientConfig } from '../aws/client-config.js';
-import { toMedicError } from '../aws/errors.js';
 import type { AwsWriter } from '../aws/ports.js';
 import { describeError, InvalidRunbookError } from '../errors.js';
 import { type CompiledRunbook, compileRunbook, type EnvRecord, loadRunbook, loadRunbookFile } from '../runbook/index.js';
@@ -234,22 +232,19 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** GetParameter through @aws-sdk/client-ssm, imported on first use (a cold start without a parameter never loads it). */
+/** GetParameter through the SDK adapter; the SSM client is imported on first use (a cold start without a parameter never loads it). */
 export function ssmParameterReader(env: EnvRecord): RunbookParameterReader {
   let loaded: Promise<(name: string) => Promise<RunbookParameterValue | undefined>> | undefined;
   const load = async () => {
-    const { SSMClient, GetParameterCommand } = await import('../aws/clients/ssm.js');
-    const client = new SSMClient(clientConfig(env));
+    const { createAwsSend, notFoundAsUndefined } = await import('../aws/sdk.js');
+    const send = createAwsSend(env);
     return async (name: string): Promise<RunbookParameterValue | undefined> => {
-      try {
-        const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-        const value = out.Parameter?.Value;
-        if (value === undefined) return undefined;
-        return { value, version: out.Parameter?.Version ?? 0 };
-      } catch (error) {
-        if ((error as { name?: string } | null)?.name === 'ParameterNotFound') return undefined;
-        throw toMedicError(error, 'ssm', 'GetParameter', name);
-      }
+      const out = (await notFoundAsUndefined(() => send('ssm', 'GetParameter', { Name: name, WithDecryption: true }))) as
+        | { Parameter?: { Value?: string; Version?: number } }
+        | undefined;
+      const value = out?.Parameter?.Value;
+      if (value === undefined) return undefined;
+      return { value, version: out?.Parameter?.Version ?? 0 };
     };
   };
   return async (name) => {

@@ -106,6 +106,33 @@ function mergeDescribed(job: JobFacts, described: DescribeProcessingJobResponse)
   return merged;
 }
 
+/**
+ * Whether a processing job may be a Model Monitor execution: not a baseline or ground-truth
+ * merge job by its name (whether it is one takes its description: schedule or endpoint).
+ */
+export function mayBeMonitoringJob(name: string): boolean {
+  return notMonitoringReason(name) === undefined;
+}
+
+/**
+ * The endpoint a monitoring execution watched, from DescribeProcessingJob: the
+ * `sagemaker_endpoint_name` environment key, else its data-capture input (an EndpointInput, or
+ * an S3 input that SageMaker mounts at /opt/ml/processing/input/endpoint/<endpoint>/...).
+ */
+export function monitoredEndpointOf(job: {
+  Environment?: Record<string, string>;
+  ProcessingInputs?: Array<{ EndpointInput?: { EndpointName?: string }; S3Input?: { LocalPath?: string } }>;
+}): string | undefined {
+  const fromEnvironment = job.Environment?.sagemaker_endpoint_name;
+  if (fromEnvironment) return fromEnvironment;
+  for (const input of job.ProcessingInputs ?? []) {
+    if (input.EndpointInput?.EndpointName) return input.EndpointInput.EndpointName;
+    const mounted = /^\/opt\/ml\/processing\/input\/endpoint\/([^/]+)/.exec(input.S3Input?.LocalPath ?? '');
+    if (mounted?.[1]) return mounted[1];
+  }
+  return undefined;
+}
+
 /** Jobs that a monitoring schedule or a data scientist runs but that are not monitoring results. */
 function notMonitoringReason(name: string): string | undefined {
   if (name.startsWith('groundtruth-merge-')) return `processing job ${name} is a ground-truth merge job, not a monitoring result`;

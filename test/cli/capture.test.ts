@@ -9,18 +9,26 @@ import { join } from 'node:path';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CodePipelineClient, ListPipelineExecutionsCommand as CodePipelineListExecutions } from '@aws-sdk/client-codepipeline';
-import { DescribeEndpointCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeEndpointCommand,
+  DescribeProcessingJobCommand,
+  ListPipelineExecutionsCommand,
+  ListProcessingJobsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { AWS_STATE, sampleEventFiles } from '../support/samples.js';
+import { AWS_STATE, EVENTS_DIR, sampleEventFiles } from '../support/samples.js';
 
 type Json = Record<string, unknown>;
 const recorded = JSON.parse(readFileSync(AWS_STATE, 'utf8')) as {
-  sagemaker: { endpoints: Record<string, Json>; pipelineExecutions: Record<string, Json[]> };
+  sagemaker: { endpoints: Record<string, Json>; processingJobs: Record<string, Json>; pipelineExecutions: Record<string, Json[]> };
   applicationAutoScaling: { scalableTargets: Json[] };
   cloudwatch: { alarms: Json[] };
   codepipeline: { pipelineExecutions: Record<string, Json[]> };
+  s3: Record<string, string>;
 };
 
 /** What the SDK hands back: ISO date strings are Date objects, and every output has $metadata. */
@@ -39,6 +47,7 @@ const sagemaker = mockClient(SageMakerClient);
 const autoscaling = mockClient(ApplicationAutoScalingClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const codepipeline = mockClient(CodePipelineClient);
+const s3 = mockClient(S3Client);
 
 const UNRELATED_ALARM = {
   AlarmName: 'orders-db-cpu',
@@ -54,6 +63,29 @@ beforeEach(() => {
   autoscaling.reset();
   cloudwatch.reset();
   codepipeline.reset();
+  s3.reset();
+  // The recorded monitoring executions, listed then described, and their reports in S3.
+  sagemaker.on(ListProcessingJobsCommand).callsFake(async () => ({
+    ProcessingJobSummaries: asSdk(
+      Object.values(recorded.sagemaker.processingJobs).map((j) => ({
+        ProcessingJobName: j.ProcessingJobName,
+        ProcessingJobArn: j.ProcessingJobArn,
+        ProcessingJobStatus: j.ProcessingJobStatus,
+        CreationTime: j.CreationTime,
+      })),
+    ),
+    ...meta,
+  }));
+  sagemaker.on(DescribeProcessingJobCommand).callsFake(async (input: { ProcessingJobName: string }) => ({
+    ...asSdk(recorded.sagemaker.processingJobs[input.ProcessingJobName]),
+    ...meta,
+  }));
+  s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
+    const file = recorded.s3[`s3://${input.Bucket}/${input.Key}`];
+    if (!file) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+    const text = readFileSync(join(EVENTS_DIR, file), 'utf8');
+    return { Body: { transformToString: async () => text } as never, ...meta };
+  });
   sagemaker.on(DescribeEndpointCommand).callsFake(async (input: { EndpointName: string }) => {
     const endpoint = recorded.sagemaker.endpoints[input.EndpointName];
     if (!endpoint)
@@ -94,6 +126,7 @@ afterEach(() => {
   autoscaling.reset();
   cloudwatch.reset();
   codepipeline.reset();
+  s3.reset();
 });
 
 const ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
@@ -111,9 +144,11 @@ describe('medic capture', () => {
     );
     expect(stderr.filter((l) => !l.startsWith('note:'))).toEqual([]);
     expect(code).toBe(0);
-    expect(stdout).toEqual([`captured 3 endpoints, 1 scalable target, 11 alarms, 3 pipelines -> ${out}`]);
+    expect(stdout).toEqual([
+      `captured 3 endpoints, 1 scalable target, 11 alarms, 3 pipelines, 9 monitoring executions, 6 violation reports -> ${out}`,
+    ]);
     const state = JSON.parse(readFileSync(out, 'utf8'));
-    expect(Object.keys(state)).toEqual(['sagemaker', 'applicationAutoScaling', 'cloudwatch', 'codepipeline', 'history']);
+    expect(Object.keys(state)).toEqual(['sagemaker', 'applicationAutoScaling', 'cloudwatch', 'codepipeline', 's3', 'history']);
     expect(Object.keys(state.sagemaker.endpoints)).toEqual(['churn-prod', 'fraud-prod', 'ranker-prod']);
     expect(state.sagemaker.endpoints['churn-prod']).toEqual(recorded.sagemaker.endpoints['churn-prod']);
     expect(state.sagemaker.endpoints['churn-prod'].$metadata).toBeUndefined();
@@ -157,7 +192,10 @@ describe('medic capture', () => {
     const all = Object.keys(recorded.sagemaker.endpoints);
     expect((await runCli(['capture', ...all.flatMap((e) => ['--endpoint', e]), '--out', out], { env: ENV })).code).toBe(0);
     // Alarm events on captured endpoints (rollback needs the config before the live one, which AWS does not tell).
-    const events = ['01', '02', '03', '04', '06', '07', '09', '15', '16', '17', '19'].map((n) => `events/${n}-${sampleName(n)}`);
+    const alarms = ['01', '02', '03', '04', '06', '07', '09', '15', '16', '17', '19'];
+    // Monitoring results, with their violation reports read from the captured S3 objects.
+    const monitoring = ['20', '21', '22', '23', '24', '25', '26', '27', '32', '33'];
+    const events = [...alarms, ...monitoring].map((n) => `events/${n}-${sampleName(n)}`);
     const fromCapture = await runCli(['replay', ...events, '--aws-state', out, '--json']);
     const fromRecorded = await runCli(['replay', ...events, '--json']);
     expect(fromCapture.code).toBe(0);
@@ -180,8 +218,16 @@ describe('medic capture', () => {
     expect(stdout[0]).toMatch(/\(merged\)$/);
     const state = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(state.sagemaker.endpoints)).toEqual(['old-prod', 'fraud-prod']);
-    expect(state.sagemaker.processingJobs).toEqual({ 'job-1': { ProcessingJobName: 'job-1' } });
-    expect(state.s3).toEqual({ 's3://b/k': { violations: [] } });
+    // The older snapshot's jobs are kept beside the newly captured ones of fraud-prod.
+    // (not the ground-truth merge job: it names the endpoint but is no monitoring result)
+    expect(Object.keys(state.sagemaker.processingJobs)).toEqual([
+      'job-1',
+      'model-monitoring-202611230400-b3d85f10',
+      'model-monitoring-202611230500-e71a3c58',
+      'model-monitoring-202611230600-c24f8e91',
+      'model-quality-monitoring-202611230500-5e2f7d9c',
+    ]);
+    expect(state.s3['s3://b/k']).toEqual({ violations: [] });
     expect(state.history.endpointConfigs['fraud-prod']).toEqual(['fraud-prod-config-2026-10-01', 'fraud-prod-config-2026-11-20']);
     // With the history, rollback replays too.
     const rollback = await runCli(['replay', 'events/05-alarm-5xx-rate-fraud-prod-math.json', '--aws-state', out, '--json']);
@@ -197,7 +243,7 @@ describe('medic capture', () => {
     expect(Object.keys(JSON.parse(readFileSync(out, 'utf8')).sagemaker.endpoints)).toEqual(['churn-prod']);
   });
 
-  it('AWS refusing a read is one line naming the call, exit 1, nothing written', async () => {
+  it('AWS refusing a read: that read named on stderr, everything else written, exit 1', async () => {
     cloudwatch.on(DescribeAlarmsCommand).rejects(
       Object.assign(new Error('User is not authorized to perform: cloudwatch:DescribeAlarms'), {
         name: 'AccessDenied',
@@ -207,16 +253,21 @@ describe('medic capture', () => {
     const out = join(tmp(), 'state.json');
     const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--out', out], { env: ENV });
     expect(code).toBe(1);
-    expect(stderr).toHaveLength(1);
-    expect(stderr[0]).toMatch(/^medic: cloudwatch:DescribeAlarms failed: AccessDenied: User is not authorized/);
-    expect(existsSync(out)).toBe(false);
+    expect(stderr.filter((l) => !l.startsWith('note:'))).toEqual([
+      expect.stringMatching(/^medic: not captured: cloudwatch:DescribeAlarms failed: AccessDenied: User is not authorized/),
+      `medic: 1 read failed; everything else was captured in ${out}`,
+    ]);
+    const state = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(state.sagemaker.endpoints)).toEqual(['churn-prod']);
+    expect(state.cloudwatch.alarms).toEqual([]);
+    expect(Object.keys(state.sagemaker.processingJobs).length).toBeGreaterThan(0);
   });
 
   it('--out - prints the snapshot on stdout and the summary on stderr', async () => {
     const { code, stdout, stderr } = await runCli(['capture', '--endpoint', 'recsys-prod', '--out', '-'], { env: ENV });
     expect(code).toBe(0);
     expect(JSON.parse(stdout.join('\n')).sagemaker.endpoints['recsys-prod'].EndpointName).toBe('recsys-prod');
-    expect(stderr[0]).toBe('captured 1 endpoint, 0 scalable targets, 1 alarm, 3 pipelines');
+    expect(stderr[0]).toBe('captured 1 endpoint, 0 scalable targets, 1 alarm, 3 pipelines, 0 monitoring executions, 0 violation reports');
   });
 
   it('usage errors: no endpoint, a positional argument', async () => {

@@ -4,6 +4,7 @@
 export {
   DescribeEndpointCommand,
   DescribeProcessingJobCommand,
+  ListProcessingJobsCommand,
   ListPipelineExecutionsCommand,
   SageMakerClient,
   StartPipelineExecutionCommand,
