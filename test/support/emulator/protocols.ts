@@ -1,6 +1,7 @@
 /**
  * The wire protocols of the services model-medic calls, as the installed SDK clients speak
- * them (checked in each client's dist: `protocol: config?.protocol ?? …`):
+ * them (checked in each client's dist: `protocol: config?.protocol ?? …`), so the stand-in in
+ * front of moto can tell which operation a request is, and answer or fail it as AWS would:
  *
  * - awsJson1_1 (SageMaker, Application Auto Scaling, CodePipeline) and awsJson1_0
  *   (CloudWatch, which moved from awsQuery to JSON 1.0 with awsQueryCompatible): POST /
@@ -8,25 +9,33 @@
  *   timestamps as epoch seconds.
  * - awsQuery (SNS): a form-encoded POST with Action and Version; XML answers and errors.
  * - S3 REST-XML, path-style GET /bucket/key (the client sets forcePathStyle with a custom endpoint).
+ * - Other REST services (EventBridge Scheduler): the service from the SigV4 credential scope.
  */
-import type { FakeService } from './fake-aws-world.js';
+
+/** The SDK client's short name (sns, sagemaker, dynamodb, ...). */
+export type AwsServiceName = string;
 
 export type Protocol = 'json1.0' | 'json1.1' | 'query' | 's3';
 
 export interface DecodedRequest {
   protocol: Protocol;
-  service: FakeService;
+  service: AwsServiceName;
   operation: string;
   input: Record<string, unknown>;
 }
 
-const JSON_TARGETS: Record<string, { service: FakeService; protocol: Protocol }> = {
+const JSON_TARGETS: Record<string, { service: AwsServiceName; protocol: Protocol }> = {
   SageMaker: { service: 'sagemaker', protocol: 'json1.1' },
   AnyScaleFrontendService: { service: 'application-auto-scaling', protocol: 'json1.1' },
   CodePipeline_20150709: { service: 'codepipeline', protocol: 'json1.1' },
   GraniteServiceVersion20100801: { service: 'cloudwatch', protocol: 'json1.0' },
+  DynamoDB_20120810: { service: 'dynamodb', protocol: 'json1.0' },
+  AmazonSQS: { service: 'sqs', protocol: 'json1.0' },
+  AmazonSSM: { service: 'ssm', protocol: 'json1.1' },
+  AWSEvents: { service: 'eventbridge', protocol: 'json1.1' },
+  AWSSecurityTokenServiceV20110615: { service: 'sts', protocol: 'json1.0' },
 };
-const QUERY_VERSIONS: Record<string, FakeService> = { '2010-03-31': 'sns' };
+const QUERY_VERSIONS: Record<string, AwsServiceName> = { '2010-03-31': 'sns', '2011-06-15': 'sts', '2012-11-05': 'sqs' };
 const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 export interface RawRequest {
@@ -50,8 +59,15 @@ export function decodeRequest(req: RawRequest): DecodedRequest | { unsupported: 
     if (!service) return { unsupported: `awsQuery Version ${params.get('Version')}` };
     return { protocol: 'query', service, operation: params.get('Action') ?? '', input: decodeQueryParams(params) };
   }
+  const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(header(req, 'authorization') ?? '')?.[1];
+  if (scope && scope !== 's3') {
+    return { protocol: 's3', service: scope, operation: `${req.method} ${new URL(req.url, 'http://stand-in').pathname}`, input: {} };
+  }
+  if (req.method !== 'GET') {
+    return { protocol: 's3', service: 's3', operation: `${req.method} ${new URL(req.url, 'http://stand-in').pathname}`, input: {} };
+  }
   if (req.method === 'GET') {
-    const url = new URL(req.url, 'http://fake');
+    const url = new URL(req.url, 'http://stand-in');
     const [, bucket = '', ...key] = url.pathname.split('/');
     return {
       protocol: 's3',

@@ -1,0 +1,160 @@
+/**
+ * The stack as `osls package` ships it, on the emulator: packaged once per test run (the
+ * emulator suite's global setup), each function's zip unpacked into a folder of its own (the
+ * task root Lambda would give it), then "deployed" to moto from the CloudFormation template
+ * itself: the state table from the template's table definition, the failure queue and the ops
+ * topic by their template names, and each function's environment with its `Ref`s resolved to
+ * those resources, exactly as CloudFormation would set it.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { type CfnTemplate, copyService, runOsls, zipEntries, zipFile } from '../../stack/package-stack.js';
+import { SAMPLE_ACCOUNT, SAMPLE_REGION } from './moto-server.js';
+import type { MotoClients } from './world.js';
+
+/** The stage the suite packages, and the parameters it sets (a short runbook TTL, a runbook parameter). */
+export const EMULATOR_STAGE = 'emulator';
+export const EMULATOR_RUNBOOK_PARAMETER = '/model-medic/emulator/runbook';
+export const EMULATOR_PARAMS = { runbookParameter: EMULATOR_RUNBOOK_PARAMETER, runbookTtlSeconds: '1' };
+
+export interface PackagedFunction {
+  /** The logical id in the template (AlarmLambdaFunction, ...). */
+  logicalId: string;
+  /** The function's deployed name (model-medic-emulator-alarm). */
+  name: string;
+  /** The unpacked zip: what Lambda mounts at /var/task. */
+  taskRoot: string;
+  /** `functions/alarm.handler`: file (without extension) and export. */
+  handler: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  maximumRetryAttempts: number;
+}
+
+export interface PackagedStack {
+  dir: string;
+  templateFile: string;
+  /** Functions by their serverless name: alarm, monitoring, endpoint-state. */
+  functions: Record<string, PackagedFunction>;
+  packageMs: number;
+}
+
+/** `osls package --stage emulator` into `dir`, each zip unpacked beside it. */
+export async function packageStackInto(dir: string): Promise<PackagedStack> {
+  const service = copyService();
+  const out = join(dir, 'package');
+  const started = Date.now();
+  try {
+    const params = Object.entries(EMULATOR_PARAMS).map(([k, v]) => `--param=${k}=${v}`);
+    await runOsls(service.dir, ['package', '--stage', EMULATOR_STAGE, ...params, '--package', out]);
+  } finally {
+    service.remove();
+  }
+  const packageMs = Date.now() - started;
+  const templateFile = join(out, 'cloudformation-template-update-stack.json');
+  const template = JSON.parse(readFileSync(templateFile, 'utf8')) as CfnTemplate;
+  const functions: Record<string, PackagedFunction> = {};
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const props = resource.Properties as Record<string, unknown>;
+    const name = String(props.FunctionName);
+    const short = name.replace(`model-medic-${EMULATOR_STAGE}-`, '');
+    const zip = readFileSync(join(out, `${short}.zip`));
+    const taskRoot = join(dir, 'functions', short);
+    for (const entry of zipEntries(zip)) {
+      if (entry.name.endsWith('/')) continue;
+      const target = join(taskRoot, entry.name);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, zipFile(zip, entry.name));
+    }
+    const invokeConfig = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::EventInvokeConfig' &&
+        JSON.stringify((r.Properties as Record<string, unknown>).FunctionName).includes(logicalId.replace(/LambdaFunction$/, '')),
+    );
+    functions[short] = {
+      logicalId,
+      name,
+      taskRoot,
+      handler: String(props.Handler),
+      timeoutSeconds: Number(props.Timeout ?? 6),
+      memoryMb: Number(props.MemorySize ?? 1024),
+      maximumRetryAttempts: Number((invokeConfig?.Properties as Record<string, unknown> | undefined)?.MaximumRetryAttempts ?? 2),
+    };
+  }
+  return { dir, templateFile, functions, packageMs };
+}
+
+export interface DeployedStack {
+  template: CfnTemplate;
+  tableName: string;
+  failureQueueUrl: string;
+  opsTopicArn: string;
+  /** A function's environment variables as CloudFormation sets them. */
+  environmentOf(fn: PackagedFunction): Record<string, string>;
+}
+
+/** Creates the template's table, queue and topic in moto and resolves the functions' environments. */
+export async function deployToEmulator(clients: MotoClients, stack: PackagedStack): Promise<DeployedStack> {
+  const template = JSON.parse(readFileSync(stack.templateFile, 'utf8')) as CfnTemplate;
+  const props = (id: string) => {
+    const resource = template.Resources[id];
+    if (!resource) throw new Error(`the packaged template has no ${id}`);
+    return resource.Properties as Record<string, unknown>;
+  };
+
+  const table = props('StateTable');
+  const tableName = `model-medic-${EMULATOR_STAGE}-state`;
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: table.BillingMode as 'PAY_PER_REQUEST',
+      AttributeDefinitions: table.AttributeDefinitions as never,
+      KeySchema: table.KeySchema as never,
+      GlobalSecondaryIndexes: table.GlobalSecondaryIndexes as never,
+    }),
+  );
+  const ttl = table.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
+  if (ttl) await clients.dynamodb.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: ttl }));
+
+  const queue = props('FailureQueue');
+  const { QueueUrl } = await clients.sqs.send(
+    new CreateQueueCommand({ QueueName: String(queue.QueueName), Attributes: { VisibilityTimeout: String(queue.VisibilityTimeout ?? 30) } }),
+  );
+  await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const topic = props('OpsTopic');
+  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: String(topic.TopicName) }));
+
+  const refs: Record<string, string> = {
+    StateTable: tableName,
+    FailureQueue: String(QueueUrl),
+    OpsTopic: String(TopicArn),
+    'AWS::AccountId': SAMPLE_ACCOUNT,
+    'AWS::Region': SAMPLE_REGION,
+    'AWS::Partition': 'aws',
+  };
+  const resolveValue = (value: unknown): string => {
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    const ref = (value as { Ref?: string } | null)?.Ref;
+    if (ref !== undefined) {
+      const resolved = refs[ref];
+      if (resolved === undefined) throw new Error(`the emulator cannot resolve Ref ${ref}`);
+      return resolved;
+    }
+    throw new Error(`the emulator cannot resolve ${JSON.stringify(value)}`);
+  };
+  return {
+    template,
+    tableName,
+    failureQueueUrl: String(QueueUrl),
+    opsTopicArn: String(TopicArn),
+    environmentOf(fn) {
+      const variables = ((props(fn.logicalId).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+        {}) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolveValue(v)]));
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * What an emulator test file uses: the run's moto server (reset before the file, so files never
+ * see each other's resources), a stand-in in front of it for what moto lacks, SDK clients
+ * straight to moto for seeding and inspecting, and the packaged stack deployed onto it with a
+ * host per function. Files run one after another (vitest.config.ts), so a reset is safe.
+ */
+import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
+import { type FunctionHost as Host, FunctionHost } from './lambda-host.js';
+import { type DeployedStack, deployToEmulator, type PackagedStack } from './packaged.js';
+import { StandIn } from './stand-in.js';
+import { emulatorEnv, type MotoClients, motoClients } from './world.js';
+
+export type EmulatorContext = { available: true; motoUrl: string; stack: PackagedStack } | { available: false; reason: string };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    emulator: EmulatorContext;
+  }
+}
+
+export interface Emulator {
+  motoUrl: string;
+  standIn: StandIn;
+  clients: MotoClients;
+  /** Environment for a process (the built CLI) that talks to AWS through the stand-in. */
+  env(): Record<string, string>;
+  stack: PackagedStack;
+  /** The stack's table, queue and topic in moto; created by `deployStack()`. */
+  deployed(): DeployedStack;
+  deployStack(): Promise<DeployedStack>;
+  /** A host for a packaged function (alarm, monitoring, endpoint-state), stopped after the file. */
+  host(name: string, envOverrides?: Record<string, string>): Host;
+}
+
+const context = inject('emulator');
+
+/** `describe`, skipped with the reason when moto is not available. */
+export const describeEmulator = (name: string, body: () => void) =>
+  context.available ? describe(name, body) : describe.skip(`${name} (skipped: ${context.reason})`, body);
+
+export function useEmulator(): () => Emulator {
+  let emulator: Emulator | undefined;
+  const hosts: Host[] = [];
+  beforeAll(async () => {
+    if (!context.available) return;
+    await fetch(`${context.motoUrl}/moto-api/reset`, { method: 'POST' });
+    const standIn = await StandIn.start(context.motoUrl);
+    const clients = motoClients(context.motoUrl);
+    let deployed: DeployedStack | undefined;
+    emulator = {
+      motoUrl: context.motoUrl,
+      standIn,
+      clients,
+      stack: context.stack,
+      env: () => emulatorEnv(standIn.url),
+      deployed() {
+        if (!deployed) throw new Error('deployStack() first');
+        return deployed;
+      },
+      async deployStack() {
+        deployed = await deployToEmulator(clients, context.stack);
+        return deployed;
+      },
+      host(name, envOverrides = {}) {
+        const fn = context.stack.functions[name];
+        if (!fn) throw new Error(`no packaged function ${name}`);
+        const d = emulator?.deployed() as DeployedStack;
+        const host = new FunctionHost(
+          fn,
+          { ...d.environmentOf(fn), ...emulatorEnv(standIn.url), ...envOverrides },
+          { clients, queueUrl: d.failureQueueUrl },
+        );
+        hosts.push(host);
+        return host;
+      },
+    };
+  });
+  afterEach(async () => {
+    await Promise.all(hosts.splice(0).map((h) => h.stop()));
+  });
+  afterAll(async () => {
+    await emulator?.standIn.stop();
+    for (const client of Object.values(emulator?.clients ?? {})) if (typeof client === 'object') client.destroy();
+  });
+  return () => {
+    if (!emulator) throw new Error('the emulator is not available');
+    return emulator;
+  };
+}
