@@ -16,6 +16,7 @@ import { readRuntimeConfig } from '../config.js';
 import { handleEvent } from '../engine.js';
 import { isTransientKind, MedicError } from '../errors.js';
 import type { EventReport } from '../report.js';
+import { parseEnvelope } from '../signals/envelope.js';
 import { type Container, createContainer } from './container.js';
 import { emitDecisionMetrics } from './decision-metrics.js';
 
@@ -42,7 +43,9 @@ export function createHandler(entry: string) {
     const envelope = (event ?? {}) as { id?: string; account?: string; region?: string };
     const label = envelope.id ?? context.awsRequestId;
 
-    const outside = outsideAllowList(envelope, config.allowedAccounts, config.allowedRegions);
+    // The shape first: a malformed event (a raw alarm-action payload has no `account`) must be
+    // refused and queued as malformed, not waved through as "another account's event".
+    const outside = isEnvelope(event) ? outsideAllowList(envelope, config.allowedAccounts, config.allowedRegions) : undefined;
     if (outside) {
       logger.warn('event ignored', { entry, event: label, reason: outside });
       return { event: label, signal: null, rule: null, actions: [], ignored: outside, error: null };
@@ -99,6 +102,15 @@ function failedReasons(report: EventReport): string {
     .filter((a) => a.status === 'failed')
     .map((a) => `${a.type}: ${a.reason}`)
     .join('; ');
+}
+
+function isEnvelope(event: unknown): boolean {
+  try {
+    parseEnvelope(event);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function outsideAllowList(event: { account?: string; region?: string }, accounts: string[], regions: string[]): string | undefined {
