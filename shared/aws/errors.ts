@@ -55,6 +55,7 @@ const NOT_FOUND = new Set([
   'ObjectNotFoundException', // Application Auto Scaling
   'PipelineNotFoundException', // CodePipeline
   'ParameterNotFound', // SSM
+  'ParameterVersionNotFound',
   'PipelineExecutionNotFoundException',
 ]);
 

@@ -60,6 +60,8 @@ export type RunbookOrigin = { type: 'file'; file: string } | { type: 'parameter'
 /** A refused version is remembered this long in the store, so no container tells ops again. */
 const REFUSAL_DEDUPE_MS = 30 * 24 * 3600_000;
 const CLAIM_LEASE_MS = 60_000;
+/** How many versions back a new container looks for the last valid one. */
+const LAST_GOOD_LOOKBACK = 10;
 const silentLog: RunbookSourceLog = { info() {}, warn() {}, error() {} };
 
 export class RunbookSource {
@@ -152,6 +154,9 @@ export class RunbookSource {
     } catch (error) {
       if (!(error instanceof InvalidRunbookError)) throw error;
       this.refused.add(read.version);
+      // A container that starts after the bad put never saw the good version before it: it asks
+      // SSM for it, so every container acts on the same last good runbook, not the bundled one.
+      if (!this.good) await this.loadLastGoodVersion(name, read.version);
       this.log.error('runbook parameter refused: it is invalid; the runbook in force stays', {
         parameter: name,
         version: read.version,
@@ -159,6 +164,32 @@ export class RunbookSource {
         errors: error.message.split('\n'),
       });
       await this.reportRefusal(name, read.version, error, now);
+    }
+  }
+
+  /**
+   * The newest valid version before `refused`, read by version (`name:N`), at most
+   * LAST_GOOD_LOOKBACK versions back; none found (or SSM unreadable) leaves the bundled file.
+   */
+  private async loadLastGoodVersion(name: string, refused: number): Promise<void> {
+    for (let version = refused - 1; version >= Math.max(1, refused - LAST_GOOD_LOOKBACK); version--) {
+      let read: RunbookParameterValue | undefined;
+      try {
+        read = await this.readParameter(`${name}:${version}`);
+      } catch (error) {
+        this.log.warn('cannot read earlier runbook parameter versions', { parameter: name, version, error: describeError(error) });
+        return;
+      }
+      if (!read) continue;
+      try {
+        const runbook = compileRunbook(loadRunbook(read.value, `${name}@${version}`, this.options.env));
+        this.good = { runbook, version };
+        this.log.info('runbook loaded from the last good parameter version', { parameter: name, version, refused });
+        return;
+      } catch (error) {
+        if (!(error instanceof InvalidRunbookError)) throw error;
+        this.refused.add(version);
+      }
     }
   }
 

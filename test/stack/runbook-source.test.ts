@@ -128,6 +128,17 @@ describe('RunbookSource', () => {
     expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
   });
 
+  it('a container that starts after a bad put acts on the last good version (read by version), not the bundled file', async () => {
+    ssm.on(GetParameterCommand, { Name: PARAMETER }).resolves(parameterVersion(INVALID, 4));
+    ssm.on(GetParameterCommand, { Name: `${PARAMETER}:3` }).resolves(parameterVersion(INVALID, 3));
+    ssm.on(GetParameterCommand, { Name: `${PARAMETER}:2` }).resolves(parameterVersion(runbookWithRule('v2'), 2));
+    const s = source();
+    expect(ruleIds(await s.current(T0))).toEqual(['v2']);
+    expect(s.origin).toEqual({ type: 'parameter', name: PARAMETER, version: 2 });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(`Still in force: version 2 of ${PARAMETER}`);
+  });
+
   it('picks up a new valid version after the TTL (a live runbook change)', async () => {
     ssm
       .on(GetParameterCommand)
@@ -245,7 +256,8 @@ describe('RunbookSource', () => {
 
 describe('createContainer wiring', () => {
   it('reads MEDIC_RUNBOOK_PARAMETER and tells MEDIC_OPS_TOPIC_ARN through the live writer', async () => {
-    ssm.on(GetParameterCommand).resolves(parameterVersion(INVALID, 9));
+    // Only version 9 exists (no earlier version to fall back on): the bundled file stays.
+    ssm.on(GetParameterCommand, { Name: PARAMETER }).resolves(parameterVersion(INVALID, 9));
     const env = {
       ...ENV,
       MEDIC_RUNBOOK_FILE: RUNBOOK,
@@ -255,13 +267,13 @@ describe('createContainer wiring', () => {
     };
     const container = await createContainer(readRuntimeConfig(env), env);
     expect(ruleIds(await container.runbook(T0))).toEqual(bundledIds());
-    expect(ssm).toHaveReceivedCommandExactlyOnceWith(GetParameterCommand, { Name: PARAMETER, WithDecryption: true });
+    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({ Name: PARAMETER, WithDecryption: true });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(OPS);
   });
 
   it('with MEDIC_WRITES=off the refusal is only logged (dry-run writes nothing, not even to ops)', async () => {
-    ssm.on(GetParameterCommand).resolves(parameterVersion(INVALID, 9));
+    ssm.on(GetParameterCommand, { Name: PARAMETER }).resolves(parameterVersion(INVALID, 9));
     const env = { ...ENV, MEDIC_RUNBOOK_FILE: RUNBOOK, MEDIC_RUNBOOK_PARAMETER: PARAMETER, MEDIC_OPS_TOPIC_ARN: OPS, MEDIC_WRITES: 'off' };
     const log = recordingLog();
     const container = await createContainer(readRuntimeConfig(env), env, { log });
