@@ -180,7 +180,9 @@ async function captureMonitoring(
     const endpoint = monitoredEndpointOf(job as Parameters<typeof monitoredEndpointOf>[0]);
     if (!endpoint || !endpoints.has(endpoint)) continue;
     jobs[name] = job;
-    if (!String(job.ExitMessage ?? '').startsWith('CompletedWithViolations')) continue;
+    // A completed execution may have found violations (ExitMessage says so; not every API
+    // answer carries it): its report is read when it exists.
+    if (job.ProcessingJobStatus !== 'Completed') continue;
     const outputs = ((job.ProcessingOutputConfig as Json | undefined)?.Outputs as Json[] | undefined) ?? [];
     const output = outputs.map((o) => (o.S3Output as Json | undefined)?.S3Uri).find((u): u is string => typeof u === 'string');
     if (!output) continue;

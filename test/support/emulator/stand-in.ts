@@ -10,6 +10,9 @@
  * - CodePipeline `StartPipelineExecution`, `ListPipelineExecutions` and `GetPipelineExecution`,
  *   which moto does not have: a small in-memory pipeline history, idempotent on
  *   clientRequestToken as CodePipeline is.
+ * - SageMaker `DescribeProcessingJob` answers without the job's `Environment` in moto: the
+ *   stand-in adds the environment the job was created with (`processingJobEnvironments`), so a
+ *   monitoring job is recognised by its endpoint and schedule as AWS lets it be.
  * - Injected faults (an AWS error, a hang, a dropped connection) for the next N matching
  *   requests: moto has no way to fail on purpose.
  * - Concurrency: moto's DynamoDB checks a write's condition and stores the item without a lock
@@ -54,6 +57,8 @@ export class StandIn {
   readonly requests: StandInRequest[] = [];
   /** CodePipeline executions by pipeline name, newest first (as ListPipelineExecutions answers). */
   readonly codePipelines = new Map<string, CodePipelineExecution[]>();
+  /** Environment of each processing job, by name, as created (moto does not return it). */
+  readonly processingJobEnvironments = new Map<string, Record<string, string>>();
   private faults: Array<Fault & { left: number }> = [];
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tokens = new Map<string, string>();
@@ -96,6 +101,7 @@ export class StandIn {
     this.requests.length = 0;
     this.faults = [];
     this.codePipelines.clear();
+    this.processingJobEnvironments.clear();
     this.tokens.clear();
   }
 
@@ -141,6 +147,14 @@ export class StandIn {
       return;
     }
     const forwarded = await this.serialized(() => this.forward(req, body));
+    if (known?.service === 'sagemaker' && known.operation === 'DescribeProcessingJob' && forwarded.status === 200) {
+      const environment = this.processingJobEnvironments.get(String(known.input.ProcessingJobName));
+      const job = JSON.parse(forwarded.body.toString('utf8')) as Record<string, unknown>;
+      if (environment && !job.Environment) {
+        forwarded.body = Buffer.from(JSON.stringify({ ...job, Environment: environment }));
+        delete forwarded.headers['content-length'];
+      }
+    }
     res.writeHead(forwarded.status, forwarded.headers);
     res.end(forwarded.body);
   }

@@ -83,7 +83,7 @@ export interface SeedOptions {
 /**
  * Creates the recorded world in moto: models, endpoint configs (the live one and the history
  * before it) and endpoints with their variants' instance counts and weights; scalable targets;
- * alarms; the runbook's SageMaker pipelines; processing jobs; S3 reports; and the CodePipeline
+ * metric alarms (moto has no composite alarms); the runbook's SageMaker pipelines; processing jobs; S3 reports; and the CodePipeline
  * history in the stand-in. moto serves endpoints InService only (pricing-prod is Updating in
  * the file), and starts pipeline executions as Succeeded.
  */
@@ -128,16 +128,9 @@ export async function seedWorld(clients: MotoClients, standIn: StandIn | undefin
 
   const alarms = (state.cloudwatch?.alarms ?? []) as Json[];
   for (const alarm of alarms.filter((a) => !('AlarmRule' in a))) await putMetricAlarm(clients, alarm);
-  // moto has no PutCompositeAlarm; its PutMetricAlarm takes an AlarmRule instead (which the SDK
-  // would not send), and DescribeAlarms then lists the alarm among CompositeAlarms.
-  for (const alarm of alarms.filter((a) => 'AlarmRule' in a)) {
-    await motoJson(clients.motoUrl, 'GraniteServiceVersion20100801.PutMetricAlarm', 'monitoring', '1.0', {
-      AlarmName: alarm.AlarmName,
-      AlarmRule: alarm.AlarmRule,
-      ActionsEnabled: true,
-    });
-  }
-  for (const alarm of alarms) {
+  // Composite alarms are not created: moto has no PutCompositeAlarm, and the AlarmRule its
+  // PutMetricAlarm takes over the JSON protocol comes back as a metric alarm without a metric.
+  for (const alarm of alarms.filter((a) => !('AlarmRule' in a))) {
     if (typeof alarm.StateValue !== 'string') continue;
     await clients.cloudwatch.send(
       new SetAlarmStateCommand({
@@ -165,6 +158,7 @@ export async function seedWorld(clients: MotoClients, standIn: StandIn | undefin
 
   for (const job of Object.values(state.sagemaker?.processingJobs ?? {}) as Json[]) {
     await clients.sagemaker.send(new CreateProcessingJobCommand(processingJobInput(job)));
+    if (job.Environment) standIn?.processingJobEnvironments.set(String(job.ProcessingJobName), job.Environment as Record<string, string>);
   }
 
   const buckets = new Set<string>();
@@ -200,22 +194,6 @@ export async function createEndpointConfig(clients: MotoClients, config: string,
       })),
     }),
   );
-}
-
-/** A JSON-protocol request straight to moto, for what the SDK cannot express. */
-async function motoJson(motoUrl: string, target: string, signingName: string, version: '1.0' | '1.1', input: Json): Promise<Json> {
-  const res = await fetch(motoUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': `application/x-amz-json-${version}`,
-      'x-amz-target': target,
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20261201/${SAMPLE_REGION}/${signingName}/aws4_request`,
-    },
-    body: JSON.stringify(input),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`moto ${target}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return text ? (JSON.parse(text) as Json) : {};
 }
 
 async function putMetricAlarm(clients: MotoClients, alarm: Json): Promise<void> {
