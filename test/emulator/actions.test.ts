@@ -59,7 +59,7 @@ describeEmulator('every action type through the packaged functions', () => {
     expect((await ops.drain()).map((n) => n.subject)).toEqual(['[HIGH] fraud-prod: ALARM fraud-prod-cpu-high']);
   });
 
-  it('shift-traffic: all of churn-prod\'s traffic on v1, none on the failing v2', async () => {
+  it("shift-traffic: all of churn-prod's traffic on v1, none on the failing v2", async () => {
     const e = emulator();
     expect((await e.host('alarm').invoke(sample('04-'))).ok).toBe(true);
     const now = await endpointNow(e.clients, 'churn-prod');
@@ -76,7 +76,9 @@ describeEmulator('every action type through the packaged functions', () => {
       d.LastModifiedTime = 1759300000000;
     });
     const endpointState = e.host('endpoint-state');
-    expect((await endpointState.invoke({ ...older, id: 'f0c1a7e2-0000-4000-8000-000000000001', time: '2026-10-01T09:00:00Z' })).ok).toBe(true);
+    expect((await endpointState.invoke({ ...older, id: 'f0c1a7e2-0000-4000-8000-000000000001', time: '2026-10-01T09:00:00Z' })).ok).toBe(
+      true,
+    );
     expect((await endpointState.invoke(live)).ok).toBe(true);
     expect(await endpointNow(e.clients, 'fraud-prod')).toMatchObject({ config: 'fraud-prod-config-2026-11-20' });
 
@@ -91,7 +93,7 @@ describeEmulator('every action type through the packaged functions', () => {
     expect((await ops.drain()).map((n) => n.subject)).toEqual(['[CRITICAL] fraud-prod: ALARM fraud-prod-5xx-rate']);
   });
 
-  it('retrain on SageMaker Pipelines: one execution of churn-retrain with the runbook\'s parameters and a token from the signal', async () => {
+  it("retrain on SageMaker Pipelines: one execution of churn-retrain with the runbook's parameters and a token from the signal", async () => {
     const e = emulator();
     expect(await pipelineExecutionsNow(e.clients, 'churn-retrain')).toEqual([]);
     expect((await e.host('monitoring').invoke(sample('20-'))).ok).toBe(true);
@@ -99,9 +101,7 @@ describeEmulator('every action type through the packaged functions', () => {
     expect(executions.map((x) => x.parameters)).toEqual([{ Endpoint: 'churn-prod', Trigger: 'churn-drift-retrain' }]);
     const [start] = e.standIn.calls('sagemaker', 'StartPipelineExecution');
     expect(start?.input.ClientRequestToken).toMatch(/^[0-9a-f]{64}$/);
-    expect((await ops.drain()).map((n) => n.subject)).toEqual([
-      '[HIGH] churn-prod: DataQuality CompletedWithViolations (3 violations)',
-    ]);
+    expect((await ops.drain()).map((n) => n.subject)).toEqual(['[HIGH] churn-prod: DataQuality CompletedWithViolations (3 violations)']);
   });
 
   it('retrain on CodePipeline (stand-in): one new fraud-model-build execution with ENDPOINT=fraud-prod', async () => {
@@ -111,9 +111,7 @@ describeEmulator('every action type through the packaged functions', () => {
     const executions = e.standIn.codePipelines.get('fraud-model-build') ?? [];
     expect(executions).toHaveLength(before + 1);
     expect(executions[0]).toMatchObject({ status: 'InProgress', variables: [{ name: 'ENDPOINT', value: 'fraud-prod' }] });
-    expect((await ops.drain()).map((n) => n.subject)).toEqual([
-      '[HIGH] fraud-prod: ModelQuality CompletedWithViolations (2 violations)',
-    ]);
+    expect((await ops.drain()).map((n) => n.subject)).toEqual(['[HIGH] fraud-prod: ModelQuality CompletedWithViolations (2 violations)']);
   });
 
   it('scale restore (runbook from SSM): a scale-out by 2, then on OK MinCapacity back to what it was', async () => {

@@ -30,7 +30,8 @@ const reports = (stdout: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as EventReport);
 /** Cooldown deadlines follow the wall clock of each run: compare them as placeholders. */
-const withoutDeadlines = (list: EventReport[]) => JSON.parse(JSON.stringify(list).replace(/until \d{4}-\d\d-\d\dT[\d:.]+Z/g, 'until <deadline>'));
+const withoutDeadlines = (list: EventReport[]) =>
+  JSON.parse(JSON.stringify(list).replace(/until \d{4}-\d\d-\d\dT[\d:.]+Z/g, 'until <deadline>'));
 
 describeEmulator('the built CLI against the emulator', () => {
   beforeEach(async () => {
@@ -47,16 +48,27 @@ describeEmulator('the built CLI against the emulator', () => {
     e.standIn.fail({
       service: 'codepipeline',
       operation: 'ListPipelineExecutions',
-      error: { status: 400, code: 'AccessDeniedException', message: 'User is not authorized to perform: codepipeline:ListPipelineExecutions' },
+      error: {
+        status: 400,
+        code: 'AccessDeniedException',
+        message: 'User is not authorized to perform: codepipeline:ListPipelineExecutions',
+      },
     });
-    const capture = await runBuiltCliAsync(['capture', ...ALL_ENDPOINTS.flatMap((n) => ['--endpoint', n]), '--out', out, '--since', '30d'], {
-      env: e.env(),
-    });
+    const capture = await runBuiltCliAsync(
+      ['capture', ...ALL_ENDPOINTS.flatMap((n) => ['--endpoint', n]), '--out', out, '--since', '30d'],
+      {
+        env: e.env(),
+      },
+    );
     // That one read is named, the rest written, exit 1.
-    expect(capture.stderr).toMatch(/medic: not captured: codepipeline:ListPipelineExecutions on fraud-model-build failed: AccessDeniedException/);
+    expect(capture.stderr).toMatch(
+      /medic: not captured: codepipeline:ListPipelineExecutions on fraud-model-build failed: AccessDeniedException/,
+    );
     expect(capture.stderr).toMatch(/1 read failed; everything else was captured/);
     expect(capture.code).toBe(1);
-    expect(capture.stdout).toMatch(/^captured 6 endpoints, 1 scalable target, \d+ alarms, 2 pipelines, 10 monitoring executions, 7 violation reports/);
+    expect(capture.stdout).toMatch(
+      /^captured 6 endpoints, 1 scalable target, \d+ alarms, 2 pipelines, 10 monitoring executions, 7 violation reports/,
+    );
     const captured = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(captured.sagemaker.endpoints).sort()).toEqual([...ALL_ENDPOINTS].sort());
     // Every metric alarm watching an endpoint (not the deployment alarm, whose dimension is a
@@ -84,12 +96,20 @@ describeEmulator('the built CLI against the emulator', () => {
     const all = await history('--json');
     expect(all.stderr).toBe('');
     expect(all.code).toBe(0);
-    const records = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as { at: number; event: string; rule?: string; endpoint?: string });
+    const records = all.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { at: number; event: string; rule?: string; endpoint?: string });
     expect(records.map((r) => r.rule)).toEqual(['client-errors-notify', 'latency-scale-out', 'latency-scale-out']);
     expect(records.map((r) => r.at)).toEqual([...records.map((r) => r.at)].sort((a, b) => b - a));
 
     const churn = await history('--endpoint', 'churn-prod', '--json');
-    expect(churn.stdout.trim().split('\n').map((l) => JSON.parse(l).event)).toEqual([sample('06-').id, sample('01-').id]);
+    expect(
+      churn.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).event),
+    ).toEqual([sample('06-').id, sample('01-').id]);
 
     const text = await history('--endpoint', 'fraud-prod');
     expect(text.stdout).toContain('fraud-prod-cpu-high');
@@ -107,7 +127,9 @@ describeEmulator('the built CLI against the emulator', () => {
     const mlTeam = await subscribeQueue(e.clients, 'model-medic-ml-team');
     // The plan, read from the emulator itself (so both runs see the same world), writes nothing.
     const plan = await runBuiltCliAsync(['replay', 'events/', '--aws', '--aws-state', 'events/aws-state.json', '--json'], { env: e.env() });
-    const live = await runBuiltCliAsync(['replay', 'events/', '--live', '--aws-state', 'events/aws-state.json', '--json'], { env: e.env() });
+    const live = await runBuiltCliAsync(['replay', 'events/', '--live', '--aws-state', 'events/aws-state.json', '--json'], {
+      env: e.env(),
+    });
     expect({ code: live.code, stderr: live.stderr }).toEqual({ code: plan.code, stderr: plan.stderr });
     const planned = reports(plan.stdout);
     const done = reports(live.stdout);
@@ -134,7 +156,11 @@ describeEmulator('the built CLI against the emulator', () => {
           break;
         case 'UpdateEndpointWeightsAndCapacities': {
           const byVariant = variants.get(text('EndpointName')) ?? new Map();
-          for (const v of input.DesiredWeightsAndCapacities as Array<{ VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number }>) {
+          for (const v of input.DesiredWeightsAndCapacities as Array<{
+            VariantName: string;
+            DesiredWeight?: number;
+            DesiredInstanceCount?: number;
+          }>) {
             const expected = { ...byVariant.get(v.VariantName) };
             if (v.DesiredWeight !== undefined) expected.weight = v.DesiredWeight;
             if (v.DesiredInstanceCount !== undefined) expected.instances = v.DesiredInstanceCount;
@@ -149,7 +175,9 @@ describeEmulator('the built CLI against the emulator', () => {
           break;
         case 'StartPipelineExecution':
           if (call.service === 'sagemaker') {
-            const wanted = Object.fromEntries((input.PipelineParameters as Array<{ Name: string; Value: string }>).map((p) => [p.Name, p.Value]));
+            const wanted = Object.fromEntries(
+              (input.PipelineParameters as Array<{ Name: string; Value: string }>).map((p) => [p.Name, p.Value]),
+            );
             expect((await pipelineExecutionsNow(e.clients, text('PipelineName'))).map((x) => x.parameters)).toContainEqual(wanted);
           } else {
             expect(e.standIn.codePipelines.get(text('name'))?.map((x) => x.variables)).toContainEqual(input.variables);

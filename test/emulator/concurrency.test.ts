@@ -17,7 +17,7 @@ function executed(outcomes: AsyncInvokeOutcome[], type: string): number {
   return outcomes
     .flatMap((o) => o.attempts)
     .filter((a) => a.ok)
-    .flatMap((a) => ((a as { result: { actions: Array<{ type: string; status: string }> } }).result.actions ?? []))
+    .flatMap((a) => (a as { result: { actions: Array<{ type: string; status: string }> } }).result.actions ?? [])
     .filter((a) => a.type === type && a.status === 'executed').length;
 }
 

@@ -40,7 +40,9 @@ function freshAlarm(): Record<string, unknown> {
 }
 
 async function put(value: string): Promise<void> {
-  await emulator().clients.ssm.send(new PutParameterCommand({ Name: EMULATOR_RUNBOOK_PARAMETER, Type: 'String', Value: value, Overwrite: true }));
+  await emulator().clients.ssm.send(
+    new PutParameterCommand({ Name: EMULATOR_RUNBOOK_PARAMETER, Type: 'String', Value: value, Overwrite: true }),
+  );
 }
 const afterTtl = () => new Promise((r) => setTimeout(r, TTL_MS + 200));
 

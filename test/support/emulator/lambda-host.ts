@@ -59,7 +59,10 @@ export class FunctionHost {
     return new Promise<InvokeResult>((resolve) => {
       const timer = setTimeout(() => {
         env.child.kill('SIGKILL');
-        resolve({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.fn.timeoutSeconds}.00 seconds` } });
+        resolve({
+          ok: false,
+          error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.fn.timeoutSeconds}.00 seconds` },
+        });
       }, this.fn.timeoutSeconds * 1000);
       env.pending = {
         id,

@@ -122,7 +122,10 @@ export async function deployToEmulator(clients: MotoClients, stack: PackagedStac
 
   const queue = props('FailureQueue');
   const { QueueUrl } = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: String(queue.QueueName), Attributes: { VisibilityTimeout: String(queue.VisibilityTimeout ?? 30) } }),
+    new CreateQueueCommand({
+      QueueName: String(queue.QueueName),
+      Attributes: { VisibilityTimeout: String(queue.VisibilityTimeout ?? 30) },
+    }),
   );
   await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   const topic = props('OpsTopic');

@@ -21,8 +21,9 @@
  *   code under test still sends concurrently.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { motoJson } from './moto-json.js';
 import { type DecodedRequest, decodeRequest, type EncodedResponse, encodeError, encodeSuccess } from './protocols.js';
 
 export interface StandInRequest {
@@ -172,23 +173,23 @@ export class StandIn {
     return run;
   }
 
-  private forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+  private forward(
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
     const target = new URL(this.motoUrl);
     return new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: target.host };
-      const out = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (c: Buffer) => chunks.push(c));
-          answer.on('end', () => {
-            const headers: Record<string, string | string[]> = {};
-            for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'transfer-encoding') headers[k] = v;
-            resolve({ status: answer.statusCode ?? 502, headers, body: Buffer.concat(chunks) });
-          });
-          answer.on('error', reject);
-        },
-      );
+      const out = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const headers: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'transfer-encoding') headers[k] = v;
+          resolve({ status: answer.statusCode ?? 502, headers, body: Buffer.concat(chunks) });
+        });
+        answer.on('error', reject);
+      });
       out.on('error', reject);
       out.end(body);
     });
@@ -241,20 +242,7 @@ export class StandIn {
   }
 
   /** A JSON 1.1 call straight to moto (the stand-in's own reads and writes for UpdateEndpoint). */
-  private readonly moto: MotoCall = async (target, input) => {
-    const res = await fetch(this.motoUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': target,
-        authorization: 'AWS4-HMAC-SHA256 Credential=stand-in/20261201/us-east-1/sagemaker/aws4_request',
-      },
-      body: JSON.stringify(input),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`moto ${target}: HTTP ${res.status} ${text.slice(0, 300)}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
+  private readonly moto: MotoCall = (target, input) => motoJson(this.motoUrl, target, input, { signingName: 'sagemaker' });
 }
 
 function send(res: ServerResponse, encoded: EncodedResponse): void {

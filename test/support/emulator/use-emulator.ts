@@ -5,7 +5,7 @@
  * host per function. Files run one after another (vitest.config.ts), so a reset is safe.
  */
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
-import { type FunctionHost as Host, FunctionHost } from './lambda-host.js';
+import { FunctionHost, type FunctionHost as Host } from './lambda-host.js';
 import { type DeployedStack, deployToEmulator, type PackagedStack } from './packaged.js';
 import { StandIn } from './stand-in.js';
 import { emulatorEnv, type MotoClients, motoClients } from './world.js';

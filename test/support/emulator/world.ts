@@ -8,7 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -26,7 +30,13 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { RecordedState } from '../../../shared/aws/recorded.js';
 import { AWS_STATE } from '../samples.js';
@@ -108,7 +118,9 @@ export async function seedWorld(clients: MotoClients, standIn: StandIn | undefin
     }
     const configs = [...new Set([...(history[name] ?? []), String(endpoint.EndpointConfigName)])];
     for (const config of configs) await createEndpointConfig(clients, config, name, variants);
-    await clients.sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: String(endpoint.EndpointConfigName) }));
+    await clients.sagemaker.send(
+      new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: String(endpoint.EndpointConfigName) }),
+    );
   }
 
   const names = new Set(endpoints.map(([name]) => name));
@@ -203,7 +215,17 @@ async function putMetricAlarm(clients: MotoClients, alarm: Json): Promise<void> 
     EvaluationPeriods: alarm.EvaluationPeriods ?? 1,
     ActionsEnabled: true,
   };
-  for (const key of ['MetricName', 'Namespace', 'Statistic', 'Period', 'Threshold', 'Dimensions', 'Metrics', 'ThresholdMetricId', 'DatapointsToAlarm']) {
+  for (const key of [
+    'MetricName',
+    'Namespace',
+    'Statistic',
+    'Period',
+    'Threshold',
+    'Dimensions',
+    'Metrics',
+    'ThresholdMetricId',
+    'DatapointsToAlarm',
+  ]) {
     if (alarm[key] !== undefined) input[key] = alarm[key];
   }
   await clients.cloudwatch.send(new PutMetricAlarmCommand(input as never));
