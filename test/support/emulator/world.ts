@@ -83,6 +83,8 @@ const SAGEMAKER_PIPELINES: Record<string, string[]> = {
   'fraud-retrain': ['Endpoint'],
 };
 
+export const SAMPLE_TOPICS = ['model-medic-ops', 'model-medic-ml-team'];
+
 export interface SeedOptions {
   /** The recorded state to create (default events/aws-state.json). */
   stateFile?: string;
@@ -94,7 +96,7 @@ export interface SeedOptions {
  * Creates the recorded world in moto: models, endpoint configs (the live one and the history
  * before it) and endpoints with their variants' instance counts and weights; scalable targets;
  * metric alarms (moto has no composite alarms); the runbook's SageMaker pipelines; processing jobs; S3 reports; and the CodePipeline
- * history in the stand-in. moto serves endpoints InService only (pricing-prod is Updating in
+ * history in the stand-in, and the sample runbook's topics. moto serves endpoints InService only (pricing-prod is Updating in
  * the file), and starts pipeline executions as Succeeded.
  */
 export async function seedWorld(clients: MotoClients, standIn: StandIn | undefined, options: SeedOptions = {}): Promise<RecordedState> {
@@ -184,6 +186,9 @@ export async function seedWorld(clients: MotoClients, standIn: StandIn | undefin
     const body = typeof entry === 'string' ? readFileSync(resolve(dirname(file), entry), 'utf8') : JSON.stringify(entry);
     await clients.s3.send(new PutObjectCommand({ Bucket: match[1], Key: match[2], Body: body, ContentType: 'application/json' }));
   }
+
+  // The topics the sample runbook publishes to when OPS_TOPIC_ARN / ML_TEAM_TOPIC_ARN are unset.
+  for (const topic of SAMPLE_TOPICS) await clients.sns.send(new CreateTopicCommand({ Name: topic }));
 
   if (standIn) {
     for (const [pipeline, executions] of Object.entries(state.codepipeline?.pipelineExecutions ?? {})) {

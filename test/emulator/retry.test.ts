@@ -1,26 +1,37 @@
 /**
  * Throttling is absorbed by the SDK's own retries (adaptive mode, bounded attempts), and what
  * outlasts them, hangs or drops the connection fails the action with a transient kind, while
- * later actions still run. Real SDK clients and real HTTP against the fake endpoint: here the
- * retry middleware actually runs (aws-sdk-client-mock would replace it).
+ * later actions still run. Real SDK clients and real HTTP against moto, with the stand-in
+ * injecting the faults: here the retry middleware actually runs (aws-sdk-client-mock would
+ * replace it).
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, expect, inject, it } from 'vitest';
 import { createSdkAdapters } from '../../shared/aws/sdk.js';
 import { handleEvent } from '../../shared/engine.js';
 import { type EventReport, exitCodeFor } from '../../shared/report.js';
 import { compileRunbook, loadRunbook } from '../../shared/runbook/index.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { StateStore } from '../../shared/state/store.js';
-import { useFakeAws } from '../support/fake-aws.js';
-import { fastRetries } from '../support/fake-aws-retries.js';
+import { fastRetries } from '../support/emulator/fast-retries.js';
+import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
+import { seedWorld } from '../support/emulator/world.js';
 import { RUNBOOK, recordedReader, sample } from '../support/samples.js';
 
-const fake = useFakeAws();
+const emulator = useEmulator();
 fastRetries();
+const standIn = () => emulator().standIn;
+const writes = () => standIn().requests.filter((r) => !r.fault && /^(Publish|Update|Start|Register)/.test(r.operation));
+
+beforeEach(async () => {
+  if (!inject('emulator').available) return;
+  await fetch(`${emulator().motoUrl}/moto-api/reset`, { method: 'POST' });
+  standIn().clear();
+  await seedWorld(emulator().clients, standIn());
+});
 
 async function run(prefix: string, env: Record<string, string>): Promise<EventReport> {
-  const { reader, writer } = createSdkAdapters(fake().env(env));
+  const { reader, writer } = createSdkAdapters({ ...emulator().env(), ...env });
   const store: StateStore = new MemoryStateStore();
   for (const [endpoint, configs] of Object.entries(recordedReader().endpointConfigHistory)) {
     for (const c of configs) await store.recordEndpointConfig(endpoint, c, 0);
@@ -46,12 +57,12 @@ const THROTTLED = [
   ['06-', 'Publish', { status: 400, code: 'Throttling', message: 'Rate exceeded' }],
 ] as const;
 
-describe('throttling', () => {
+describeEmulator('throttling', () => {
   it.each(THROTTLED)('%s %s: throttled twice, then success: the SDK retries, the action is executed', async (prefix, operation, error) => {
-    fake().fail({ operation, error, times: 2 });
+    standIn().fail({ operation, error, times: 2 });
     const report = await run(prefix, { MEDIC_AWS_MAX_ATTEMPTS: '3' });
     expect(report.actions.map((a) => a.status)).toEqual(report.actions.map(() => 'executed'));
-    const attempts = fake().requests.filter((r) => r.operation === operation);
+    const attempts = standIn().requests.filter((r) => r.operation === operation);
     expect(attempts.map((r) => r.fault ?? 'ok')).toEqual([error.code, error.code, 'ok']);
     // Every attempt sent the same request.
     expect(new Set(attempts.map((r) => JSON.stringify(r.input))).size).toBe(1);
@@ -59,13 +70,13 @@ describe('throttling', () => {
   });
 
   it('throttled beyond the bounded attempts: failed (transient), named, the notification still goes out', async () => {
-    fake().fail({
+    standIn().fail({
       operation: 'RegisterScalableTarget',
       error: { status: 400, code: 'ThrottlingException', message: 'Rate exceeded' },
       times: 5,
     });
     const report = await run('01-', { MEDIC_AWS_MAX_ATTEMPTS: '2' });
-    expect(fake().requests.filter((r) => r.operation === 'RegisterScalableTarget')).toHaveLength(2);
+    expect(standIn().requests.filter((r) => r.operation === 'RegisterScalableTarget')).toHaveLength(2);
     expect(report.actions[0]?.status).toBe('failed');
     expect(report.actions[0]?.error).toEqual({
       kind: 'aws-throttled',
@@ -73,18 +84,14 @@ describe('throttling', () => {
         'application-auto-scaling:RegisterScalableTarget on endpoint/churn-prod/variant/v2 failed: ThrottlingException: Rate exceeded (AWS throttled the call and the retries ran out; the event will be retried; after 2 attempts)',
     });
     expect(report.actions[1]?.status).toBe('executed');
-    expect(
-      fake()
-        .writes()
-        .find((r) => r.operation === 'Publish')?.input.Message,
-    ).toContain('  - scale: FAILED: application-auto-scaling:RegisterScalableTarget');
+    expect(writes().find((r) => r.operation === 'Publish')?.input.Message).toContain('  - scale: FAILED: application-auto-scaling:RegisterScalableTarget');
     expect(exitCodeFor(report)).toBe(1);
   });
 });
 
-describe('timeouts and network errors', () => {
+describeEmulator('timeouts and network errors', () => {
   it('a call that never answers times out: failed as aws-error, later actions run', async () => {
-    fake().fail({ operation: 'UpdateEndpoint', hang: true });
+    standIn().fail({ operation: 'UpdateEndpoint', hang: true });
     const report = await run('05-', { MEDIC_AWS_MAX_ATTEMPTS: '1', MEDIC_AWS_TIMEOUT_MS: '300' });
     expect(report.actions[0]?.status).toBe('failed');
     expect(report.actions[0]?.error?.kind).toBe('aws-error');
@@ -94,18 +101,18 @@ describe('timeouts and network errors', () => {
   });
 
   it('a dropped connection: retried by the SDK as transient, then success', async () => {
-    fake().fail({ operation: 'UpdateEndpointWeightsAndCapacities', reset: true });
+    standIn().fail({ operation: 'UpdateEndpointWeightsAndCapacities', reset: true });
     const report = await run('02-', { MEDIC_AWS_MAX_ATTEMPTS: '2' });
     expect(report.actions.map((a) => a.status)).toEqual(['executed', 'executed']);
     expect(
-      fake()
+      standIn()
         .requests.filter((r) => r.operation === 'UpdateEndpointWeightsAndCapacities')
         .map((r) => r.fault ?? 'ok'),
     ).toEqual(['reset', 'ok']);
   });
 
   it('a dropped connection with no attempts left: failed as aws-error naming the call', async () => {
-    fake().fail({ operation: 'UpdateEndpointWeightsAndCapacities', reset: true });
+    standIn().fail({ operation: 'UpdateEndpointWeightsAndCapacities', reset: true });
     const report = await run('02-', { MEDIC_AWS_MAX_ATTEMPTS: '1' });
     expect(report.actions[0]?.error?.kind).toBe('aws-error');
     expect(report.actions[0]?.error?.message).toMatch(

