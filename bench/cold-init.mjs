@@ -1,15 +1,14 @@
 // Benchmark 2: cold init. A fresh Node process imports a deployed bundle and serves its first
-// event, with every AWS call answered by a local fake over HTTP (no network), next to the same
+// event, with every AWS call answered by moto over HTTP (no network), next to the same
 // measure for a minimal reference handler (one file, SNS Publish only, same bundle options)
 // and next to `node -e 0`. The process environment is the deployed one (serverless.yml's
-// provider.environment, including NODE_OPTIONS); DynamoDB is dynalite behind the fake.
+// provider.environment, including NODE_OPTIONS); AWS, DynamoDB included, is moto behind the stand-in.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeAws } from './cold-init/fake-aws.mjs';
 import { BENCH_DIR, ROOT, runAsScript, summarize, TMP } from './lib/common.mjs';
 import { bundleForDeploy, readDeployConfig } from './lib/deploy-bundle.mjs';
-import { startDynalite } from './lib/dynalite.mjs';
+import { startBenchAws } from './lib/emulator.mjs';
 
 export const COLD_INIT_BUDGET_RATIO = 1.5;
 const RUNS = Math.max(1, Number(process.env.BENCH_COLD_RUNS ?? 21));
@@ -122,8 +121,8 @@ export async function run() {
   // DynamoDB as deployed (MEDIC_TABLE set) when the DynamoDB store exists; otherwise memory.
   // BENCH_STATE_STORE=memory measures without DynamoDB (MEDIC_TABLE unset), e.g. to compare.
   const dynamoStore = process.env.BENCH_STATE_STORE !== 'memory' && existsSync(join(ROOT, 'shared', 'state', 'dynamodb.ts'));
-  const dynalite = dynamoStore ? await startDynalite() : undefined;
-  const fake = await startFakeAws({ stateFile: join(ROOT, 'events', 'aws-state.json'), dynamoPort: dynalite?.port });
+  const fake = await startBenchAws();
+  if (!fake) return { skipped: 'moto is not available' };
   let tables = 0;
 
   const variants = [{ id: 'node -e 0', args: ['-e', '0'], env: lambdaEnv(deploy, 'noop', TMP, fake.url), cwd: TMP }];
@@ -142,7 +141,7 @@ export async function run() {
       args: [child, bundle.outfile, eventFile(fn.event)],
       env: lambdaEnv(deploy, fn.name, bundle.outdir, fake.url),
       cwd: bundle.outdir,
-      needsTable: Boolean(dynalite),
+      needsTable: dynamoStore,
     });
   }
   // BENCH_COLD_SOURCEMAPS=1: also the two that matter most without NODE_OPTIONS=--enable-source-maps.
@@ -169,7 +168,7 @@ export async function run() {
       if (variant.needsTable) {
         // A fresh table per run: dedupe, cooldown and limits would otherwise change the work done.
         env.MEDIC_TABLE = `model-medic-bench-${tables++}`;
-        await dynalite.createTable(env.MEDIC_TABLE);
+        await fake.createTable(env.MEDIC_TABLE);
       }
       fake.takeCalls();
       const result = await coldStart(variant.args, env, variant.cwd);
@@ -185,7 +184,6 @@ export async function run() {
     }
   }
   await fake.close();
-  await dynalite?.close();
 
   const stats = {};
   for (const variant of variants) {
@@ -226,8 +224,8 @@ export async function run() {
     runs: rounds,
     runsWanted: RUNS,
     seconds: (performance.now() - started) / 1000,
-    stateStore: dynalite
-      ? 'DynamoStateStore on dynalite (MEDIC_TABLE set, as deployed)'
+    stateStore: dynamoStore
+      ? 'DynamoStateStore on moto (MEDIC_TABLE set, as deployed)'
       : `MemoryStateStore (MEDIC_TABLE unset${process.env.BENCH_STATE_STORE === 'memory' ? ', BENCH_STATE_STORE=memory' : ': shared/state/dynamodb.ts not present'})`,
     nodeOptions: deploy.nodeOptions,
     bundleBytes: Object.fromEntries(

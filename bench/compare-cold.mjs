@@ -9,11 +9,10 @@
 // --esbuild '{"splitting":true}' adds esbuild options to every tree's build.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFakeAws } from './cold-init/fake-aws.mjs';
 import { coldStart, eventFile, lambdaEnv } from './cold-init.mjs';
-import { BENCH_DIR, fmt, ROOT, summarize } from './lib/common.mjs';
+import { BENCH_DIR, fmt, summarize } from './lib/common.mjs';
 import { bundleForDeploy, readDeployConfig } from './lib/deploy-bundle.mjs';
-import { startDynalite } from './lib/dynalite.mjs';
+import { startBenchAws } from './lib/emulator.mjs';
 
 const EVENTS = { alarm: '01-', monitoring: '20-', 'endpoint-state': '34-' };
 
@@ -46,8 +45,9 @@ for (const [i, tree] of positionals.entries()) {
   console.log(`${i}: ${tree}: ${fmt.kb(bundle.codeBytes)} in ${bundle.files} file(s), entry ${fmt.kb(bundle.entryBytes)}`);
 }
 
-const dynalite = values.memory ? undefined : await startDynalite();
-const fake = await startFakeAws({ stateFile: join(ROOT, 'events', 'aws-state.json'), dynamoPort: dynalite?.port });
+const fake = await startBenchAws();
+if (!fake) process.exit(2);
+const dynamo = !values.memory;
 const child = join(BENCH_DIR, 'cold-init', 'child.mjs');
 const variants = [
   { label: 'reference', dir: reference.outdir, file: reference.outfile, event: eventFile('01-'), table: false },
@@ -56,7 +56,7 @@ const variants = [
     dir: t.bundle.outdir,
     file: t.bundle.outfile,
     event: eventFile(EVENTS[fn]),
-    table: Boolean(dynalite),
+    table: dynamo,
   })),
 ];
 const samples = new Map(variants.map((v) => [v.label, []]));
@@ -67,7 +67,7 @@ for (let round = -1; round < runs; round++) {
     const env = lambdaEnv(deploy, fn, v.dir, fake.url);
     if (v.table) {
       env.MEDIC_TABLE = `compare-${tables++}`;
-      await dynalite.createTable(env.MEDIC_TABLE);
+      await fake.createTable(env.MEDIC_TABLE);
     }
     const result = await coldStart([child, v.file, v.event], env, v.dir);
     if (!result.inside?.ok) {
@@ -78,10 +78,9 @@ for (let round = -1; round < runs; round++) {
   }
 }
 await fake.close();
-await dynalite?.close();
 
 const ref = summarize(samples.get('reference').map((r) => r.wallMs)).p50;
-console.log(`\n${runs} interleaved runs, ${fn}, ${dynalite ? 'DynamoDB on dynalite' : 'memory store'}`);
+console.log(`\n${runs} interleaved runs, ${fn}, ${dynamo ? 'DynamoDB on moto' : 'memory store'}`);
 for (const v of variants) {
   const s = samples.get(v.label);
   const wall = summarize(s.map((r) => r.wallMs));

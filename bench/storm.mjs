@@ -2,12 +2,12 @@
 // engine (handleEvent: parse, match, plan, dedupe, cooldown, limits, lock, audit) with writes
 // off, against recorded AWS state for the same 100 endpoints, the shipped runbook.yml and a
 // virtual clock (events one second apart, each with its own state timestamp, so none is a
-// duplicate). Once with MemoryStateStore, once with DynamoStateStore on dynalite in-process.
+// duplicate). Once with MemoryStateStore, once with DynamoStateStore on dynalite in-process (the test suite's helper).
 // Events are handled one after another, as one Lambda container handles them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, importBundled, ROOT, runAsScript, summarize } from './lib/common.mjs';
-import { startDynalite } from './lib/dynalite.mjs';
+import { startDynalite } from './lib/emulator.mjs';
 import { alarmEvent, endpointName, generateWorld, METRICS, variantOf } from './lib/generate.mjs';
 
 export const EVENTS = Number(process.env.BENCH_STORM_EVENTS ?? 10_000);
@@ -123,7 +123,7 @@ export async function run() {
       const { DynamoStateStore } = await importBundled('entries/dynamo-store.mjs', 'dynamo-store');
       const local = await startDynalite();
       try {
-        const client = local.client();
+        const { client } = local;
         await local.createTable('bench-warmup');
         await storm(engine, new DynamoStateStore({ client, tableName: 'bench-warmup' }), stormEvents(200, 2_000_000));
         await local.createTable('bench-storm');
@@ -147,7 +147,7 @@ export async function run() {
         dynamo.requests = Object.fromEntries([...requests].sort((a, b) => b[1] - a[1]));
         client.destroy();
       } finally {
-        await local.close();
+        await local.stop();
       }
       console.error(
         `storm dynalite: ${fmt.int(dynamo.eventsPerSecond)} events/s (${dynamo.events} events in ${dynamo.seconds.toFixed(2)} s)`,

@@ -32,7 +32,7 @@ export function summaryRows(results) {
     }
   }
   const cold = results['cold-init'];
-  if (cold) {
+  if (cold && !cold.skipped) {
     const ref = cold.stats.reference?.wall;
     for (const f of cold.functions) {
       if (f.error) {
@@ -201,11 +201,12 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
   }
 
   const cold = results['cold-init'];
-  if (cold) {
+  if (cold?.skipped) out.push('## 2. Cold init', '', `Not measured: ${cold.skipped}.`, '');
+  else if (cold) {
     out.push('## 2. Cold init (fresh process: import the bundle, serve the first event)');
     out.push('');
     out.push(
-      `${cold.runs} measured runs per variant${cold.runs < cold.runsWanted ? ` (of ${cold.runsWanted} wanted: the soft time limit stopped it)` : ''} (after one unmeasured round), variants interleaved. Wall time from spawn to the first event's answer. State store: ${cold.stateStore}. NODE_OPTIONS as deployed: \`${cold.nodeOptions || '(none)'}\`. AWS: a local HTTP fake (AWS_ENDPOINT_URL), real SDK clients, real HTTP.`,
+      `${cold.runs} measured runs per variant${cold.runs < cold.runsWanted ? ` (of ${cold.runsWanted} wanted: the soft time limit stopped it)` : ''} (after one unmeasured round), variants interleaved. Wall time from spawn to the first event's answer. State store: ${cold.stateStore}. NODE_OPTIONS as deployed: \`${cold.nodeOptions || '(none)'}\`. AWS: moto behind the test suite's stand-in (AWS_ENDPOINT_URL), real SDK clients, real HTTP.`,
     );
     out.push('');
     const rowsCold = Object.entries(cold.stats).map(([id, s]) => {

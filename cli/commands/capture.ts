@@ -8,7 +8,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadRecordedStateFile, parseRecordedState } from '../../shared/aws/recorded.js';
-import { parseDuration, type PipelineRef } from '../../shared/runbook/index.js';
+import { type PipelineRef, parseDuration } from '../../shared/runbook/index.js';
 import { captureState, mergeStates } from '../capture/snapshot.js';
 import { type CaptureSource, sdkCaptureSource } from '../capture/source.js';
 import type { Io } from '../io.js';

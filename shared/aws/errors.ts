@@ -172,7 +172,17 @@ function hintFor(kind: ErrorKind, names: string[]): string {
 /** The resource a request is about, for error messages. */
 export function resourceOf(input: Record<string, unknown>): string | undefined {
   if (typeof input.Bucket === 'string' && typeof input.Key === 'string') return `s3://${input.Bucket}/${input.Key}`;
-  for (const key of ['EndpointName', 'ResourceId', 'PipelineName', 'name', 'pipelineName', 'TopicArn', 'ProcessingJobName', 'QueueUrl', 'Name']) {
+  for (const key of [
+    'EndpointName',
+    'ResourceId',
+    'PipelineName',
+    'name',
+    'pipelineName',
+    'TopicArn',
+    'ProcessingJobName',
+    'QueueUrl',
+    'Name',
+  ]) {
     const value = input[key];
     if (typeof value === 'string') return value;
   }

@@ -3,7 +3,7 @@
  * (events/aws-state.json, dates as Date objects as the SDK returns them), and the snapshot it
  * writes replays exactly like the recorded state.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
@@ -82,7 +82,8 @@ beforeEach(() => {
   }));
   s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
     const file = recorded.s3[`s3://${input.Bucket}/${input.Key}`];
-    if (!file) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+    if (!file)
+      throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
     const text = readFileSync(join(EVENTS_DIR, file), 'utf8');
     return { Body: { transformToString: async () => text } as never, ...meta };
   });

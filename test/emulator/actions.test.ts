@@ -123,6 +123,7 @@ describeEmulator('every action type through the packaged functions', () => {
         Overwrite: true,
         Value: [
           'version: 1',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a runbook's own ${env:...} reference
           'topics: { ops: "${env:OPS_TOPIC_ARN}" }',
           'rules:',
           '  - id: latency-scale-out-by-two',

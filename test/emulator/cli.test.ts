@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { EventReport } from '../../shared/report.js';
 import { runBuiltCliAsync } from '../support/built-cli.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';

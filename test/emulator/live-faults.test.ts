@@ -43,7 +43,8 @@ describeEmulator('medic replay --live against the emulator, with faults', () => 
       error: {
         status: 400,
         code: 'AccessDeniedException',
-        message: 'User: arn:aws:sts::111122223333:assumed-role/medic is not authorized to perform: application-autoscaling:RegisterScalableTarget',
+        message:
+          'User: arn:aws:sts::111122223333:assumed-role/medic is not authorized to perform: application-autoscaling:RegisterScalableTarget',
       },
     });
     const live = await runBuiltCliAsync(['replay', 'events/01-alarm-latency-churn-prod.json', '--live', '--json'], { env: e.env() });

@@ -84,7 +84,9 @@ describeEmulator('throttling', () => {
         'application-auto-scaling:RegisterScalableTarget on endpoint/churn-prod/variant/v2 failed: ThrottlingException: Rate exceeded (AWS throttled the call and the retries ran out; the event will be retried; after 2 attempts)',
     });
     expect(report.actions[1]?.status).toBe('executed');
-    expect(writes().find((r) => r.operation === 'Publish')?.input.Message).toContain('  - scale: FAILED: application-auto-scaling:RegisterScalableTarget');
+    expect(writes().find((r) => r.operation === 'Publish')?.input.Message).toContain(
+      '  - scale: FAILED: application-auto-scaling:RegisterScalableTarget',
+    );
     expect(exitCodeFor(report)).toBe(1);
   });
 });

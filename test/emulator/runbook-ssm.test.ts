@@ -18,6 +18,7 @@ const TTL_MS = 1_000;
 function runbook(version: string): string {
   return [
     'version: 1',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a runbook's own ${env:...} reference
     'topics: { ops: "${env:OPS_TOPIC_ARN}" }',
     'rules:',
     `  - id: page-${version}`,

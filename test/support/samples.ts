@@ -1,9 +1,19 @@
 /** Sample events and the recorded AWS state, for tests. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RecordedAwsReader } from '../../shared/aws/recorded.js';
 
-export const ROOT = new URL('../../', import.meta.url).pathname;
+/** The repository root: the nearest folder above this module with the project's package.json (bench bundles this file elsewhere). */
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'model-medic') return `${dir}/`;
+    if (dirname(dir) === dir) throw new Error(`no model-medic package.json above ${from}`);
+  }
+}
 export const EVENTS_DIR = join(ROOT, 'events');
 export const INVALID_DIR = join(EVENTS_DIR, 'invalid');
 export const AWS_STATE = join(EVENTS_DIR, 'aws-state.json');

@@ -4,8 +4,8 @@
 export {
   DescribeEndpointCommand,
   DescribeProcessingJobCommand,
-  ListProcessingJobsCommand,
   ListPipelineExecutionsCommand,
+  ListProcessingJobsCommand,
   SageMakerClient,
   StartPipelineExecutionCommand,
   UpdateEndpointCommand,

@@ -1,0 +1,43 @@
+// AWS for the cold-init benchmarks: moto (the emulator the test suite uses) behind the
+// stand-in, seeded with events/aws-state.json, so handlers and the reference make real SDK calls
+// over HTTP with no network. Every request is counted per operation for the report.
+import { importBundled } from './common.mjs';
+
+/** Undefined (with the reason on stderr) when moto cannot run here. */
+export async function startBenchAws() {
+  const emu = await importBundled('entries/emulator.mjs', 'emulator');
+  const reason = emu.motoUnavailableReason();
+  if (reason) {
+    console.error(`cold init skipped: ${reason}. Install moto's server: pip install "moto[server]"`);
+    return undefined;
+  }
+  const moto = await emu.startMoto();
+  const standIn = await emu.StandIn.start(moto.url);
+  const clients = emu.motoClients(moto.url);
+  await emu.seedWorld(clients, standIn);
+  return {
+    url: standIn.url,
+    /** Requests since the last call, counted per `service:Operation`. */
+    takeCalls() {
+      const counts = new Map();
+      for (const r of standIn.requests.splice(0))
+        counts.set(`${r.service}:${r.operation}`, (counts.get(`${r.service}:${r.operation}`) ?? 0) + 1);
+      return Object.fromEntries([...counts].sort());
+    },
+    /** A state table with the deployed layout. */
+    async createTable(name) {
+      await clients.dynamodb.send(new emu.CreateTableCommand(emu.createTableInput(name)));
+    },
+    async close() {
+      for (const client of Object.values(clients)) if (typeof client === 'object') client.destroy();
+      await standIn.stop();
+      await moto.stop();
+    },
+  };
+}
+
+/** The one dynalite helper of the test suite (DynamoDB in process), for the storm benchmark. */
+export async function startDynalite() {
+  const emu = await importBundled('entries/emulator.mjs', 'emulator');
+  return emu.startDynalite();
+}
