@@ -146,7 +146,7 @@ describe('medic capture', () => {
     expect(stderr.filter((l) => !l.startsWith('note:'))).toEqual([]);
     expect(code).toBe(0);
     expect(stdout).toEqual([
-      `captured 3 endpoints, 1 scalable target, 11 alarms, 3 pipelines, 9 monitoring executions, 6 violation reports -> ${out}`,
+      `captured 3 endpoints, 1 scalable target, 11 alarms, 3 pipelines, 9 monitoring executions, 7 violation reports -> ${out}`,
     ]);
     const state = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(state)).toEqual(['sagemaker', 'applicationAutoScaling', 'cloudwatch', 'codepipeline', 's3', 'history']);
