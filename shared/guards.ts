@@ -43,17 +43,39 @@ export async function checkRuleGuards(
   deps: EngineDeps,
   resuming: boolean,
 ): Promise<RuleGuard> {
+  const endpoint = signal.endpoint;
+  const mutates = rule.actions.some((a) => ACTIONS[a.type].mutatesEndpoint);
+  const guarded = mutates && endpoint !== undefined;
+  // The lock first: every decision below reads state that another invocation on this endpoint
+  // may be writing (its cooldown, its count, the circuit). Read before the lock, two signals of
+  // one rule arriving together would both see no cooldown and both act.
+  if (guarded) await acquireLock(endpoint, deps);
+  try {
+    return await decideUnderLock(rule, signal, runbook, deps, resuming, guarded ? endpoint : undefined);
+  } catch (error) {
+    if (guarded) await deps.store.releaseLock(endpoint, deps.owner).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function decideUnderLock(
+  rule: Rule,
+  signal: Signal,
+  runbook: Runbook,
+  deps: EngineDeps,
+  resuming: boolean,
+  lockedEndpoint: string | undefined,
+): Promise<RuleGuard> {
   const now = deps.clock.now();
   const endpoint = signal.endpoint;
   const guard: RuleGuard = { holdBack: () => undefined, extraActions: [], now };
+  if (lockedEndpoint) guard.lockedEndpoint = lockedEndpoint;
 
-  const mutates = rule.actions.some((a) => ACTIONS[a.type].mutatesEndpoint);
-  const guarded = mutates && endpoint !== undefined;
   // The three reads are independent: one round trip's wait instead of three on DynamoDB.
   const [cooldownUntil, circuit, recent] = await Promise.all([
     resuming ? undefined : deps.store.getCooldownUntil(rule.id, endpoint ?? '*'),
-    guarded ? deps.store.getCircuit(endpoint, now) : undefined,
-    guarded ? deps.store.countRemediations(endpoint, now - HOUR_MS) : 0,
+    lockedEndpoint ? deps.store.getCircuit(lockedEndpoint, now) : undefined,
+    lockedEndpoint ? deps.store.countRemediations(lockedEndpoint, now - HOUR_MS) : 0,
   ]);
 
   if (cooldownUntil !== undefined && cooldownUntil > now) {
@@ -64,12 +86,12 @@ export async function checkRuleGuards(
     guard.holdBack = () => held;
     return guard;
   }
-  if (!guarded) return guard;
+  if (!lockedEndpoint) return guard;
 
   if (circuit) {
     const held: HeldBack = {
       suppressedBy: 'circuit',
-      reason: `automatic changes to ${endpoint} are paused since ${new Date(circuit.openedAt).toISOString()} (${circuit.reason}); a human is needed`,
+      reason: `automatic changes to ${lockedEndpoint} are paused since ${new Date(circuit.openedAt).toISOString()} (${circuit.reason}); a human is needed`,
     };
     guard.holdBack = (m) => (m ? held : undefined);
     return guard;
@@ -77,15 +99,12 @@ export async function checkRuleGuards(
 
   const limit = runbook.defaults.maxRemediationsPerHour;
   if (recent >= limit) {
-    const reason = `${recent} automatic changes to ${endpoint} in the last hour reached the limit of ${limit}`;
-    const opened = await deps.store.openCircuit(endpoint, now, now + CIRCUIT_OPEN_MS, reason);
+    const reason = `${recent} automatic changes to ${lockedEndpoint} in the last hour reached the limit of ${limit}`;
+    const opened = await deps.store.openCircuit(lockedEndpoint, now, now + CIRCUIT_OPEN_MS, reason);
     guard.holdBack = (m) => (m ? { suppressedBy: 'limit', reason: `${reason}: circuit opened` } : undefined);
     if (opened) guard.extraActions.push(humanNeeded(rule, signal, runbook, reason));
     return guard;
   }
-
-  await acquireLock(endpoint, deps);
-  guard.lockedEndpoint = endpoint;
   return guard;
 }
 

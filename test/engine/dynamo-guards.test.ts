@@ -92,6 +92,22 @@ describe('safety on DynamoDB (dynalite)', () => {
     for (let i = 0; i < log.length; i += 2) expect(log[i + 1]?.replace('end', 'start')).toBe(log[i]);
   });
 
+  it('three occurrences of one rule on one endpoint at once: one scale-out, the others held by its cooldown', async () => {
+    const { deps, writer } = await dynamoEngine();
+    // Each waits for the lock as a Lambda would (polling), instead of giving up at once.
+    const waiting = { ...deps, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), lockWaitMs: 10_000 };
+    const reports = await Promise.all(
+      [0, 1, 2].map((i) =>
+        handleEvent(occurrence(sample('02-'), START + i * 1000), `occurrence-${i}`, invocation(waiting, `req-${i}`)),
+      ),
+    );
+    expect(writer.operations().filter((o) => o.startsWith('sagemaker:'))).toEqual(['sagemaker:UpdateEndpointWeightsAndCapacities']);
+    expect(reports.map((r) => r.actions[0]?.status).sort()).toEqual(['executed', 'suppressed', 'suppressed']);
+    expect(reports.flatMap((r) => r.actions.filter((a) => a.status === 'suppressed').map((a) => a.suppressedBy))).toEqual(
+      Array(4).fill('cooldown'),
+    );
+  });
+
   it('an alarm storm: 1,000 ALARM events over 10 endpoints in 30 minutes, 10-minute cooldown: at most 3 scale-outs per endpoint', async () => {
     const endpoints = Array.from({ length: 10 }, (_, i) => `storm-${i}-prod`);
     const reader = stormReader(endpoints);
