@@ -11,6 +11,7 @@ import type { ActionReport, SuppressionCause } from './report.js';
 import { formatDuration } from './runbook/duration.js';
 import type { Rule, Runbook } from './runbook/types.js';
 import type { Signal } from './signals/types.js';
+import { snsSubject } from './sns-subject.js';
 
 const HOUR_MS = 3600_000;
 /** Once opened, the circuit stays open this long unless a human closes it. */
@@ -168,7 +169,7 @@ function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason: strin
       calls: [],
     };
   }
-  const subject = `[CRITICAL] ${endpoint}: automatic remediation paused, human needed`.slice(0, 100);
+  const subject = snsSubject(`[CRITICAL] ${endpoint}: automatic remediation paused`, { flag: 'human needed' });
   const message = [
     `model-medic stopped changing ${endpoint} automatically.`,
     '',

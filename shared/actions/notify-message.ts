@@ -1,14 +1,13 @@
 /**
- * The words of a notification: a subject that fits SNS (≤ 100 ASCII characters, one line)
+ * The words of a notification: a subject that fits SNS (shared/sns-subject.ts)
  * and a body an on-call engineer can act on without opening the console.
  */
 import type { ActionReport } from '../report.js';
 import type { Rule } from '../runbook/types.js';
 import type { AlarmSignal, MonitoringSignal, Signal } from '../signals/types.js';
+import { snsSubject } from '../sns-subject.js';
 import { consoleLinks } from './console-links.js';
 
-/** SNS: "must be less than 100 characters long". */
-const MAX_SUBJECT = 99;
 /** SNS allows 256 KB for message and attributes together; keep well under it. */
 const MAX_MESSAGE_BYTES = 200 * 1024;
 /** Long violation lists are summarised by check, with the first few spelled out. */
@@ -48,15 +47,7 @@ export function headline(signal: Signal): string {
  */
 export function buildSubject(signal: Signal, severity: string, custom?: string, flag?: string): string {
   const base = custom ?? `[${severity.toUpperCase()}] ${signal.endpoint ? `${signal.endpoint}: ` : ''}${headline(signal)}`;
-  const suffix = flag && custom === undefined ? ` [${flag}]` : '';
-  // SNS: ASCII only, no line breaks or control characters, starts with a printable character.
-  const ascii =
-    base
-      .replace(/[\r\n\t]+/g, ' ')
-      .replace(/[^\x20-\x7E]/g, '?')
-      .trim() || headline(signal);
-  const room = MAX_SUBJECT - suffix.length;
-  return (ascii.length <= room ? ascii : `${ascii.slice(0, room - 3)}...`) + suffix;
+  return snsSubject(base, { ...(flag && custom === undefined ? { flag } : {}), fallback: headline(signal) });
 }
 
 export interface MessageInput {

@@ -3,7 +3,9 @@
  * re-exports its own; they live together here so the runbook loader can validate a runbook
  * without importing any planning code.
  */
+
 import * as z from 'zod';
+import { MAX_SNS_SUBJECT } from '../sns-subject.js';
 
 /** Shared with the runbook schema, so both say the same about numbers. */
 export const positiveInt = z
@@ -21,7 +23,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export const notifyParams = z.strictObject({
   topic: z.string({ error: 'expected a topic alias (a key of `topics`)' }).min(1),
   severity: z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` }).default('medium'),
-  subject: z.string({ error: 'expected a string' }).min(1).max(100, 'at most 100 characters').optional(),
+  // SNS wants fewer than 100 characters; templates may still lengthen it, and snsSubject cuts that.
+  subject: z.string({ error: 'expected a string' }).min(1).max(MAX_SNS_SUBJECT, `at most ${MAX_SNS_SUBJECT} characters`).optional(),
 });
 
 const scaleLimits = {

@@ -14,6 +14,7 @@
 import type { AwsWriter } from '../aws/ports.js';
 import { describeError, InvalidRunbookError } from '../errors.js';
 import { type CompiledRunbook, compileRunbook, type EnvRecord, loadRunbook, loadRunbookFile } from '../runbook/index.js';
+import { snsSubject } from '../sns-subject.js';
 import type { StateStore } from '../state/store.js';
 
 /** One version of the parameter, as GetParameter returns it. */
@@ -223,7 +224,7 @@ export class RunbookSource {
         operation: 'Publish',
         input: {
           TopicArn: opsTopicArn,
-          Subject: truncate(`[model-medic] runbook ${name} version ${version} refused`, 100),
+          Subject: snsSubject(`[model-medic] runbook ${name}`, { flag: `version ${version} refused` }),
           Message: refusalMessage(name, version, this.inForce(), errors),
           MessageAttributes: {
             severity: { DataType: 'String', StringValue: 'high' },
@@ -257,10 +258,6 @@ function refusalMessage(name: string, version: number, inForce: string, errors: 
     '',
     `Check a runbook before putting it: npx medic validate FILE`,
   ].join('\n');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** GetParameter through the SDK adapter; the SSM client is imported on first use (a cold start without a parameter never loads it). */

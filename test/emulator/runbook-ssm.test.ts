@@ -71,7 +71,7 @@ describeEmulator('the runbook from SSM in the packaged alarm function', () => {
     expect((await alarm.invoke(freshAlarm())).ok).toBe(true);
     const refused = await ops.drain();
     expect(refused.map((n) => n.subject).sort()).toEqual([
-      `[model-medic] runbook ${EMULATOR_RUNBOOK_PARAMETER} version 3 refused`,
+      `[model-medic] runbook ${EMULATOR_RUNBOOK_PARAMETER} [version 3 refused]`,
       'runbook v2: churn-prod-model-latency',
     ]);
     expect(refused.find((n) => n.subject?.includes('refused'))?.message).toContain('Still in force');

@@ -63,7 +63,7 @@ describe('guards', () => {
     expect(humanNeeded).toHaveLength(1);
     expect(humanNeeded[0]?.input).toMatchObject({
       TopicArn: TOPIC,
-      Subject: '[CRITICAL] fraud-prod: automatic remediation paused, human needed',
+      Subject: '[CRITICAL] fraud-prod: automatic remediation paused [human needed]',
     });
     expect(String(humanNeeded[0]?.input.Message)).toMatch(/3 automatic changes to fraud-prod in the last hour reached the limit of 3/);
   });

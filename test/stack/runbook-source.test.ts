@@ -171,7 +171,7 @@ describe('RunbookSource', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(publish?.TopicArn).toBe(OPS);
-    expect(publish?.Subject).toBe(`[model-medic] runbook ${PARAMETER} version 2 refused`);
+    expect(publish?.Subject).toBe(`[model-medic] runbook ${PARAMETER} [version 2 refused]`);
     expect(publish?.Message).toContain(`Still in force: version 1 of ${PARAMETER}`);
     expect(publish?.Message).toMatch(new RegExp(`${PARAMETER}@2:6:9 rules\\[0\\]\\.actions\\[0\\]\\.scael`));
     expect(publish?.MessageAttributes?.severity?.StringValue).toBe('high');
