@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSubject } from '../../shared/actions/notify-message.js';
-import { MAX_SNS_SUBJECT, snsSubject } from '../../shared/sns-subject.js';
 import type { AlarmSignal } from '../../shared/signals/types.js';
+import { MAX_SNS_SUBJECT, snsSubject } from '../../shared/sns-subject.js';
 
 const acceptedBySns = (subject: string) => {
   expect(subject.length).toBeGreaterThan(0);
@@ -16,7 +16,11 @@ const acceptedBySns = (subject: string) => {
   expect(subject).toBe(subject.trim());
 };
 
-const anyText = fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }));
+const anyText = fc.oneof(
+  fc.string({ maxLength: 400 }),
+  fc.string({ unit: 'grapheme', maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+);
 
 function alarm(name: string, endpoint: string): AlarmSignal {
   return {

@@ -97,9 +97,7 @@ describe('safety on DynamoDB (dynalite)', () => {
     // Each waits for the lock as a Lambda would (polling), instead of giving up at once.
     const waiting = { ...deps, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), lockWaitMs: 10_000 };
     const reports = await Promise.all(
-      [0, 1, 2].map((i) =>
-        handleEvent(occurrence(sample('02-'), START + i * 1000), `occurrence-${i}`, invocation(waiting, `req-${i}`)),
-      ),
+      [0, 1, 2].map((i) => handleEvent(occurrence(sample('02-'), START + i * 1000), `occurrence-${i}`, invocation(waiting, `req-${i}`))),
     );
     expect(writer.operations().filter((o) => o.startsWith('sagemaker:'))).toEqual(['sagemaker:UpdateEndpointWeightsAndCapacities']);
     expect(reports.map((r) => r.actions[0]?.status).sort()).toEqual(['executed', 'suppressed', 'suppressed']);
