@@ -22,7 +22,12 @@ import { emitDecisionMetrics } from './decision-metrics.js';
 
 export const logger = new Logger({ serviceName: 'model-medic' });
 /** serverless.yml sets POWERTOOLS_METRICS_NAMESPACE; ModelMedic when it is unset (local runs). */
-export const metrics = new Metrics({ serviceName: 'model-medic', namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ModelMedic' });
+// Its own warnings ("No application metrics to publish") go through the JSON logger: every log line is JSON.
+export const metrics = new Metrics({
+  serviceName: 'model-medic',
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ModelMedic',
+  logger,
+});
 
 const runbookLog = {
   info: (message: string, details?: Record<string, unknown>) => logger.info(message, details ?? {}),

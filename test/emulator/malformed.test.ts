@@ -10,7 +10,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { runBuiltCliAsync } from '../support/built-cli.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
 import { drainQueue, seedWorld } from '../support/emulator/world.js';
-import { INVALID_DIR } from '../support/samples.js';
+import { INVALID_DIR, sample } from '../support/samples.js';
 
 const emulator = useEmulator();
 const FILES = readdirSync(INVALID_DIR)
@@ -65,5 +65,15 @@ describeEmulator('malformed and foreign events on the packaged functions', () =>
       (r) => (r.service === 'sagemaker' || r.service === 'application-auto-scaling') && !/^(Describe|List)/.test(r.operation),
     );
     expect(writes).toEqual([]);
+  });
+
+  it('every line the functions log is JSON, also for an event ignored before any metric is recorded', async () => {
+    const e = emulator();
+    const alarm = e.host('alarm');
+    // Another account's event: ignored before the engine, so no decision metric is recorded.
+    expect((await alarm.invoke({ ...sample('01-'), account: '999999999999' })).ok).toBe(true);
+    expect((await alarm.invoke(payloadOf('array.json'))).ok).toBe(true);
+    expect(alarm.logs.length).toBeGreaterThan(0);
+    expect(alarm.plainLogs).toEqual([]);
   });
 });
