@@ -1,17 +1,9 @@
 /** The real command, as a user runs it: a fresh Node process, no test harness in between. */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/samples.js';
+import { runBuiltCli, runBuiltCliClosingStdout } from '../support/built-cli.js';
 
-function medic(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin/medic.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const medic = (...args: string[]) => runBuiltCli(args);
+const STACK_TRACE = /\n\s+at |EPIPE|Unhandled/;
 
 describe('bin/medic.js', () => {
   it('replays the sample folder with exit 0 and a summary', () => {
@@ -39,4 +31,26 @@ describe('bin/medic.js', () => {
     expect(medic('--help').code).toBe(0);
     expect(medic().code).toBe(2);
   });
+});
+
+describe('a closed stdout pipe (`medic ... | head -1`)', () => {
+  // Eight copies of the folder: far more output than a pipe buffers, so the writes after the
+  // first line really meet a closed pipe.
+  const many = Array<string>(8).fill('events/');
+
+  it.each([[['replay', ...many]], [['replay', ...many, '--json']]])('%j: the first line, then a quiet end with exit 0', async (argv) => {
+    const { code, firstLine, stderr } = await runBuiltCliClosingStdout(argv, 'first-line');
+    expect(firstLine).toMatch(/events\/01-alarm-latency-churn-prod\.json/);
+    expect(stderr).not.toMatch(STACK_TRACE);
+    expect(code).toBe(0);
+  });
+
+  it.each([[['backtest', 'events/']], [['backtest', 'events/', '--json']], [['runbook']], [['replay', 'events/']]])(
+    '%j: nothing read at all (`| true`), still no stack trace',
+    async (argv) => {
+      const { code, stderr } = await runBuiltCliClosingStdout(argv, 'start');
+      expect(stderr).not.toMatch(STACK_TRACE);
+      expect(code).toBe(0);
+    },
+  );
 });
