@@ -1,6 +1,9 @@
 /** The real command, as a user runs it: a fresh Node process, no test harness in between. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuiltCli, runBuiltCliClosingStdout } from '../support/built-cli.js';
+import { ROOT } from '../support/samples.js';
 
 const medic = (...args: string[]) => runBuiltCli(args);
 const STACK_TRACE = /\n\s+at |EPIPE|Unhandled/;
@@ -53,4 +56,48 @@ describe('a closed stdout pipe (`medic ... | head -1`)', () => {
       expect(code).toBe(0);
     },
   );
+});
+
+describe('help, --version and usage errors', () => {
+  it('medic --help is the overview; medic COMMAND --help is that command alone, short, with an example', () => {
+    const overview = medic('--help');
+    expect(overview.code).toBe(0);
+    expect(overview.stdout).toMatch(/medic validate .*\n[\s\S]*medic history/);
+    for (const command of ['validate', 'explain', 'replay', 'backtest', 'runbook', 'capture', 'generate-event', 'history']) {
+      const { code, stdout, stderr } = medic(command, '--help');
+      expect(code, command).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout.startsWith(`Usage: medic ${command}`), command).toBe(true);
+      expect(stdout, command).toMatch(/\nExample: .*medic /);
+      expect(stdout.trim().split('\n').length, command).toBeLessThanOrEqual(20);
+      expect(medic('help', command).stdout).toBe(stdout);
+    }
+  });
+
+  it('--version prints the package.json version', () => {
+    const { code, stdout } = medic('--version');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`medic (model-medic) ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  it.each([
+    [['valdiate'], 'unknown command "valdiate": did you mean "validate"?', 'medic --help'],
+    [['rplay', 'events/'], 'unknown command "rplay": did you mean "replay"?', 'medic --help'],
+    [['validate', '--strcit'], 'unknown option --strcit for validate: did you mean --strict?', 'medic validate --help'],
+    [['replay', 'events/', '--jsno'], 'unknown option --jsno for replay: did you mean --json?', 'medic replay --help'],
+    [['frobnicate'], 'unknown command "frobnicate"', 'medic --help'],
+    [
+      ['validate', 'test/fixtures/runbook.yml', '--runbook', 'runbook.yml'],
+      'validate takes the runbook once: "test/fixtures/runbook.yml" or --runbook runbook.yml, not both',
+      'medic validate --help',
+    ],
+    [['replay'], 'replay needs at least one event file or folder', 'medic replay --help'],
+  ])('%j: exit 2 with one line and a pointer to the right help', (argv, message, help) => {
+    const { code, stdout, stderr } = medic(...argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^medic: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(lines.slice(1)).toEqual([`Run \`${help}\` for usage.`]);
+  });
 });
