@@ -12,6 +12,8 @@ export interface Io {
   clock?: Clock;
   /** stderr is a terminal: long runs (backtest) show progress there. */
   errIsTTY?: boolean;
+  /** stdout is a terminal. */
+  outIsTTY?: boolean;
   /** Terminal width when stdout is a terminal: tables are fitted to it. Unset: no fitting. */
   columns?: number;
 }
@@ -40,6 +42,7 @@ export function processIo(): Io {
     cwd: process.cwd(),
     env: process.env,
     errIsTTY: Boolean(process.stderr.isTTY),
+    outIsTTY: Boolean(process.stdout.isTTY),
     ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { replayCommand } from './commands/replay.js';
 import { runbookCommand } from './commands/runbook.js';
 import { validateCommand } from './commands/validate.js';
 import { type Io, processIo } from './io.js';
+import { plural } from './plural.js';
 import { didYouMean } from './suggest.js';
 import { UsageError } from './usage-error.js';
 
@@ -327,7 +328,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 function reportFailure(error: unknown, io: Io, command: string | undefined): number {
   if (error instanceof InvalidRunbookError) {
     for (const line of error.message.split('\n')) io.err(line);
-    io.err(`${error.issues.length} error${error.issues.length === 1 ? '' : 's'}: the runbook was not loaded`);
+    io.err(`${plural(error.issues.length, 'error')}: the runbook was not loaded`);
     return 2;
   }
   if (error instanceof UsageError) {

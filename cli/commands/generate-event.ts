@@ -4,7 +4,7 @@
  * For monitoring results with violations, --aws-state-out writes the recorded AWS state plus
  * the violations report at the S3 URI the event points to, so a replay sees the violations.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadRecordedStateFile } from '../../shared/aws/recorded.js';
 import { MedicError } from '../../shared/errors.js';
@@ -22,6 +22,7 @@ import {
   toEventBridgeStatus,
 } from '../generate/events.js';
 import type { Io } from '../io.js';
+import { outputPath, writeOutputFile } from '../output-file.js';
 import { DEFAULT_AWS_STATE } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 
@@ -110,16 +111,19 @@ export async function generateEventCommand(positionals: string[], options: Recor
   }
 
   const text = `${JSON.stringify(event, null, 2)}\n`;
-  if (options.out !== undefined && options.out !== '-') {
-    writeFileSync(resolve(io.cwd, options.out), text);
+  const outFile = options.out !== undefined && options.out !== '-' ? outputPath('out', options.out, io.cwd) : undefined;
+  const stateOutFile =
+    stateOut && options['aws-state-out'] !== undefined ? outputPath('aws-state-out', options['aws-state-out'], io.cwd) : undefined;
+  if (outFile && options.out !== undefined) {
+    writeOutputFile('out', options.out, outFile, text);
     io.err(`wrote ${options.out}`);
   } else {
     io.out(text.trimEnd());
   }
-  if (stateOut && options['aws-state-out'] !== undefined) {
+  if (stateOut && stateOutFile && options['aws-state-out'] !== undefined) {
     const base = resolve(io.cwd, options['aws-state'] ?? DEFAULT_AWS_STATE);
     const state = withReport(base, options['aws-state'] !== undefined, stateOut.uri, stateOut.report);
-    writeFileSync(resolve(io.cwd, options['aws-state-out']), `${JSON.stringify(state, null, 2)}\n`);
+    writeOutputFile('aws-state-out', options['aws-state-out'], stateOutFile, `${JSON.stringify(state, null, 2)}\n`);
     io.err(`wrote ${options['aws-state-out']} (the recorded AWS state with the violations report at ${stateOut.uri})`);
   }
   return 0;

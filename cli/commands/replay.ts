@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
 import { type EventReport, exitCodeFor } from '../../shared/report.js';
-import { listEventFiles, readEventFile } from '../event-files.js';
+import { inFile, listEventFiles, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { renderReport, renderSummary } from '../render.js';
 import { createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
@@ -37,6 +37,9 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   const p = paint(io.color && !options.json);
   const reports: EventReport[] = [];
   let exit = 0;
+  // The report on stdout already shows a rejected event's error; when stdout and stderr are
+  // the same terminal, repeating it on stderr prints it twice.
+  const errorsOnStderr = options.json || !(io.outIsTTY && io.errIsTTY);
   for (const file of files) {
     const label = relativeLabel(file, io.cwd);
     const report = await replayFile(file, label, deps);
@@ -46,7 +49,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
     else {
       for (const line of renderReport(report, p)) io.out(line);
     }
-    if (report.errorKind === 'invalid-event') io.err(`${label}: ${report.error}`);
+    if (report.errorKind === 'invalid-event' && errorsOnStderr) io.err(inFile(label, report.error ?? ''));
   }
   if (!options.json) io.out(`\n${renderSummary(reports, p)}${options.live ? '' : p.dim(' (nothing was written to AWS)')}`);
   return exit;

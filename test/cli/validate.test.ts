@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { ROOT } from '../support/samples.js';
 
 describe('medic validate', () => {
   it('the default runbook is valid', async () => {
@@ -23,10 +25,10 @@ describe('medic validate', () => {
     ]);
   });
 
-  it('a missing file is an invalid runbook at 1:1', async () => {
+  it('a missing file is named, with the path looked for (exit 2)', async () => {
     const { code, stderr } = await runCli(['validate', 'nope.yml']);
     expect(code).toBe(2);
-    expect(stderr[0]).toBe('nope.yml:1:1 cannot read the runbook: no such file');
+    expect(stderr[0]).toBe(`medic: runbook nope.yml not found: looked for ${join(ROOT, 'nope.yml')}`);
   });
 
   it('an unset environment variable without default is reported where it is used', async () => {

@@ -1,0 +1,121 @@
+/**
+ * What an operator reads, from the shipped command (`node bin/medic.js`): singular counts,
+ * JSON errors at file:line:col, missing folders and files named, each error printed once.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../support/built-cli.js';
+import { ROOT } from '../support/samples.js';
+
+const RUNBOOK = ['--runbook', 'test/fixtures/runbook.yml'];
+
+describe('counts of one are singular', () => {
+  it('replay of one event: "1 event", "1 matched a rule"', () => {
+    const { code, stdout } = runBuiltCli(['replay', 'events/01-alarm-latency-churn-prod.json', ...RUNBOOK]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\n1 event, 1 matched a rule, 0 no action/);
+  });
+
+  it('backtest of one event: "Backtest of 1 event"', () => {
+    const { stdout } = runBuiltCli(['backtest', 'events/01-alarm-latency-churn-prod.json', ...RUNBOOK]);
+    expect(stdout).toMatch(/^Backtest of 1 event,/);
+  });
+
+  it('validate and runbook: "1 rule", "1 topic", "1 lint warning"', () => {
+    const validate = runBuiltCli(['validate', 'test/golden/lint-shadowed.yml']);
+    expect(validate.stdout).toMatch(/valid — 13 rules, 1 topic, 0 pipelines/);
+    const one = runBuiltCli(['validate', 'test/golden/lint-dry-run.yml']);
+    expect(one.stdout).toMatch(/! 1 lint warning \(/);
+    const table = runBuiltCli(['runbook', '--runbook', 'test/golden/lint-unused.yml']);
+    expect(table.stdout).toMatch(/: 1 rule, first match wins/);
+  });
+
+  it('no "1 <plural>" anywhere in the output of the sample world', () => {
+    const outputs = [
+      runBuiltCli(['replay', 'events/', ...RUNBOOK]),
+      runBuiltCli(['backtest', 'events/', ...RUNBOOK]),
+      ...['lint-cooldown', 'lint-dry-run', 'lint-shadowed', 'lint-unused'].map((f) => runBuiltCli(['validate', `test/golden/${f}.yml`])),
+    ];
+    for (const { stdout, stderr } of outputs) {
+      expect(`${stdout}${stderr}`).not.toMatch(/\b1 (events|rules|topics|pipelines|errors|warnings|violations|reversals|actions)\b/);
+    }
+  });
+});
+
+describe('a JSON syntax error is reported at file:line:col', () => {
+  it('replay names the line and column, not the character position', () => {
+    const { code, stdout, stderr } = runBuiltCli(['replay', 'events/invalid/not-json.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('events/invalid/not-json.json:27:1: not valid JSON: Expected double-quoted property name\n');
+    expect(stdout).toContain('error   events/invalid/not-json.json:27:1: not valid JSON');
+    expect(`${stdout}${stderr}`).not.toMatch(/position/);
+  });
+
+  it('explain does too', () => {
+    const { code, stderr } = runBuiltCli(['explain', 'events/invalid/not-json.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('medic: events/invalid/not-json.json:27:1: not valid JSON: Expected double-quoted property name\n');
+  });
+});
+
+describe('files and folders that are not there', () => {
+  it('--out into a missing folder names the folder and writes nothing (exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-out-'));
+    const out = join(dir, 'missing', 'x.json');
+    const { code, stderr } = runBuiltCli(['generate-event', 'alarm', '--out', out]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`medic: --out ${out}: the folder ${join(dir, 'missing')} does not exist (create it first: mkdir -p`);
+    expect(stderr).not.toMatch(/unexpected error|ENOENT/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--aws-state-out into a missing folder is refused before the event is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-out-'));
+    const args = ['generate-event', 'monitoring', '--violations', '2', '--out', 'event.json', '--aws-state-out', 'nope/state.json'];
+    const { code, stderr } = runBuiltCli(args, { cwd: dir, env: {} });
+    expect(code).toBe(2);
+    expect(stderr).toContain('medic: --aws-state-out nope/state.json: the folder nope does not exist');
+    expect(existsSync(join(dir, 'event.json'))).toBe(false);
+  });
+
+  it('run from a subfolder: the message names the runbook path it looked for and suggests --runbook F', () => {
+    const { code, stderr } = runBuiltCli(['replay', '01-alarm-latency-churn-prod.json'], { cwd: join(ROOT, 'events') });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`no runbook: looked for ${join(ROOT, 'events', 'runbook.yml')}`);
+    expect(stderr).toContain('--runbook F');
+  });
+
+  it('and the recorded AWS state likewise, with --aws-state F', () => {
+    const { code, stderr } = runBuiltCli(['replay', '01-alarm-latency-churn-prod.json', '--runbook', '../test/fixtures/runbook.yml'], {
+      cwd: join(ROOT, 'events'),
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`no recorded AWS state: looked for ${join(ROOT, 'events', 'events', 'aws-state.json')}`);
+    expect(stderr).toContain('--aws-state F');
+  });
+});
+
+describe('on a terminal, a rejected event is reported once', () => {
+  // `script` gives the command a pseudo-terminal for stdout and stderr, as an operator's shell does.
+  const hasScript = existsSync('/usr/bin/script');
+
+  it.skipIf(!hasScript)('replay events/invalid/not-json.json on a TTY prints the error one time', () => {
+    const command = `node bin/medic.js replay events/invalid/not-json.json ${RUNBOOK.join(' ')}`;
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout.match(/not valid JSON/g)).toHaveLength(1);
+  });
+
+  it('piped, the error is on stderr as well as in the report', () => {
+    const { stdout, stderr } = runBuiltCli(['replay', 'events/invalid/not-json.json', ...RUNBOOK]);
+    expect(stdout.match(/not valid JSON/g)).toHaveLength(1);
+    expect(stderr.match(/not valid JSON/g)).toHaveLength(1);
+  });
+});
