@@ -18,6 +18,7 @@ import { type Io, processIo } from './io.js';
 import { plural } from './plural.js';
 import { didYouMean } from './suggest.js';
 import { UsageError } from './usage-error.js';
+import { cliMessage } from './wording.js';
 
 const HELP = `medic: offline tools for model-medic runbooks
 
@@ -338,11 +339,11 @@ function reportFailure(error: unknown, io: Io, command: string | undefined): num
     return 2;
   }
   if (error instanceof MedicError) {
-    io.err(`medic: ${error.message}`);
+    io.err(`medic: ${cliMessage(error.message)}`);
     return error.kind === 'invalid-event' || error.kind === 'invalid-state' || error.kind === 'usage' ? 2 : 1;
   }
   // A bug: still one line for the operator, with the detail when MEDIC_DEBUG is set.
-  io.err(`medic: unexpected error: ${describeError(error)}`);
+  io.err(`medic: unexpected error: ${cliMessage(describeError(error))}`);
   if (io.env.MEDIC_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
   return 1;
 }

@@ -1,6 +1,6 @@
 /** Human-readable output: a compact report per event, colour only on a TTY. */
 import { formatMetricValue } from '../shared/actions/notify-message.js';
-import type { ActionReport, EventReport } from '../shared/report.js';
+import { type ActionReport, type EventReport, exitCodeFor } from '../shared/report.js';
 import type { Signal } from '../shared/signals/types.js';
 import { inFile } from './event-files.js';
 import type { Paint } from './io.js';
@@ -77,10 +77,11 @@ export function renderSummary(reports: EventReport[], p: Paint): string {
   const count = (f: (r: EventReport) => boolean) => reports.filter(f).length;
   const acted = count((r) => r.actions.length > 0);
   const ignored = count((r) => !r.error && r.actions.length === 0);
-  const errors = count((r) => r.error !== null);
-  const failed = count((r) => r.actions.some((a) => a.status === 'failed'));
+  // Rejected means bad input (exit 2); an AWS or credential failure is a failure (exit 1).
+  const rejected = count((r) => exitCodeFor(r) === 2);
+  const failed = count((r) => exitCodeFor(r) === 1);
   const parts = [plural(reports.length, 'event'), `${acted} matched a rule`, `${ignored} no action`];
-  if (failed) parts.push(p.red(`${failed} with failed actions`));
-  if (errors) parts.push(p.red(`${errors} rejected`));
+  if (failed) parts.push(p.red(`${failed} failed`));
+  if (rejected) parts.push(p.red(`${rejected} rejected`));
   return parts.join(', ');
 }

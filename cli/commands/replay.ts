@@ -12,6 +12,7 @@ import { type Io, paint } from '../io.js';
 import { renderReport, renderSummary } from '../render.js';
 import { createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
+import { cliReport } from '../wording.js';
 
 export interface ReplayOptions {
   paths: string[];
@@ -42,7 +43,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   const errorsOnStderr = options.json || !(io.outIsTTY && io.errIsTTY);
   for (const file of files) {
     const label = relativeLabel(file, io.cwd);
-    const report = await replayFile(file, label, deps);
+    const report = cliReport(await replayFile(file, label, deps));
     reports.push(report);
     exit = Math.max(exit, exitCodeFor(report));
     if (options.json) io.out(JSON.stringify(report));

@@ -119,3 +119,48 @@ describe('on a terminal, a rejected event is reported once', () => {
     expect(stderr.match(/not valid JSON/g)).toHaveLength(1);
   });
 });
+
+describe("AWS failures in the CLI: failures (exit 1), in the CLI's words", () => {
+  // No credentials, no profile, no instance metadata: nothing from the machine running the tests.
+  const bare = { HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', MEDIC_AWS_MAX_ATTEMPTS: '1' };
+  const ALARM = 'events/01-alarm-latency-churn-prod.json';
+  const DRIFT = 'events/20-monitor-data-drift-churn-prod.json';
+
+  it('--aws without a region says the region is missing and how to set it', () => {
+    const { code, stdout, stderr } = runBuiltCli(['replay', ALARM, '--aws', ...RUNBOOK], { env: bare });
+    expect(code).toBe(1);
+    expect(stdout).toContain('no AWS region is set: set AWS_REGION, e.g. AWS_REGION=us-east-1, or a region in your AWS profile');
+    expect(`${stdout}${stderr}`).not.toMatch(/retried|the network failed/);
+    expect(stdout).toMatch(/1 event, .*1 failed/);
+  });
+
+  it('--live without credentials: read failures are failed, not rejected (exit 1)', () => {
+    const env = { ...bare, AWS_REGION: 'us-east-1' };
+    const { code, stdout } = runBuiltCli(['replay', ALARM, DRIFT, '--live', ...RUNBOOK], { env });
+    expect(code).toBe(1);
+    expect(stdout).toContain('no AWS credentials were found');
+    expect(stdout).toMatch(/\n2 events, .*2 failed$/m);
+    expect(stdout).not.toMatch(/rejected/);
+    const json = runBuiltCli(['replay', DRIFT, '--live', '--json', ...RUNBOOK], { env });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).errorKind).toBe('aws-denied');
+  });
+
+  it('a network failure says medic does not retry, never "the event will be retried"', () => {
+    const env = {
+      ...bare,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'y',
+    };
+    const { code, stdout, stderr } = runBuiltCli(['replay', ALARM, DRIFT, '--aws', ...RUNBOOK], { env });
+    expect(code).toBe(1);
+    expect(stdout).toContain('AWS or the network failed; medic does not retry: run the command again');
+    expect(`${stdout}${stderr}`).not.toMatch(/will be retried/);
+    const explain = runBuiltCli(['explain', DRIFT, '--aws', ...RUNBOOK], { env });
+    expect(explain.code).toBe(1);
+    expect(explain.stderr).toContain('medic does not retry');
+    expect(explain.stderr).not.toMatch(/will be retried/);
+  });
+});
