@@ -12,6 +12,7 @@ import type { AlarmState, MonitoringStatus, MonitoringType } from '../../shared/
 import {
   ALARM_STATES,
   alarmEvent,
+  DEFAULT_ENDPOINT,
   EVENT_KINDS,
   type EventBridgeEvent,
   type EventKind,
@@ -28,9 +29,9 @@ import { UsageError } from '../usage-error.js';
 
 /** Which options each kind takes (besides time, account, region, out). */
 const KIND_OPTIONS: Record<EventKind, readonly string[]> = {
-  alarm: ['endpoint', 'variant', 'metric', 'namespace', 'state', 'previous-state', 'value', 'threshold', 'alarm'],
+  alarm: ['endpoint', 'variant', 'metric', 'namespace', 'state', 'previous-state', 'value', 'threshold', 'alarm', 'aws-state'],
   monitoring: ['endpoint', 'type', 'status', 'violations', 'check', 'schedule', 'aws-state', 'aws-state-out'],
-  'endpoint-state': ['endpoint', 'status', 'config', 'variant'],
+  'endpoint-state': ['endpoint', 'status', 'config', 'variant', 'aws-state'],
 };
 const COMMON = ['time', 'account', 'region', 'out'];
 /** EndpointStatus as the state-change event spells it (InService is accepted too). */
@@ -60,6 +61,7 @@ export async function generateEventCommand(positionals: string[], options: Recor
     ...(options.account !== undefined ? { account: checkAccount(options.account) } : {}),
     ...(options.region !== undefined ? { region: nonEmpty('region', options.region) } : {}),
   };
+  const known = recordedEndpoint(options.endpoint ?? DEFAULT_ENDPOINT, options['aws-state'], io);
   let event: EventBridgeEvent;
   let stateOut: { uri: string; report: unknown } | undefined;
   switch (k) {
@@ -67,7 +69,7 @@ export async function generateEventCommand(positionals: string[], options: Recor
       event = alarmEvent({
         ...common,
         ...optional('endpoint', options.endpoint),
-        ...optional('variant', options.variant),
+        ...optional('variant', options.variant ?? known.variant),
         ...optional('metric', options.metric),
         ...optional('namespace', options.namespace),
         ...optional('alarm', options.alarm),
@@ -97,14 +99,19 @@ export async function generateEventCommand(positionals: string[], options: Recor
       }
       event = sample.event;
       if (options['aws-state-out'] !== undefined) stateOut = { uri: sample.reportUri, report: sample.report ?? { violations: [] } };
+      else if (sample.report !== undefined) {
+        io.err(
+          `note: the violations report is in S3, not in the event: add --aws-state-out F for a recorded state that holds it (replay it with --aws-state F), or the replay finds no violations`,
+        );
+      }
       break;
     }
     case 'endpoint-state':
       event = endpointStateEvent({
         ...common,
         ...optional('endpoint', options.endpoint),
-        ...optional('config', options.config),
-        ...optional('variant', options.variant),
+        ...optional('config', options.config ?? known.config),
+        ...optional('variant', options.variant ?? known.variant),
         ...(options.status !== undefined ? { status: oneOf('status', toEventBridgeStatus(options.status), ENDPOINT_STATUSES) } : {}),
       });
       break;
@@ -127,6 +134,25 @@ export async function generateEventCommand(positionals: string[], options: Recor
     io.err(`wrote ${options['aws-state-out']} (the recorded AWS state with the violations report at ${stateOut.uri})`);
   }
   return 0;
+}
+
+/**
+ * Defaults that fit the recorded state (--aws-state, default events/aws-state.json), so a
+ * generated event replays against it: the endpoint's first variant and its live config. An
+ * endpoint the state does not know, or no state file, keeps the generic defaults.
+ */
+function recordedEndpoint(endpoint: string, given: string | undefined, io: Io): { variant?: string; config?: string } {
+  const file = resolve(io.cwd, given ?? DEFAULT_AWS_STATE);
+  if (given === undefined && !existsSync(file)) return {};
+  const described = loadRecordedStateFile(file).sagemaker?.endpoints?.[endpoint] as
+    | { EndpointConfigName?: unknown; ProductionVariants?: { VariantName?: unknown }[] }
+    | undefined;
+  const variant = described?.ProductionVariants?.[0]?.VariantName;
+  const config = described?.EndpointConfigName;
+  return {
+    ...(typeof variant === 'string' ? { variant } : {}),
+    ...(typeof config === 'string' ? { config } : {}),
+  };
 }
 
 /**
