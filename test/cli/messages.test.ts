@@ -82,7 +82,10 @@ describe('files and folders that are not there', () => {
   });
 
   it('run from a subfolder: the message names the runbook path it looked for and suggests --runbook F', () => {
-    const { code, stderr } = runBuiltCli(['replay', '01-alarm-latency-churn-prod.json'], { cwd: join(ROOT, 'events') });
+    const { code, stderr } = runBuiltCli(['replay', '01-alarm-latency-churn-prod.json'], {
+      cwd: join(ROOT, 'events'),
+      shippedRunbook: true,
+    });
     expect(code).toBe(2);
     expect(stderr).toContain(`no runbook: looked for ${join(ROOT, 'events', 'runbook.yml')}`);
     expect(stderr).toContain('--runbook F');

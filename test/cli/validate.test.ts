@@ -4,10 +4,10 @@ import { runCli } from '../support/cli.js';
 import { ROOT } from '../support/samples.js';
 
 describe('medic validate', () => {
-  it('the default runbook is valid', async () => {
+  it('the runbook (the test copy of runbook.yml) is valid', async () => {
     const { code, stdout } = await runCli(['validate']);
     expect(code).toBe(0);
-    expect(stdout[0]).toMatch(/^✓ runbook\.yml: valid — \d+ rules, 2 topics, 3 pipelines, default mode live$/);
+    expect(stdout[0]).toMatch(/^✓ test\/fixtures\/runbook\.yml: valid — \d+ rules, 2 topics, 3 pipelines, default mode live$/);
   });
 
   it('reports every mistake at once with line and column, exit 2', async () => {
