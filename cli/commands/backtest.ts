@@ -1,7 +1,7 @@
 /**
  * medic backtest DIR... : what the runbook would have done to a folder of recorded events, in
  * event-time order on a virtual clock. Prints a summary per rule and per endpoint, thrash and
- * rules that never matched; `--json` prints SPEC §4's summary object (extended).
+ * rules that never matched; `--json` prints the summary object of docs/cli.md#backtest---json.
  * Exit codes: 2 if any event was rejected as bad input (they are still counted and listed),
  * 1 if an action failed or an event could not be finished, else 0.
  */

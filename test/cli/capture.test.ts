@@ -103,7 +103,7 @@ function tmp(): string {
 }
 
 describe('medic capture', () => {
-  it('writes the endpoints, their scalable targets, alarms and pipeline runs in SPEC §5 layout', async () => {
+  it('writes the endpoints, their scalable targets, alarms and pipeline runs in the recorded state layout (docs/cli.md)', async () => {
     const out = join(tmp(), 'aws-state.json');
     const { code, stdout, stderr } = await runCli(
       ['capture', '--endpoint', 'churn-prod', '--endpoint', 'fraud-prod,ranker-prod', '--out', out],
