@@ -29,7 +29,7 @@ export function renderRunbookTable(runbook: Runbook, label: string, p = paint(fa
   const cap = Number.isFinite(d.scale.max) ? `, scale cap ${d.scale.max}` : '';
   const lines = [
     p.bold(`${label}: ${plural(runbook.rules.length, 'rule')}, first match wins unless "continue"`),
-    `defaults: mode ${d.mode}, cooldown ${formatDuration(d.cooldownMs)}${cap}, at most ${d.maxRemediationsPerHour} changes per endpoint per hour, dedupe ${formatDuration(d.dedupeMs)}`,
+    `defaults: mode ${d.mode}, cooldown ${formatDuration(d.cooldownMs)}${cap}, at most ${plural(d.maxRemediationsPerHour, 'change')} per endpoint per hour, dedupe ${formatDuration(d.dedupeMs)}`,
     '',
   ];
   const rows = runbook.rules.map((rule) => [

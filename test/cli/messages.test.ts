@@ -3,7 +3,7 @@
  * JSON errors at file:line:col, missing folders and files named, each error printed once.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,16 @@ describe('counts of one are singular', () => {
     expect(one.stdout).toMatch(/! 1 lint warning \(/);
     const table = runBuiltCli(['runbook', '--runbook', 'test/golden/lint-unused.yml']);
     expect(table.stdout).toMatch(/: 1 rule, first match wins/);
+  });
+
+  it('runbook: "at most 1 change per endpoint per hour"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-one-'));
+    const text =
+      'version: 1\ndefaults: { maxRemediationsPerHour: 1 }\ntopics: { ops: arn:aws:sns:us-east-1:111122223333:ops }\nrules:\n  - id: a\n    match: { kind: alarm }\n    actions: [{ notify: { topic: ops } }]\n';
+    writeFileSync(join(dir, 'one.yml'), text);
+    const { code, stdout } = runBuiltCli(['runbook', '--runbook', join(dir, 'one.yml')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(', at most 1 change per endpoint per hour,');
   });
 
   it('no "1 <plural>" anywhere in the output of the sample world', () => {
