@@ -77,3 +77,29 @@ export function runBuiltCliClosingStdout(
     child.on('close', (code) => resolve({ code, firstLine, stderr }));
   });
 }
+
+/**
+ * The same, without blocking this process: for tests whose AWS endpoint (the emulator's
+ * stand-in) is served from the test process itself, which spawnSync would starve.
+ */
+export function runBuiltCliAsync(argv: string[], options: BuiltCliOptions = {}): Promise<BuiltCliResult> {
+  return new Promise((resolve, reject) => {
+    const args = options.shippedRunbook ? argv : withTestRunbook(argv, options.cwd);
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: childEnv(options.env),
+      stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
