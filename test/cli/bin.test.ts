@@ -77,6 +77,17 @@ describe('help, --version and usage errors', () => {
     }
   });
 
+  it.each(['validate', 'explain', 'replay', 'backtest', 'runbook', 'generate-event'])(
+    'the example in `medic %s --help` runs (exit 0)',
+    (command) => {
+      const example = /\nExample: medic (.*)\n/.exec(medic(command, '--help').stdout)?.[1];
+      expect(example, command).toBeDefined();
+      const { code, stderr } = medic(...(example ?? '').split(' '));
+      expect(stderr).not.toMatch(STACK_TRACE);
+      expect(code, example).toBe(0);
+    },
+  );
+
   it('--version prints the package.json version', () => {
     const { code, stdout } = medic('--version');
     expect(code).toBe(0);
