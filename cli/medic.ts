@@ -240,7 +240,10 @@ function version(): string {
   return `medic (${pkg.name}) ${pkg.version}`;
 }
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], given: Io = processIo()): Promise<number> {
+  // Every message in the CLI's own words (cli/wording.ts); reports on stdout are reworded where
+  // they are made (replay, backtest).
+  const io: Io = { ...given, err: (line) => given.err(cliMessage(line)) };
   try {
     const [command, ...rest] = argv;
     if (!command || command === '--help' || command === '-h') {
@@ -339,11 +342,11 @@ function reportFailure(error: unknown, io: Io, command: string | undefined): num
     return 2;
   }
   if (error instanceof MedicError) {
-    io.err(`medic: ${cliMessage(error.message)}`);
+    io.err(`medic: ${error.message}`);
     return error.kind === 'invalid-event' || error.kind === 'invalid-state' || error.kind === 'usage' ? 2 : 1;
   }
   // A bug: still one line for the operator, with the detail when MEDIC_DEBUG is set.
-  io.err(`medic: unexpected error: ${cliMessage(describeError(error))}`);
+  io.err(`medic: unexpected error: ${describeError(error)}`);
   if (io.env.MEDIC_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
   return 1;
 }

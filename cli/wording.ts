@@ -2,7 +2,8 @@
  * The CLI's own words for what the engine reports. The engine's messages are written for the
  * Lambda, where a transient failure makes EventBridge deliver the event again ("the event will
  * be retried"). Nothing retries in the CLI, so it says what the operator can do instead. The
- * Lambda's log text is unchanged: only what the CLI prints is reworded.
+ * Lambda's log text is unchanged: only what the CLI prints is reworded: every stderr line (in
+ * main), and the reports replay and backtest print (cliReport).
  */
 import { RETRY_NOTE } from '../shared/errors.js';
 import type { EventReport } from '../shared/report.js';
