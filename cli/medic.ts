@@ -72,7 +72,8 @@ Example: medic validate runbook.yml --strict`,
   explain: `Usage: medic explain EVENT [--runbook F] [--aws-state F | --aws] [--json]
 
 The normalized signal, and for every rule whether it matched or which criterion failed.
-Guards (dedupe, cooldown, lock, limits) are not evaluated. Exit 0, 2 bad event or runbook.
+Guards (dedupe, cooldown, lock, limits) are not evaluated. Exit 0, 1 AWS failed (--aws),
+2 bad event or runbook.
 ${SOURCE_HELP}
   --json          {"event", "signal", "rules": [{"rule", "matched", "reason"?, "shadowed"?}]}
 
@@ -123,10 +124,11 @@ state in events/aws-state.json. Exit 0, 2 wrong options.
                   --threshold --alarm
   monitoring      --endpoint --type DataQuality|ModelQuality|ModelBias|ModelExplainability
                   --status Completed|CompletedWithViolations|Failed|Stopped --violations N
-                  --check --schedule --aws-state F --aws-state-out F (the recorded state plus
-                  the violations report, so replay sees the violations)
+                  --check --schedule --aws-state-out F (the recorded state plus the
+                  violations report, so replay sees the violations)
   endpoint-state  --endpoint --status IN_SERVICE|UPDATING|... --config --variant
-  all kinds       --time ISO --account --region --out F
+  all kinds       --time ISO --account --region --out F, --aws-state F (the recorded state
+                  the defaults fit: an endpoint's first variant and live config)
 
 Example: medic generate-event alarm --endpoint fraud-prod --metric CPUUtilization --out /tmp/cpu.json`,
   history: `Usage: medic history [--endpoint X] [--since 24h] [--limit N] [--table T] [--json]
