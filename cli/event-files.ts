@@ -51,6 +51,25 @@ export function readEventFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InvalidEventError(`not valid JSON: ${(error as Error).message}`);
+    // JSON.parse says "at position 2220"; an operator's editor wants line:col.
+    const message = (error as Error).message;
+    const at = /^(.*?)(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message);
+    if (!at) throw new InvalidEventError(`not valid JSON: ${message}`);
+    const { line, col } = lineAndColumn(text, Number(at[2]));
+    throw new InvalidEventError(`${line}:${col}: not valid JSON: ${at[1]}`);
   }
+}
+
+function lineAndColumn(text: string, position: number): { line: number; col: number } {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return { line, col: position - before.lastIndexOf('\n') };
+}
+
+/**
+ * "FILE: message", or "FILE:LINE:COL: message" when the message starts with the position in
+ * the file (a JSON syntax error), so editors and terminals can jump to it.
+ */
+export function inFile(label: string, message: string): string {
+  return /^\d+:\d+: /.test(message) ? `${label}:${message}` : `${label}: ${message}`;
 }

@@ -12,18 +12,37 @@ export interface Io {
   clock?: Clock;
   /** stderr is a terminal: long runs (backtest) show progress there. */
   errIsTTY?: boolean;
+  /** stdout is a terminal. */
+  outIsTTY?: boolean;
   /** Terminal width when stdout is a terminal: tables are fitted to it. Unset: no fitting. */
   columns?: number;
 }
 
+/**
+ * A writer that goes quiet once its reader is gone: `medic replay events/ | head -1` closes the
+ * pipe, and the command finishes (with its normal exit code) instead of dying on EPIPE with a
+ * stack trace. The run is not cut short: with --live an event's actions still complete.
+ */
+function pipeWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return (line) => {
+    if (!closed && !stream.destroyed) stream.write(`${line}\n`);
+  };
+}
+
 export function processIo(): Io {
   return {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+    out: pipeWriter(process.stdout),
+    err: pipeWriter(process.stderr),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     cwd: process.cwd(),
     env: process.env,
     errIsTTY: Boolean(process.stderr.isTTY),
+    outIsTTY: Boolean(process.stdout.isTTY),
     ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }

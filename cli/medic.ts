@@ -3,6 +3,7 @@
  * Lambda handlers run, plus operator tools (runbook table, capture, generate-event).
  * Exit codes: 0 all handled, 1 an action failed, 2 bad input.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeError, InvalidRunbookError, MedicError } from '../shared/errors.js';
 import { backtestCommand } from './commands/backtest.js';
@@ -14,7 +15,10 @@ import { replayCommand } from './commands/replay.js';
 import { runbookCommand } from './commands/runbook.js';
 import { validateCommand } from './commands/validate.js';
 import { type Io, processIo } from './io.js';
+import { plural } from './plural.js';
+import { didYouMean } from './suggest.js';
 import { UsageError } from './usage-error.js';
+import { cliMessage } from './wording.js';
 
 const HELP = `medic: offline tools for model-medic runbooks
 
@@ -44,37 +48,81 @@ Options:
   --live          perform the writes (implies --aws)
   --json          machine-readable output: one JSON object per event (replay), one summary
                   object (backtest)
-  -h, --help      this help
+  -h, --help      this help; \`medic COMMAND --help\` for one command
+  --version       the medic version
 
-validate:
-  Lint findings (rules shadowed by an earlier broader rule, scale-outs without a cooldown,
-  dry-run rows in a live or prod runbook, unused topics and pipelines) are warnings on stderr
-  with file:line:col; exit 0. With --strict any warning makes the exit code 2, like an error.
+Exit codes: 0 all handled, 1 an action failed (or AWS failed), 2 bad input (unreadable event,
+invalid runbook, wrong command line).
+Docs: docs/cli.md (commands), docs/runbook.md (the runbook format).`;
 
-backtest:
-  Loads every *.json event directly in DIR (not recursive; aws-state* files are skipped),
-  orders them by event time (ties by file name) and runs them through the engine with one
-  in-memory state store and a virtual clock set to each event's time, so cooldowns, dedupe,
-  limits and the circuit breaker behave as in production. Nothing is written: a planned action
-  counts as executed. AWS reads come from the recorded state, which does not change as actions
-  "run" (e.g. a scale-out does not raise the recorded instance count).
+const SOURCE_HELP = `  --runbook F     runbook file (default runbook.yml)
+  --aws-state F   recorded AWS state to read from (default events/aws-state.json)
+  --aws           read from real AWS (AWS_REGION, credentials, or AWS_ENDPOINT_URL); writes nothing`;
+
+/** \`medic COMMAND --help\`: the usage line, the options, one example. */
+const COMMAND_HELP: Record<Command, string> = {
+  validate: `Usage: medic validate [RUNBOOK] [--strict]
+
+Checks a runbook (default runbook.yml) and lints it. Errors and lint warnings go to stderr
+as file:line:col; exit 0 valid, 2 invalid.
+  --runbook F     the runbook file (instead of RUNBOOK; give one or the other)
+  --strict        treat lint warnings as errors (exit 2)
+
+Example: medic validate runbook.yml --strict`,
+  explain: `Usage: medic explain EVENT [--runbook F] [--aws-state F | --aws] [--json]
+
+The normalized signal, and for every rule whether it matched or which criterion failed.
+Guards (dedupe, cooldown, lock, limits) are not evaluated. Exit 0, 1 AWS failed (--aws),
+2 bad event or runbook.
+${SOURCE_HELP}
+  --json          {"event", "signal", "rules": [{"rule", "matched", "reason"?, "shadowed"?}]}
+
+Example: medic explain events/06-alarm-4xx-churn-prod.json`,
+  replay: `Usage: medic replay EVENT|DIR... [--runbook F] [--aws-state F | --aws] [--live] [--json]
+
+Runs events (files, or the *.json directly in a folder) through the engine in the order given,
+with one state store, and prints the plan. Exit 0 handled, 1 an action or AWS failed, 2 bad input.
+${SOURCE_HELP}
+  --live          perform the writes (implies --aws)
+  --json          one JSON report per event, one per line
+
+Example: medic replay events/01-alarm-latency-churn-prod.json`,
+  backtest: `Usage: medic backtest DIR... [--runbook F] [--aws-state F] [--json] [--progress]
+
+Replays every *.json in DIR in event-time order on a virtual clock (cooldowns, dedupe, limits as
+in production) and summarises per rule and endpoint, with thrash and never-matched rules.
+Nothing is written. Exit 0, 1 an action failed, 2 any event rejected or invalid runbook.
+  --runbook F     runbook file (default runbook.yml)
+  --aws-state F   recorded AWS state (default events/aws-state.json)
+  --json          one summary object
   --progress      progress on stderr (shown anyway when stderr is a terminal)
-  Exit codes: 2 if any event was rejected as bad input (all events are still run, counted and
-  listed), 1 if an action failed or an event could not be finished, else 0.
 
-capture (reads only: DescribeEndpoint, DescribeScalableTargets, DescribeAlarms,
-ListPipelineExecutions for the runbook's pipelines, ListProcessingJobs, DescribeProcessingJob
-and the violation reports in S3 of the endpoints' Model Monitor executions):
+Example: medic backtest events/ --json`,
+  runbook: `Usage: medic runbook [--runbook F] [--width N]
+
+The runbook as a table: id, when, then, cooldown, mode. Fitted to the terminal; one rule per
+line when piped. Exit 0, 2 invalid runbook.
+  --runbook F     runbook file (default runbook.yml)
+  --width N       fit the table to N columns
+
+Example: medic runbook --width 100`,
+  capture: `Usage: medic capture --endpoint NAME... [--out F] [--runbook F] [--merge] [--since D]
+
+Snapshots live AWS state (reads only) into an aws-state.json for replay and backtest: the
+endpoints, their scalable targets and alarms, the runbook's pipeline runs, and the endpoints'
+Model Monitor executions with their violation reports. Exit 0; 1 an endpoint does not exist or
+a read failed (each failed read is named, and what could be read is still written); 2 usage.
   --endpoint NAME endpoint to capture; repeat it or give a comma-separated list
   --out F         file to write (default aws-state.json; "-" prints it)
-  --merge         keep what F already holds (other endpoints, processing jobs, S3 objects)
-                  and append the live config to its endpoint config history
-  --since D       Model Monitor executions created in this window are recorded with their
-                  violation reports, so monitoring events replay too (default 24h)
-  Exit 1 when an endpoint does not exist or a read fails; each failed read is named on
-  stderr and everything that could be read is still written.
+  --runbook F     the runbook whose pipelines to capture (default runbook.yml)
+  --merge         keep what F holds and append the live config to each endpoint's history
+  --since D       record the Model Monitor executions created in this window (default 24h)
 
-generate-event:
+Example: AWS_REGION=us-east-1 medic capture --endpoint churn-prod --out events/aws-state.json --merge`,
+  'generate-event': `Usage: medic generate-event alarm|monitoring|endpoint-state [options]
+
+Prints a valid sample EventBridge event. Every option has a default that fits the sample
+state in events/aws-state.json. Exit 0, 2 wrong options.
   alarm           --endpoint --variant --metric --namespace --state --previous-state --value
                   --threshold --alarm
   monitoring      --endpoint --type DataQuality|ModelQuality|ModelBias|ModelExplainability
@@ -82,9 +130,21 @@ generate-event:
                   --check --schedule --aws-state-out F (the recorded state plus the
                   violations report, so replay sees the violations)
   endpoint-state  --endpoint --status IN_SERVICE|UPDATING|... --config --variant
-  all             --time ISO --account --region --out F
+  all kinds       --time ISO --account --region --out F, --aws-state F (the recorded state
+                  the defaults fit: an endpoint's first variant and live config)
 
-Exit codes: 0 all handled, 1 an action failed, 2 bad input (unreadable event, invalid runbook).`;
+Example: medic generate-event alarm --endpoint fraud-prod --metric CPUUtilization --out /tmp/cpu.json`,
+  history: `Usage: medic history [--endpoint X] [--since 24h] [--limit N] [--table T] [--json]
+
+The audit trail from the deployed state table, newest first (reads only).
+  --endpoint X    only this endpoint
+  --since D       only the last D (default 24h; e.g. 30m, 7d)
+  --limit N       at most N records (default 100)
+  --table T       the state table (default MEDIC_TABLE)
+  --json          one record per line
+
+Example: MEDIC_TABLE=model-medic-prod-state medic history --endpoint fraud-prod --since 24h`,
+};
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 
@@ -154,39 +214,73 @@ const COMMAND_OPTIONS = {
 
 type Command = keyof typeof COMMAND_OPTIONS;
 
+const COMMANDS = Object.keys(COMMAND_OPTIONS) as Command[];
+const quote = (name: string) => `"${name}"`;
+
 function isCommand(name: string): name is Command {
   return Object.hasOwn(COMMAND_OPTIONS, name);
 }
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+
+/** The command's options, strictly: an unknown option names the nearest known one. */
+function parseCommandLine(command: Command, args: string[]): Parsed {
+  const options = COMMAND_OPTIONS[command];
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as unknown as Parsed;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(describeError(error));
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+      const [, dashes, name = ''] = unknown;
+      const hint = didYouMean(name, Object.keys(options), (n) => `--${n}`);
+      throw new UsageError(`unknown option ${dashes}${name} for ${command}${hint}`, command);
+    }
+    throw new UsageError(describeError(error), command);
+  }
+}
+
+/** The version in package.json (one folder up from cli/ and from the bundle in dist/). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return `medic (${pkg.name}) ${pkg.version}`;
+}
+
+export async function main(argv: string[], given: Io = processIo()): Promise<number> {
+  // Every message in the CLI's own words (cli/wording.ts); reports on stdout are reworded where
+  // they are made (replay, backtest).
+  const io: Io = { ...given, err: (line) => given.err(cliMessage(line)) };
   try {
     const [command, ...rest] = argv;
-    if (!command || command === 'help' || command === '--help' || command === '-h') {
+    if (!command || command === '--help' || command === '-h') {
       io.out(HELP);
       return command ? 0 : 2;
     }
-    if (!isCommand(command)) throw new UsageError(`unknown command "${command}"`);
-    let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args: rest,
-        options: COMMAND_OPTIONS[command],
-        allowPositionals: true,
-        strict: true,
-      }) as unknown as typeof parsed;
-    } catch (error) {
-      throw new UsageError(describeError(error));
+    if (command === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) io.out(HELP);
+      else if (isCommand(topic)) io.out(COMMAND_HELP[topic]);
+      else throw new UsageError(`unknown command "${topic}"${didYouMean(topic, COMMANDS, quote)}`);
+      return 0;
     }
-    const { values, positionals } = parsed;
+    if (command === '--version' || command === '-v' || command === 'version') {
+      io.out(version());
+      return 0;
+    }
+    if (!isCommand(command)) throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS, quote)}`);
+    const { values, positionals } = parseCommandLine(command, rest);
     if (values.help) {
-      io.out(HELP);
+      io.out(COMMAND_HELP[command]);
       return 0;
     }
     const str = (name: string) => values[name] as string | undefined;
     const flag = (name: string) => values[name] === true;
     switch (command) {
       case 'validate':
-        if (positionals.length > 1) throw new UsageError('validate takes one runbook file');
+        if (positionals.length > 1) throw new UsageError('validate takes one runbook file', command);
+        if (positionals[0] !== undefined && str('runbook') !== undefined) {
+          throw new UsageError(`validate takes the runbook once: "${positionals[0]}" or --runbook ${str('runbook')}, not both`, command);
+        }
         return await validateCommand({ runbook: positionals[0] ?? str('runbook'), strict: flag('strict') }, io);
       case 'explain':
         if (positionals.length > 1) throw new UsageError('explain takes one event file');
@@ -242,20 +336,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
     }
   } catch (error) {
-    return reportFailure(error, io);
+    return reportFailure(error, io, isCommand(argv[0] ?? '') ? argv[0] : undefined);
   }
 }
 
 /** One clear message, never a stack trace, for everything a user can cause. */
-function reportFailure(error: unknown, io: Io): number {
+function reportFailure(error: unknown, io: Io, command: string | undefined): number {
   if (error instanceof InvalidRunbookError) {
     for (const line of error.message.split('\n')) io.err(line);
-    io.err(`${error.issues.length} error${error.issues.length === 1 ? '' : 's'}: the runbook was not loaded`);
+    io.err(`${plural(error.issues.length, 'error')}: the runbook was not loaded`);
     return 2;
   }
   if (error instanceof UsageError) {
     io.err(`medic: ${error.message}`);
-    io.err('Run `medic --help` for usage.');
+    const about = error.command ?? command;
+    io.err(`Run \`medic ${about ? `${about} ` : ''}--help\` for usage.`);
     return 2;
   }
   if (error instanceof MedicError) {

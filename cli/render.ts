@@ -1,8 +1,10 @@
 /** Human-readable output: a compact report per event, colour only on a TTY. */
 import { formatMetricValue } from '../shared/actions/notify-message.js';
-import type { ActionReport, EventReport } from '../shared/report.js';
+import { type ActionReport, type EventReport, exitCodeFor } from '../shared/report.js';
 import type { Signal } from '../shared/signals/types.js';
+import { inFile } from './event-files.js';
 import type { Paint } from './io.js';
+import { plural } from './plural.js';
 
 const STATUS_MARK: Record<ActionReport['status'], string> = {
   planned: '○',
@@ -31,7 +33,7 @@ export function describeSignal(signal: Signal): string {
   }
   const type = signal.monitoringType ?? 'monitoring';
   const n = signal.violations.length;
-  const violations = n ? `, ${n} violation${n === 1 ? '' : 's'} (${summarizeChecks(signal)})` : '';
+  const violations = n ? `, ${plural(n, 'violation')} (${summarizeChecks(signal)})` : '';
   return `${type} job ${signal.job} ${signal.status}${violations}${where}`;
 }
 
@@ -44,7 +46,9 @@ function summarizeChecks(signal: Extract<Signal, { kind: 'monitoring' }>): strin
 export function renderReport(report: EventReport, p: Paint): string[] {
   const lines = [p.bold(report.event)];
   if (report.error) {
-    lines.push(`  ${p.red('error')}   ${report.error}`);
+    // A JSON syntax error's position, as file:line:col.
+    const error = /^\d+:\d+: /.test(report.error) ? inFile(report.event, report.error) : report.error;
+    lines.push(`  ${p.red('error')}   ${error}`);
     return lines;
   }
   if (report.signal) lines.push(`  ${p.dim('signal')}  ${describeSignal(report.signal)}`);
@@ -73,10 +77,11 @@ export function renderSummary(reports: EventReport[], p: Paint): string {
   const count = (f: (r: EventReport) => boolean) => reports.filter(f).length;
   const acted = count((r) => r.actions.length > 0);
   const ignored = count((r) => !r.error && r.actions.length === 0);
-  const errors = count((r) => r.error !== null);
-  const failed = count((r) => r.actions.some((a) => a.status === 'failed'));
-  const parts = [`${reports.length} events`, `${acted} matched a rule`, `${ignored} no action`];
-  if (failed) parts.push(p.red(`${failed} with failed actions`));
-  if (errors) parts.push(p.red(`${errors} rejected`));
+  // Rejected means bad input (exit 2); an AWS or credential failure is a failure (exit 1).
+  const rejected = count((r) => exitCodeFor(r) === 2);
+  const failed = count((r) => exitCodeFor(r) === 1);
+  const parts = [plural(reports.length, 'event'), `${acted} matched a rule`, `${ignored} no action`];
+  if (failed) parts.push(p.red(`${failed} failed`));
+  if (rejected) parts.push(p.red(`${rejected} rejected`));
   return parts.join(', ');
 }

@@ -4,6 +4,7 @@
  * writer that refuses unless --live.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AwsReader, AwsWriter } from '../shared/aws/ports.js';
 import { RecordedAwsReader, refusingWriter } from '../shared/aws/recorded.js';
@@ -13,6 +14,7 @@ import { type CompiledRunbook, compileRunbook, loadRunbookFile } from '../shared
 import { MemoryStateStore } from '../shared/state/memory.js';
 import type { StateStore } from '../shared/state/store.js';
 import type { Io } from './io.js';
+import { UsageError } from './usage-error.js';
 
 export const DEFAULT_RUNBOOK = 'runbook.yml';
 export const DEFAULT_AWS_STATE = 'events/aws-state.json';
@@ -24,8 +26,30 @@ export interface SourceOptions {
   live?: boolean;
 }
 
+/** `path` as the user gave it (--runbook F or validate's RUNBOOK); undefined means runbook.yml here. */
 export function loadCompiledRunbook(path: string | undefined, io: Io): CompiledRunbook {
-  return compileRunbook(loadRunbookFile(resolve(io.cwd, path ?? DEFAULT_RUNBOOK), io.env, path ?? DEFAULT_RUNBOOK));
+  const file = resolve(io.cwd, path ?? DEFAULT_RUNBOOK);
+  if (!existsSync(file)) {
+    throw new UsageError(
+      path === undefined
+        ? `no runbook: looked for ${file} (the default, ${DEFAULT_RUNBOOK} in the current folder). Run medic from the project folder, or give the runbook with --runbook F`
+        : `runbook ${path} not found: looked for ${file}`,
+    );
+  }
+  return compileRunbook(loadRunbookFile(file, io.env, path ?? DEFAULT_RUNBOOK));
+}
+
+/** The recorded AWS state file, with the same kind of message as a missing runbook. */
+export function awsStatePath(path: string | undefined, io: Io): string {
+  const file = resolve(io.cwd, path ?? DEFAULT_AWS_STATE);
+  if (!existsSync(file)) {
+    throw new UsageError(
+      path === undefined
+        ? `no recorded AWS state: looked for ${file} (the default, ${DEFAULT_AWS_STATE} under the current folder). Run medic from the project folder, or give the file with --aws-state F`
+        : `recorded AWS state ${path} not found: looked for ${file}`,
+    );
+  }
+  return file;
 }
 
 export interface Adapters {
@@ -38,9 +62,7 @@ export interface Adapters {
 export async function createAdapters(options: SourceOptions, io: Io): Promise<Adapters> {
   const live = options.live === true;
   const recorded =
-    options.awsState !== undefined || !(options.aws || live)
-      ? RecordedAwsReader.fromFile(resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE))
-      : undefined;
+    options.awsState !== undefined || !(options.aws || live) ? RecordedAwsReader.fromFile(awsStatePath(options.awsState, io)) : undefined;
   if (!(options.aws || live)) {
     return { reader: recorded as RecordedAwsReader, writer: refusingWriter, history: recorded?.endpointConfigHistory ?? {} };
   }

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'aws-not-found' // the resource named does not exist
   | 'aws-validation' // AWS refused the request as invalid
   | 'aws-error' // any other AWS failure (5xx, timeout, network): transient
+  | 'aws-config' // the AWS client has no region: a setup problem, not transient
   | 'precondition-failed' // the world is not in the state the action needs
   | 'busy' // another invocation holds the endpoint lock: transient, retried later
   | 'usage'; // the CLI was called wrongly
@@ -58,6 +59,12 @@ export class InvalidRunbookError extends MedicError {
 export function formatRunbookIssues(file: string, issues: RunbookIssue[]): string[] {
   return issues.map((i) => `${file}:${i.line}:${i.col} ${i.path ? `${i.path}: ` : ''}${i.message}`);
 }
+
+/**
+ * What the Lambda does with a transient failure, as its messages say it. Only the Lambda
+ * retries (EventBridge redelivers the event); the CLI says what to do instead (cli/wording.ts).
+ */
+export const RETRY_NOTE = 'the event will be retried';
 
 /** A message for any thrown value, without a stack trace. */
 export function describeError(error: unknown): string {

@@ -6,7 +6,7 @@
  */
 import { ACTIONS } from './actions/registry.js';
 import type { EngineDeps } from './engine.js';
-import { MedicError } from './errors.js';
+import { MedicError, RETRY_NOTE } from './errors.js';
 import type { ActionReport, SuppressionCause } from './report.js';
 import { formatDuration } from './runbook/duration.js';
 import type { Rule, Runbook } from './runbook/types.js';
@@ -152,7 +152,7 @@ async function acquireLock(endpoint: string, deps: EngineDeps): Promise<void> {
   }
   throw new MedicError(
     'busy',
-    `endpoint ${endpoint} is locked by another remediation (waited ${Math.round(waitMs / 1000)} s); the event will be retried`,
+    `endpoint ${endpoint} is locked by another remediation (waited ${Math.round(waitMs / 1000)} s); ${RETRY_NOTE}`,
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * What the engine says about each event (SPEC §4 `--json`): the same object is printed by
+ * What the engine says about each event (`replay --json` in docs/cli.md): the same object is printed by
  * `medic replay --json`, logged by the Lambda handlers and stored as the audit record.
  */
 import type { ActionType } from './actions/params.js';

@@ -1,6 +1,8 @@
 /** The human-readable backtest report: what the runbook would have done, per rule and endpoint. */
 import type { BacktestSummary, SuppressionCounts } from '../../shared/backtest/index.js';
+import { inFile } from '../event-files.js';
 import type { Paint } from '../io.js';
+import { plural } from '../plural.js';
 import { renderTable } from '../table.js';
 
 /** The text report lists this many thrash findings; --json lists more. */
@@ -105,7 +107,7 @@ export function renderBacktest(summary: BacktestSummary, ctx: RenderContext, p: 
   lines.push('');
   if (summary.thrashTotal === 0) lines.push('Thrash: none (no change was reversed on an endpoint within an hour)');
   else {
-    lines.push(p.yellow(`Thrash: ${summary.thrashTotal} reversal${summary.thrashTotal === 1 ? '' : 's'} within an hour`));
+    lines.push(p.yellow(`Thrash: ${plural(summary.thrashTotal, 'reversal')} within an hour`));
     for (const t of summary.thrash.slice(0, THRASH_SHOWN)) {
       lines.push(
         `  ${t.endpoint}: ${t.first.change} (${t.first.rule}, ${t.first.time}, ${t.first.event})`,
@@ -121,7 +123,11 @@ export function renderBacktest(summary: BacktestSummary, ctx: RenderContext, p: 
     lines.push('', `Ignored (${summary.ignored}), top reasons:`, ...summary.ignoredReasons.map((r) => `  ${r.count}× ${r.reason}`));
   }
   if (summary.rejected > 0) {
-    lines.push('', p.red(`Rejected (${summary.rejected}, bad input):`), ...summary.rejectedEvents.map((r) => `  ${r.event}: ${r.error}`));
+    lines.push(
+      '',
+      p.red(`Rejected (${summary.rejected}, bad input):`),
+      ...summary.rejectedEvents.map((r) => `  ${inFile(r.event, r.error)}`),
+    );
     if (summary.rejected > summary.rejectedEvents.length) lines.push(`  ... and ${summary.rejected - summary.rejectedEvents.length} more`);
   }
   return lines.flatMap((l) => l.split('\n'));
@@ -136,8 +142,4 @@ function describeCauses(counts: SuppressionCounts): string {
     .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
     .map(([cause, n]) => `${cause} ${n}`)
     .join(', ');
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -20,6 +20,7 @@ import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { AuditRecord, StateStore } from '../../shared/state/store.js';
 import { readEventFile } from '../event-files.js';
 import type { Adapters } from '../setup.js';
+import { cliReport } from '../wording.js';
 
 /** The memory store without the audit trail: a backtest never reads it, and 100k reports add up. */
 class BacktestStateStore extends MemoryStateStore {
@@ -106,7 +107,7 @@ async function runOne(event: TimedEvent, deps: EngineDeps): Promise<EventReport>
     const kind = error instanceof InvalidEventError ? 'invalid-event' : 'usage';
     return { event: event.label, signal: null, rule: null, actions: [], ignored: null, error: describeError(error), errorKind: kind };
   }
-  return handleEvent(raw, event.label, deps);
+  return cliReport(await handleEvent(raw, event.label, deps));
 }
 
 /** 2 any rejected (bad input), 1 an action failed or an event could not be finished, else 0. */

@@ -1,5 +1,5 @@
 /**
- * Builds a recorded AWS state (SPEC §5) for some endpoints from a CaptureSource: their
+ * Builds a recorded AWS state (docs/cli.md, the recorded AWS state) for some endpoints from a CaptureSource: their
  * DescribeEndpoint output, the scalable targets of their variants, the alarms on them (metric
  * alarms with an EndpointName/Endpoint dimension naming one of them, and the composite alarms
  * built on those), the recent executions of the runbook's pipelines, their recent Model Monitor

@@ -1,7 +1,7 @@
 /**
  * medic backtest DIR... : what the runbook would have done to a folder of recorded events, in
  * event-time order on a virtual clock. Prints a summary per rule and per endpoint, thrash and
- * rules that never matched; `--json` prints SPEC §4's summary object (extended).
+ * rules that never matched; `--json` prints the summary object of docs/cli.md#backtest---json.
  * Exit codes: 2 if any event was rejected as bad input (they are still counted and listed),
  * 1 if an action failed or an event could not be finished, else 0.
  */
@@ -11,6 +11,7 @@ import { renderBacktest } from '../backtest/render.js';
 import { type BacktestProgress, backtestExitCode, orderByEventTime, runBacktest } from '../backtest/run.js';
 import { listEventFiles } from '../event-files.js';
 import { type Io, paint } from '../io.js';
+import { plural } from '../plural.js';
 import { createAdapters, DEFAULT_AWS_STATE, DEFAULT_RUNBOOK, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 import { relativeLabel } from './replay.js';
@@ -47,7 +48,7 @@ export async function backtestCommand(options: BacktestOptions, io: Io): Promise
     const seconds = (performance.now() - started) / 1000;
     const rate = Math.round(summary.events / Math.max(seconds, 0.001));
     io.err(
-      `backtest: ${summary.events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} events/s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+      `backtest: ${plural(summary.events, 'event')} in ${seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} events/s), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     );
   }
 

@@ -1,17 +1,17 @@
 /**
  * medic capture --endpoint NAME... [--out F] [--runbook F] [--merge]: snapshots live AWS state
- * (reads only) into an aws-state.json in SPEC §5 layout, so `medic replay` and `medic backtest`
+ * (reads only) into an aws-state.json (docs/cli.md, the recorded AWS state), so `medic replay` and `medic backtest`
  * can run against a faithful copy of production. Uses the --aws credentials and endpoint
  * settings (AWS_REGION, AWS_ENDPOINT_URL, ...). Exit 1 when an endpoint does not exist or a read
  * fails; each failed read is named on stderr and the file is still written with what was read.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { loadRecordedStateFile, parseRecordedState } from '../../shared/aws/recorded.js';
 import { type PipelineRef, parseDuration } from '../../shared/runbook/index.js';
 import { captureState, mergeStates } from '../capture/snapshot.js';
 import { type CaptureSource, sdkCaptureSource } from '../capture/source.js';
 import type { Io } from '../io.js';
+import { outputPath, writeOutputFile } from '../output-file.js';
 import { loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 
@@ -41,6 +41,8 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
   if (endpoints.length === 0) throw new UsageError('capture needs at least one --endpoint NAME');
   const out = options.out ?? DEFAULT_CAPTURE_OUT;
   if (options.merge && out === '-') throw new UsageError('--merge needs --out FILE to merge into');
+  // Before any AWS read: a capture must not run for minutes only to fail at the write.
+  const outFile = out === '-' ? '' : outputPath('out', out, io.cwd);
   // The runbook names the pipelines whose executions retrain checks.
   const pipelines: PipelineRef[] = Object.values(loadCompiledRunbook(options.runbook, io).runbook.pipelines);
 
@@ -51,12 +53,11 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
   const source = options.source ?? sdkCaptureSource(io.env);
   const result = await captureState(source, endpoints, pipelines, { since: now - since.ms });
   let state = result.state;
-  const outFile = resolve(io.cwd, out);
   if (options.merge && existsSync(outFile)) state = mergeStates(loadRecordedStateFile(outFile), state);
   parseRecordedState(state, out); // what replay will read back: fail here, not there
   const text = `${JSON.stringify(state, null, 2)}\n`;
   if (out === '-') io.out(text.trimEnd());
-  else writeFileSync(outFile, text);
+  else writeOutputFile('out', out, outFile, text);
 
   const say = (line: string) => (out === '-' ? io.err(line) : io.out(line));
   const c = result.counts;

@@ -7,7 +7,7 @@ import { memoizeReader } from '../../shared/aws/memo-reader.js';
 import { InvalidEventError } from '../../shared/errors.js';
 import { explain } from '../../shared/runbook/index.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
-import { readEventFile } from '../event-files.js';
+import { inFile, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { describeSignal } from '../render.js';
 import { createAdapters, loadCompiledRunbook } from '../setup.js';
@@ -33,7 +33,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     normalized = await normalizeEvent(readEventFile(file), memoizeReader(adapters.reader));
   } catch (error) {
     // One line that names the file, as replay does.
-    if (error instanceof InvalidEventError) throw new InvalidEventError(`${label}: ${error.message}`);
+    if (error instanceof InvalidEventError) throw new InvalidEventError(inFile(label, error.message));
     throw error;
   }
   const p = paint(io.color && !options.json);

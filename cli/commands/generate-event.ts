@@ -4,7 +4,7 @@
  * For monitoring results with violations, --aws-state-out writes the recorded AWS state plus
  * the violations report at the S3 URI the event points to, so a replay sees the violations.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadRecordedStateFile } from '../../shared/aws/recorded.js';
 import { MedicError } from '../../shared/errors.js';
@@ -12,6 +12,7 @@ import type { AlarmState, MonitoringStatus, MonitoringType } from '../../shared/
 import {
   ALARM_STATES,
   alarmEvent,
+  DEFAULT_ENDPOINT,
   EVENT_KINDS,
   type EventBridgeEvent,
   type EventKind,
@@ -22,14 +23,15 @@ import {
   toEventBridgeStatus,
 } from '../generate/events.js';
 import type { Io } from '../io.js';
+import { outputPath, writeOutputFile } from '../output-file.js';
 import { DEFAULT_AWS_STATE } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 
 /** Which options each kind takes (besides time, account, region, out). */
 const KIND_OPTIONS: Record<EventKind, readonly string[]> = {
-  alarm: ['endpoint', 'variant', 'metric', 'namespace', 'state', 'previous-state', 'value', 'threshold', 'alarm'],
+  alarm: ['endpoint', 'variant', 'metric', 'namespace', 'state', 'previous-state', 'value', 'threshold', 'alarm', 'aws-state'],
   monitoring: ['endpoint', 'type', 'status', 'violations', 'check', 'schedule', 'aws-state', 'aws-state-out'],
-  'endpoint-state': ['endpoint', 'status', 'config', 'variant'],
+  'endpoint-state': ['endpoint', 'status', 'config', 'variant', 'aws-state'],
 };
 const COMMON = ['time', 'account', 'region', 'out'];
 /** EndpointStatus as the state-change event spells it (InService is accepted too). */
@@ -59,6 +61,7 @@ export async function generateEventCommand(positionals: string[], options: Recor
     ...(options.account !== undefined ? { account: checkAccount(options.account) } : {}),
     ...(options.region !== undefined ? { region: nonEmpty('region', options.region) } : {}),
   };
+  const known = recordedEndpoint(options.endpoint ?? DEFAULT_ENDPOINT, options['aws-state'], io);
   let event: EventBridgeEvent;
   let stateOut: { uri: string; report: unknown } | undefined;
   switch (k) {
@@ -66,7 +69,7 @@ export async function generateEventCommand(positionals: string[], options: Recor
       event = alarmEvent({
         ...common,
         ...optional('endpoint', options.endpoint),
-        ...optional('variant', options.variant),
+        ...optional('variant', options.variant ?? known.variant),
         ...optional('metric', options.metric),
         ...optional('namespace', options.namespace),
         ...optional('alarm', options.alarm),
@@ -96,33 +99,60 @@ export async function generateEventCommand(positionals: string[], options: Recor
       }
       event = sample.event;
       if (options['aws-state-out'] !== undefined) stateOut = { uri: sample.reportUri, report: sample.report ?? { violations: [] } };
+      else if (sample.report !== undefined) {
+        io.err(
+          `note: the violations report is in S3, not in the event: add --aws-state-out F for a recorded state that holds it (replay it with --aws-state F), or the replay finds no violations`,
+        );
+      }
       break;
     }
     case 'endpoint-state':
       event = endpointStateEvent({
         ...common,
         ...optional('endpoint', options.endpoint),
-        ...optional('config', options.config),
-        ...optional('variant', options.variant),
+        ...optional('config', options.config ?? known.config),
+        ...optional('variant', options.variant ?? known.variant),
         ...(options.status !== undefined ? { status: oneOf('status', toEventBridgeStatus(options.status), ENDPOINT_STATUSES) } : {}),
       });
       break;
   }
 
   const text = `${JSON.stringify(event, null, 2)}\n`;
-  if (options.out !== undefined && options.out !== '-') {
-    writeFileSync(resolve(io.cwd, options.out), text);
+  const outFile = options.out !== undefined && options.out !== '-' ? outputPath('out', options.out, io.cwd) : undefined;
+  const stateOutFile =
+    stateOut && options['aws-state-out'] !== undefined ? outputPath('aws-state-out', options['aws-state-out'], io.cwd) : undefined;
+  if (outFile && options.out !== undefined) {
+    writeOutputFile('out', options.out, outFile, text);
     io.err(`wrote ${options.out}`);
   } else {
     io.out(text.trimEnd());
   }
-  if (stateOut && options['aws-state-out'] !== undefined) {
+  if (stateOut && stateOutFile && options['aws-state-out'] !== undefined) {
     const base = resolve(io.cwd, options['aws-state'] ?? DEFAULT_AWS_STATE);
     const state = withReport(base, options['aws-state'] !== undefined, stateOut.uri, stateOut.report);
-    writeFileSync(resolve(io.cwd, options['aws-state-out']), `${JSON.stringify(state, null, 2)}\n`);
+    writeOutputFile('aws-state-out', options['aws-state-out'], stateOutFile, `${JSON.stringify(state, null, 2)}\n`);
     io.err(`wrote ${options['aws-state-out']} (the recorded AWS state with the violations report at ${stateOut.uri})`);
   }
   return 0;
+}
+
+/**
+ * Defaults that fit the recorded state (--aws-state, default events/aws-state.json), so a
+ * generated event replays against it: the endpoint's first variant and its live config. An
+ * endpoint the state does not know, or no state file, keeps the generic defaults.
+ */
+function recordedEndpoint(endpoint: string, given: string | undefined, io: Io): { variant?: string; config?: string } {
+  const file = resolve(io.cwd, given ?? DEFAULT_AWS_STATE);
+  if (given === undefined && !existsSync(file)) return {};
+  const described = loadRecordedStateFile(file).sagemaker?.endpoints?.[endpoint] as
+    | { EndpointConfigName?: unknown; ProductionVariants?: { VariantName?: unknown }[] }
+    | undefined;
+  const variant = described?.ProductionVariants?.[0]?.VariantName;
+  const config = described?.EndpointConfigName;
+  return {
+    ...(typeof variant === 'string' ? { variant } : {}),
+    ...(typeof config === 'string' ? { config } : {}),
+  };
 }
 
 /**

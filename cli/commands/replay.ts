@@ -7,11 +7,12 @@ import { resolve } from 'node:path';
 import { handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
 import { type EventReport, exitCodeFor } from '../../shared/report.js';
-import { listEventFiles, readEventFile } from '../event-files.js';
+import { inFile, listEventFiles, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { renderReport, renderSummary } from '../render.js';
 import { createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
+import { cliReport } from '../wording.js';
 
 export interface ReplayOptions {
   paths: string[];
@@ -37,16 +38,19 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   const p = paint(io.color && !options.json);
   const reports: EventReport[] = [];
   let exit = 0;
+  // The report on stdout already shows a rejected event's error; when stdout and stderr are
+  // the same terminal, repeating it on stderr prints it twice.
+  const errorsOnStderr = options.json || !(io.outIsTTY && io.errIsTTY);
   for (const file of files) {
     const label = relativeLabel(file, io.cwd);
-    const report = await replayFile(file, label, deps);
+    const report = cliReport(await replayFile(file, label, deps));
     reports.push(report);
     exit = Math.max(exit, exitCodeFor(report));
     if (options.json) io.out(JSON.stringify(report));
     else {
       for (const line of renderReport(report, p)) io.out(line);
     }
-    if (report.errorKind === 'invalid-event') io.err(`${label}: ${report.error}`);
+    if (report.errorKind === 'invalid-event' && errorsOnStderr) io.err(inFile(label, report.error ?? ''));
   }
   if (!options.json) io.out(`\n${renderSummary(reports, p)}${options.live ? '' : p.dim(' (nothing was written to AWS)')}`);
   return exit;

@@ -6,6 +6,7 @@ import type { ActionSpec } from '../../shared/actions/specs.js';
 import type { Rule, RuleMatch, Runbook } from '../../shared/runbook/index.js';
 import { formatDuration } from '../../shared/runbook/index.js';
 import { type Io, paint } from '../io.js';
+import { plural } from '../plural.js';
 import { DEFAULT_RUNBOOK, loadCompiledRunbook } from '../setup.js';
 import { renderTable } from '../table.js';
 import { UsageError } from '../usage-error.js';
@@ -18,7 +19,7 @@ export async function runbookCommand(options: { runbook?: string; width?: string
     width = n;
   }
   const path = options.runbook ?? DEFAULT_RUNBOOK;
-  const { runbook } = loadCompiledRunbook(path, io);
+  const { runbook } = loadCompiledRunbook(options.runbook, io);
   for (const line of renderRunbookTable(runbook, path, paint(io.color), width)) io.out(line);
   return 0;
 }
@@ -27,8 +28,8 @@ export function renderRunbookTable(runbook: Runbook, label: string, p = paint(fa
   const d = runbook.defaults;
   const cap = Number.isFinite(d.scale.max) ? `, scale cap ${d.scale.max}` : '';
   const lines = [
-    p.bold(`${label}: ${runbook.rules.length} rules, first match wins unless "continue"`),
-    `defaults: mode ${d.mode}, cooldown ${formatDuration(d.cooldownMs)}${cap}, at most ${d.maxRemediationsPerHour} changes per endpoint per hour, dedupe ${formatDuration(d.dedupeMs)}`,
+    p.bold(`${label}: ${plural(runbook.rules.length, 'rule')}, first match wins unless "continue"`),
+    `defaults: mode ${d.mode}, cooldown ${formatDuration(d.cooldownMs)}${cap}, at most ${plural(d.maxRemediationsPerHour, 'change')} per endpoint per hour, dedupe ${formatDuration(d.dedupeMs)}`,
     '',
   ];
   const rows = runbook.rules.map((rule) => [

@@ -6,20 +6,21 @@
 import { resolve } from 'node:path';
 import { formatLintFinding, lintRunbook } from '../../shared/runbook/index.js';
 import { type Io, paint } from '../io.js';
+import { plural } from '../plural.js';
 import { runbookSource } from '../runbook-source.js';
 import { DEFAULT_RUNBOOK, loadCompiledRunbook } from '../setup.js';
 
 export async function validateCommand(options: { runbook?: string; strict?: boolean }, io: Io): Promise<number> {
   const path = options.runbook ?? DEFAULT_RUNBOOK;
-  const { runbook } = loadCompiledRunbook(path, io);
+  const { runbook } = loadCompiledRunbook(options.runbook, io);
   const findings = lintRunbook(runbook, runbookSource(resolve(io.cwd, path)));
   const p = paint(io.color);
   for (const finding of findings) io.err(formatLintFinding(path, finding));
   io.out(
-    `${p.green('✓')} ${path}: valid — ${runbook.rules.length} rules, ${Object.keys(runbook.topics).length} topics, ${Object.keys(runbook.pipelines).length} pipelines, default mode ${runbook.defaults.mode}`,
+    `${p.green('✓')} ${path}: valid — ${plural(runbook.rules.length, 'rule')}, ${plural(Object.keys(runbook.topics).length, 'topic')}, ${plural(Object.keys(runbook.pipelines).length, 'pipeline')}, default mode ${runbook.defaults.mode}`,
   );
   if (findings.length === 0) return 0;
-  const n = `${findings.length} lint warning${findings.length === 1 ? '' : 's'}`;
+  const n = plural(findings.length, 'lint warning');
   if (options.strict) {
     io.out(`${p.red('✗')} ${n}: --strict treats them as errors (exit 2)`);
     return 2;

@@ -64,6 +64,8 @@ export type EventBridgeEvent = {
   detail: Record<string, unknown>;
 };
 
+/** The default endpoint: one of the sample world's (events/aws-state.json). */
+export const DEFAULT_ENDPOINT = 'churn-prod';
 const DEFAULT_ACCOUNT = '111122223333';
 const DEFAULT_REGION = 'us-east-1';
 
@@ -88,7 +90,7 @@ export function namespaceFor(metric: string): string {
 }
 
 export function alarmEvent(options: AlarmOptions): EventBridgeEvent {
-  const endpoint = options.endpoint ?? 'churn-prod';
+  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
   const variant = options.variant ?? 'AllTraffic';
   const metric = options.metric ?? 'ModelLatency';
   const namespace = options.namespace ?? namespaceFor(metric);
@@ -191,7 +193,7 @@ export function resolveMonitoringStatus(options: Pick<MonitoringOptions, 'status
 }
 
 export function monitoringEvent(options: MonitoringOptions): MonitoringSample {
-  const endpoint = options.endpoint ?? 'churn-prod';
+  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
   const type = options.type ?? 'DataQuality';
   const { status, violations } = resolveMonitoringStatus(options);
   const schedule = options.schedule ?? `${endpoint}-${SCHEDULE_SUFFIX[type]}`;
@@ -294,7 +296,7 @@ export function violationsReport(type: MonitoringType, count: number, check: str
 }
 
 export function endpointStateEvent(options: EndpointStateOptions): EventBridgeEvent {
-  const endpoint = options.endpoint ?? 'churn-prod';
+  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
   const status = toEventBridgeStatus(options.status ?? 'IN_SERVICE');
   const config = options.config ?? `${endpoint}-config`;
   const variant = options.variant ?? 'AllTraffic';

@@ -98,7 +98,7 @@ function planViaAutoScaling(
   const raisedMax = after.max !== before.max ? ` and MaxCapacity from ${before.max} to ${after.max}` : '';
   return {
     status: 'planned',
-    reason: `raise MinCapacity of ${where.label} from ${before.min} to ${desired}${raisedMax}${capped} (${current} instances now; auto scaling target)`,
+    reason: `raise MinCapacity of ${where.label} from ${before.min} to ${desired}${raisedMax}${capped} (${current} instance${current === 1 ? '' : 's'} now; auto scaling target)`,
     calls: [{ service: 'application-auto-scaling', operation: 'RegisterScalableTarget', input }],
     remember: (store, now) =>
       store.putScaleChange(where.endpoint, where.variant, { via: 'auto-scaling', before, after, rule: ctx.rule.id, at: now }),

@@ -7,7 +7,7 @@
  * Names are the SDK v3 exception names (the `name` of the thrown error); awsQuery services
  * (SNS) also carry the wire code in `Code`, so both spellings are listed where they differ.
  */
-import { type ErrorKind, MedicError } from '../errors.js';
+import { type ErrorKind, MedicError, RETRY_NOTE } from '../errors.js';
 
 /** Slow down: the SDK already retried these; when they still escape, retry the event later. */
 const THROTTLED = new Set([
@@ -105,6 +105,11 @@ interface SdkErrorLike {
   $retryable?: { throttling?: boolean };
 }
 
+/** The SDK's own error when neither the client config, AWS_REGION nor the profile names a region. */
+function isRegionMissing(e: SdkErrorLike): boolean {
+  return e.name === 'Error' && e.message === 'Region is missing';
+}
+
 /** SageMaker answers a missing endpoint or config with ValidationException "Could not find ...". */
 export function isSageMakerMissing(error: unknown): boolean {
   const e = error as SdkErrorLike | undefined;
@@ -121,6 +126,7 @@ export function errorKindOf(error: unknown): ErrorKind {
   const names = namesOf(e);
   const is = (set: Set<string>) => names.some((n) => set.has(n));
   const status = e.$metadata?.httpStatusCode;
+  if (isRegionMissing(e)) return 'aws-config';
   if (is(THROTTLED) || e.$retryable?.throttling || status === 429) return 'aws-throttled';
   if (is(DENIED)) return 'aws-denied';
   if (is(NOT_FOUND) || isSageMakerMissing(e)) return 'aws-not-found';
@@ -154,16 +160,18 @@ function hintFor(kind: ErrorKind, names: string[]): string {
   if (names.some((n) => QUOTA.has(n))) return 'a service quota or limit is reached: raise it or free capacity';
   if (names.includes('CredentialsProviderError')) return 'no AWS credentials were found';
   switch (kind) {
+    case 'aws-config':
+      return 'no AWS region is set: set AWS_REGION, e.g. AWS_REGION=us-east-1, or a region in your AWS profile';
     case 'aws-throttled':
-      return 'AWS throttled the call and the retries ran out; the event will be retried';
+      return `AWS throttled the call and the retries ran out; ${RETRY_NOTE}`;
     case 'aws-denied':
       return "the function's role lacks this permission: check the IAM policy in serverless.yml";
     case 'aws-not-found':
       return 'the resource does not exist in this account and region';
     case 'aws-error':
       return names.some((n) => CONFLICT.has(n))
-        ? 'another change to this resource is in progress; the event will be retried'
-        : 'AWS or the network failed; the event will be retried';
+        ? `another change to this resource is in progress; ${RETRY_NOTE}`
+        : `AWS or the network failed; ${RETRY_NOTE}`;
     default:
       return '';
   }

@@ -1,5 +1,5 @@
 /**
- * AwsReader over a recorded state file (SPEC §5): real API response shapes, so a snapshot
+ * AwsReader over a recorded state file (docs/cli.md#the-recorded-aws-state---aws-state): real API response shapes, so a snapshot
  * captured from a live account replays faithfully. Reads only; nothing here can write.
  */
 import { readFileSync } from 'node:fs';

@@ -9,7 +9,8 @@
  *   nothing is written, so an action the engine `planned` counts as executed: it is what
  *   production would have done.
  *
- * The shape is SPEC §4's `backtest --json` summary, extended (never changed).
+ * The shape is the `backtest --json` summary of docs/cli.md#backtest---json: its first keys
+ * (events ... rejected) are the original contract, extended, never changed.
  */
 import type { ActionType } from '../actions/params.js';
 import type { ActionReport, EventReport, SuppressionCause } from '../report.js';
@@ -74,7 +75,7 @@ export interface BacktestSummary {
   ignored: number;
   /** Malformed events (bad input): not run; they make the exit code 2. */
   rejected: number;
-  // --- Extensions of SPEC §4 ---------------------------------------------------------------
+  // --- Extensions of the original summary ----------------------------------------------------
   /** Endpoint state changes recorded as the live config (rollback history). */
   recorded: number;
   /** Events the engine could not finish (other than rejected ones), e.g. an unreadable recorded state. */

@@ -2,7 +2,7 @@
  * One `match` key of one rule, compiled once: a test against a signal and, for `explain`, a
  * sentence saying why a signal fails it, with the signal's actual value.
  *
- * Semantics (SPEC §3): a string is an exact value or a glob, a list means any of, a boolean
+ * Semantics (docs/runbook.md#match-keys): a string is an exact value or a glob, a list means any of, a boolean
  * must equal the signal's field, and a field the signal does not have fails the criterion.
  * `violations` counts the signal's violations whose check is listed (and whose feature
  * matches, if given) and needs at least `atLeast` of them.

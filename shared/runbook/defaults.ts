@@ -1,5 +1,5 @@
 /**
- * What a runbook means when it does not say (SPEC §3 `defaults:`), in one value so that
+ * What a runbook means when it does not say (`defaults:` in docs/runbook.md), in one value so that
  * the documentation, the loader and the tests agree.
  */
 import type { Mode } from './types.js';

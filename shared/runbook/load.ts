@@ -1,6 +1,6 @@
 /**
  * Loads runbook.yml into a Runbook the engine can trust, or refuses it as a whole with every
- * problem listed at once, each at its line and column (SPEC §3).
+ * problem listed at once, each at its line and column (docs/runbook.md#validation-errors).
  *
  * Order of work: YAML syntax (if the text is not YAML, nothing else is meaningful), then
  * `${env:…}` substitution, then the schema and the cross-reference checks side by side on the

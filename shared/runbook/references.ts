@@ -92,7 +92,7 @@ function checkScaleCap(
     problems.push({ path, message: 'missing cap: give this scale action a max, or set defaults.scale.max' });
     return;
   }
-  // defaults.scale.max is a hard cap over every action's own max (SPEC §3): the lower wins.
+  // defaults.scale.max is a hard cap over every action's own max (docs/runbook.md): the lower wins.
   const caps: Array<[number, string]> = [];
   if (typeof ownMax === 'number') caps.push([ownMax, 'its max']);
   if (typeof defaultMax === 'number') caps.push([defaultMax, 'defaults.scale.max']);

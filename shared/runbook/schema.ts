@@ -1,5 +1,5 @@
 /**
- * The shape of runbook.yml as written (SPEC §3), as a zod schema.
+ * The shape of runbook.yml as written (docs/runbook.md), as a zod schema.
  *
  * Every object is closed (unknown keys are errors at every level) and every field says in
  * its message what it expected. Checks that need more than one field at a time (aliases,

@@ -1,5 +1,5 @@
 /**
- * `{{endpoint}}`-style placeholders in action and pipeline parameters (SPEC §3).
+ * `{{endpoint}}`-style placeholders in action and pipeline parameters (docs/runbook.md#templates).
  *
  * Templates are plain substitution from a fixed list of names: there are no expressions,
  * filters or lookups, so nothing in a runbook can run code. Unknown names are refused when

@@ -1,5 +1,5 @@
 /**
- * The runbook after loading and validation (SPEC §3): everything here can be trusted by the
+ * The runbook after loading and validation (docs/runbook.md): everything here can be trusted by the
  * engine; durations are in milliseconds, aliases are resolved, defaults are applied.
  */
 import type { ActionSpec } from '../actions/specs.js';
@@ -15,7 +15,7 @@ export interface ViolationsMatch {
   atLeast: number;
 }
 
-/** Match keys: the signal fields of SPEC §2 plus alarm, source, breach and violations. */
+/** Match keys: the signal fields (docs/runbook.md#the-signal) plus alarm, source, breach and violations. */
 export interface RuleMatch {
   kind?: MatchValue;
   source?: MatchValue;

@@ -1,5 +1,5 @@
 /**
- * The normalized signal (SPEC §2): the one shape every runbook rule matches against.
+ * The normalized signal (docs/runbook.md#the-signal): the one shape every runbook rule matches against.
  * Produced from EventBridge events by parse* (pure) and completed by enrich* (reads).
  */
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';

@@ -22,7 +22,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { toMedicError } from '../aws/errors.js';
-import { MedicError } from '../errors.js';
+import { MedicError, RETRY_NOTE } from '../errors.js';
 import type { ActionReport } from '../report.js';
 import type { AuditRecord, CircuitState, ScaleChange, SignalClaim, StateStore } from './store.js';
 import { ATTR, AUDIT_ITEM_MAX_BYTES, CONFIG_HISTORY_LIMIT, GSI1, keys, timeKey, ttlSeconds } from './table-layout.js';
@@ -118,7 +118,7 @@ export class DynamoStateStore implements StateStore {
       }
       // It changed between our write and the read (released or expired): try again.
     }
-    throw new MedicError('busy', `signal ${key} is being claimed and released concurrently; the event will be retried`);
+    throw new MedicError('busy', `signal ${key} is being claimed and released concurrently; ${RETRY_NOTE}`);
   }
 
   async completeSignal(key: string, owner: string, now: number, ttlMs: number): Promise<void> {

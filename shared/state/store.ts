@@ -38,7 +38,7 @@ export interface AuditRecord extends EventReport {
 }
 
 export interface StateStore {
-  // Dedupe by signal key (SPEC §2), with a lease so a crashed attempt can be retried.
+  // Dedupe by signal key (docs/runbook.md#the-signal), with a lease so a crashed attempt can be retried.
   claimSignal(key: string, owner: string, now: number, leaseMs: number, ttlMs: number): Promise<SignalClaim>;
   completeSignal(key: string, owner: string, now: number, ttlMs: number): Promise<void>;
   /** After a failure: the next attempt (a Lambda retry) may claim the key at once. */

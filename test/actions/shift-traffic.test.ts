@@ -1,4 +1,4 @@
-/** shift-traffic: DesiredWeight per SPEC §3, and every refusal. */
+/** shift-traffic: DesiredWeight per docs/runbook.md, and every refusal. */
 import { UpdateEndpointWeightsAndCapacitiesCommand } from '@aws-sdk/client-sagemaker';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sample, withDetail } from '../support/samples.js';

@@ -125,7 +125,7 @@ describe('BacktestAggregator', () => {
     expect(s.executedMeans).toBe('planned');
   });
 
-  it('keeps SPEC §4 keys: events, rules, endpoints, thrash, neverMatched, ignored, rejected', () => {
+  it('keeps the documented keys (docs/cli.md): events, rules, endpoints, thrash, neverMatched, ignored, rejected', () => {
     const s = new BacktestAggregator(RUNBOOK).summary();
     for (const key of ['events', 'rules', 'endpoints', 'thrash', 'neverMatched', 'ignored', 'rejected']) expect(s).toHaveProperty(key);
     for (const rule of Object.values(s.rules)) {

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../support/built-cli.js';
 import { runCli } from '../support/cli.js';
 import { AWS_STATE, EVENTS_DIR, sampleEventFiles } from '../support/samples.js';
 
@@ -137,7 +138,7 @@ function tmp(): string {
 }
 
 describe('medic capture', () => {
-  it('writes the endpoints, their scalable targets, alarms and pipeline runs in SPEC §5 layout', async () => {
+  it('writes the endpoints, their scalable targets, alarms and pipeline runs in the recorded state layout (docs/cli.md)', async () => {
     const out = join(tmp(), 'aws-state.json');
     const { code, stdout, stderr } = await runCli(
       ['capture', '--endpoint', 'churn-prod', '--endpoint', 'fraud-prod,ranker-prod', '--out', out],
@@ -269,6 +270,18 @@ describe('medic capture', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout.join('\n')).sagemaker.endpoints['recsys-prod'].EndpointName).toBe('recsys-prod');
     expect(stderr[0]).toBe('captured 1 endpoint, 0 scalable targets, 1 alarm, 3 pipelines, 0 monitoring executions, 0 violation reports');
+  });
+
+  it('--out into a missing folder (built CLI): refused before any AWS read, exit 2', () => {
+    const { code, stderr } = runBuiltCli(['capture', '--endpoint', 'churn-prod', '--out', 'no-such-folder/state.json'], {
+      // Nothing listens here: a read would fail, so the refusal must come first.
+      env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'medic: --out no-such-folder/state.json: the folder no-such-folder does not exist (create it first: mkdir -p no-such-folder)',
+    );
+    expect(stderr).not.toContain('DescribeEndpoint');
   });
 
   it('usage errors: no endpoint, a positional argument', async () => {

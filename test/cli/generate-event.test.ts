@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordedAwsReader } from '../../shared/aws/recorded.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
 import { ALARM_STATES, MONITORING_STATUSES, MONITORING_TYPES } from '../../shared/signals/types.js';
+import { runBuiltCli } from '../support/built-cli.js';
 import { runCli } from '../support/cli.js';
 import { recordedReader } from '../support/samples.js';
 
@@ -41,7 +42,7 @@ const METRICS = [
 
 async function generate(args: string[]): Promise<unknown> {
   const { code, stdout, stderr } = await runCli(['generate-event', ...args]);
-  expect(stderr.filter((l) => !l.startsWith('wrote '))).toEqual([]);
+  expect(stderr.filter((l) => !l.startsWith('wrote ') && !l.startsWith('note: the violations report is in S3'))).toEqual([]);
   expect(code).toBe(0);
   return JSON.parse(stdout.join('\n'));
 }
@@ -245,3 +246,28 @@ async function writeTemp(event: unknown): Promise<string> {
   writeFileSync(file, JSON.stringify(event));
   return file;
 }
+
+describe('the defaults fit the sample state (events/aws-state.json), with the shipped command', () => {
+  it.each(['alarm', 'monitoring', 'endpoint-state'])('generate-event %s with no options replays cleanly', (kind) => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-generated-'));
+    const generated = runBuiltCli(['generate-event', kind]);
+    expect(generated.code).toBe(0);
+    writeFileSync(join(dir, `${kind}.json`), generated.stdout);
+    const replay = runBuiltCli(['replay', join(dir, `${kind}.json`), '--runbook', 'test/fixtures/runbook.yml']);
+    expect(replay.stderr).toBe('');
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).not.toMatch(/has no variant|does not exist|skipped|failed/);
+    expect(replay.stdout).toMatch(/\n1 event, /);
+  });
+
+  it('the generated endpoint-state event records the endpoint’s live config from the state', () => {
+    const { stdout } = runBuiltCli(['generate-event', 'endpoint-state']);
+    expect(JSON.parse(stdout).detail).toMatchObject({ EndpointName: 'churn-prod', EndpointConfigName: 'churn-prod-config-v2' });
+  });
+
+  it('a monitoring result with violations and no --aws-state-out says where the violations are', () => {
+    const { code, stderr } = runBuiltCli(['generate-event', 'monitoring']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^note: the violations report is in S3, not in the event: add --aws-state-out F/);
+  });
+});

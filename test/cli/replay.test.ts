@@ -20,11 +20,13 @@ describe('medic replay', () => {
     }
     expect(stderr).toHaveLength(reports.length);
     for (const line of stderr) {
-      expect(line).toMatch(/^events\/invalid\/[\w-]+\.json: \S/);
+      expect(line).toMatch(/^events\/invalid\/[\w-]+\.json(:\d+:\d+)?: \S/);
       expect(line).not.toMatch(/\bat .+:\d+:\d+/);
     }
     expect(stderr.find((l) => l.includes('empty.json'))).toBe('events/invalid/empty.json: the file is empty');
-    expect(stderr.find((l) => l.includes('not-json.json'))).toMatch(/^events\/invalid\/not-json\.json: not valid JSON: /);
+    expect(stderr.find((l) => l.includes('not-json.json'))).toBe(
+      'events/invalid/not-json.json:27:1: not valid JSON: Expected double-quoted property name',
+    );
   });
 
   it('every event is still processed when one is bad; the exit code is the worst', async () => {

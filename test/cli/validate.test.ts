@@ -1,11 +1,13 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { ROOT } from '../support/samples.js';
 
 describe('medic validate', () => {
-  it('the default runbook is valid', async () => {
+  it('the runbook (the test copy of runbook.yml) is valid', async () => {
     const { code, stdout } = await runCli(['validate']);
     expect(code).toBe(0);
-    expect(stdout[0]).toMatch(/^✓ runbook\.yml: valid — \d+ rules, 2 topics, 3 pipelines, default mode live$/);
+    expect(stdout[0]).toMatch(/^✓ test\/fixtures\/runbook\.yml: valid — \d+ rules, 2 topics, 3 pipelines, default mode live$/);
   });
 
   it('reports every mistake at once with line and column, exit 2', async () => {
@@ -23,10 +25,10 @@ describe('medic validate', () => {
     ]);
   });
 
-  it('a missing file is an invalid runbook at 1:1', async () => {
+  it('a missing file is named, with the path looked for (exit 2)', async () => {
     const { code, stderr } = await runCli(['validate', 'nope.yml']);
     expect(code).toBe(2);
-    expect(stderr[0]).toBe('nope.yml:1:1 cannot read the runbook: no such file');
+    expect(stderr[0]).toBe(`medic: runbook nope.yml not found: looked for ${join(ROOT, 'nope.yml')}`);
   });
 
   it('an unset environment variable without default is reported where it is used', async () => {

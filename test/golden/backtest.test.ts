@@ -12,17 +12,18 @@ import { compareGolden } from '../support/golden.js';
 import { writeStorm } from '../backtest/storm.js';
 import { runCli } from '../support/cli.js';
 import { ROOT, sampleEventFiles } from '../support/samples.js';
+import { TEST_RUNBOOK } from '../support/test-runbook.js';
 
 describe('golden backtest of events/', () => {
   it('text matches backtest-events.txt', async () => {
-    const { code, stdout, stderr } = await runCli(['backtest', 'events/']);
+    const { code, stdout, stderr } = await runCli(['backtest', 'events/', '--runbook', TEST_RUNBOOK]);
     expect(stderr).toEqual([]);
     expect(code).toBe(0);
     compareGolden('backtest-events.txt', `${stdout.join('\n')}\n`);
   });
 
   it('--json matches backtest-events.json', async () => {
-    const { code, stdout } = await runCli(['backtest', 'events/', '--json']);
+    const { code, stdout } = await runCli(['backtest', 'events/', '--json', '--runbook', TEST_RUNBOOK]);
     expect(code).toBe(0);
     const summary = JSON.parse(stdout.join('\n')) as BacktestSummary;
     expect(summary.events).toBe(sampleEventFiles().length);

@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { compareGolden, transcript } from '../support/golden.js';
 import { runCli } from '../support/cli.js';
 import { sampleEventFiles } from '../support/samples.js';
+import { TEST_RUNBOOK } from '../support/test-runbook.js';
 
 describe('golden explain', () => {
   it('every sample event matches explain.txt', async () => {
     const parts: string[] = [];
     for (const name of sampleEventFiles()) {
-      const argv = ['explain', join('events', name)];
+      const argv = ['explain', join('events', name), '--runbook', TEST_RUNBOOK];
       const result = await runCli(argv);
       expect(result.code, name).toBe(0);
       parts.push(transcript(argv, result));

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareGolden, GOLDEN_DIR, transcript } from '../support/golden.js';
 import { runCli } from '../support/cli.js';
+import { TEST_RUNBOOK } from '../support/test-runbook.js';
 
 const FIXTURES = readdirSync(GOLDEN_DIR)
   .filter((n) => n.startsWith('lint-') && n.endsWith('.yml'))
@@ -16,7 +17,7 @@ describe('golden lint', () => {
   it('every lint, with file:line:col, matches lint.txt', async () => {
     expect(FIXTURES.length).toBeGreaterThanOrEqual(5);
     const parts: string[] = [];
-    for (const argv of [['validate'], ...FIXTURES.map((f) => ['validate', f]), ['validate', 'test/golden/lint-unused.yml', '--strict']]) {
+    for (const argv of [['validate', TEST_RUNBOOK], ...FIXTURES.map((f) => ['validate', f]), ['validate', 'test/golden/lint-unused.yml', '--strict']]) {
       const result = await runCli(argv);
       parts.push(transcript(argv, result));
     }

@@ -23,7 +23,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     MEDIC_AWS_STATE: 'events/aws-state.json',
     MEDIC_WRITES: 'off',
-    MEDIC_RUNBOOK_FILE: 'runbook.yml',
+    MEDIC_RUNBOOK_FILE: 'test/fixtures/runbook.yml', // the test copy: an operator's edit to runbook.yml breaks no test
     LAMBDA_TASK_ROOT: ROOT,
     POWERTOOLS_METRICS_NAMESPACE: 'ModelMedicTest',
   });

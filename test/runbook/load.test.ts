@@ -14,7 +14,7 @@ const MATCH_KEYS_LIST =
 const SCALE_UNION = 'expected exactly one of { by: N }, { to: N }, { factor: X } (with optional max/min), or { restore: true }';
 
 describe('loadRunbook: a valid runbook', () => {
-  const SPEC_EXAMPLE = lines(
+  const FORMAT_EXAMPLE = lines(
     'version: 1',
     'defaults:',
     '  mode: live                 # live | dry-run',
@@ -50,8 +50,8 @@ describe('loadRunbook: a valid runbook', () => {
     '    continue: true',
   );
 
-  it('loads the SPEC example with durations in ms, aliases resolved and defaults applied', () => {
-    expect(loadRunbook(SPEC_EXAMPLE, 'runbook.yml', {})).toEqual({
+  it('loads the format example (docs/runbook.md) with durations in ms, aliases resolved and defaults applied', () => {
+    expect(loadRunbook(FORMAT_EXAMPLE, 'runbook.yml', {})).toEqual({
       version: 1,
       file: 'runbook.yml',
       defaults: {
@@ -105,7 +105,7 @@ describe('loadRunbook: a valid runbook', () => {
   });
 
   it('takes the topic ARN from the environment when set', () => {
-    const loaded = loadRunbook(SPEC_EXAMPLE, 'runbook.yml', { OPS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:444455556666:pager' });
+    const loaded = loadRunbook(FORMAT_EXAMPLE, 'runbook.yml', { OPS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:444455556666:pager' });
     expect(loaded.topics.ops).toBe('arn:aws:sns:eu-west-1:444455556666:pager');
   });
 

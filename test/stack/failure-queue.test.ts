@@ -115,7 +115,7 @@ describe('the Lambda handler', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       MEDIC_FAILURE_QUEUE_URL: QUEUE,
       MEDIC_AWS_STATE: 'events/aws-state.json',
-      MEDIC_RUNBOOK_FILE: 'runbook.yml',
+      MEDIC_RUNBOOK_FILE: 'test/fixtures/runbook.yml', // the test copy of runbook.yml
       MEDIC_WRITES: 'off',
       MEDIC_TABLE: '',
       MEDIC_ALLOWED_ACCOUNTS: '111122223333',

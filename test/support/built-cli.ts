@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './samples.js';
+import { withTestRunbook } from './test-runbook.js';
 
 export const BIN = join(ROOT, 'bin/medic.js');
 
@@ -20,6 +21,8 @@ export interface BuiltCliOptions {
   /** The whole environment of the child (PATH and NO_COLOR=1 are added unless given). */
   env?: Record<string, string | undefined>;
   input?: string;
+  /** Read runbook.yml as shipped instead of the test copy (see test-runbook.ts). */
+  shippedRunbook?: boolean;
 }
 
 function childEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
@@ -32,7 +35,8 @@ function childEnv(env: Record<string, string | undefined> = {}): Record<string, 
 }
 
 export function runBuiltCli(argv: string[], options: BuiltCliOptions = {}): BuiltCliResult {
-  const result = spawnSync(process.execPath, [BIN, ...argv], {
+  const args = options.shippedRunbook ? argv : withTestRunbook(argv, options.cwd);
+  const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: childEnv(options.env),
@@ -51,7 +55,7 @@ export function runBuiltCliClosingStdout(
   options: Omit<BuiltCliOptions, 'input'> = {},
 ): Promise<{ code: number | null; firstLine: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
+    const child = spawn(process.execPath, [BIN, ...withTestRunbook(argv, options.cwd)], {
       cwd: options.cwd ?? ROOT,
       env: childEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,7 +84,8 @@ export function runBuiltCliClosingStdout(
  */
 export function runBuiltCliAsync(argv: string[], options: BuiltCliOptions = {}): Promise<BuiltCliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
+    const args = options.shippedRunbook ? argv : withTestRunbook(argv, options.cwd);
+    const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: childEnv(options.env),
       stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],

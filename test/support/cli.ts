@@ -4,6 +4,7 @@ import type { Io } from '../../cli/io.js';
 import { main } from '../../cli/medic.js';
 import type { Clock } from '../../shared/clock.js';
 import { ROOT } from './samples.js';
+import { withTestRunbook } from './test-runbook.js';
 
 export interface CliResult {
   code: number;
@@ -23,6 +24,8 @@ export async function runCli(
     /** Terminal properties a test chooses: width, and whether stderr is a TTY (progress). */
     columns?: number;
     errIsTTY?: boolean;
+    /** Read runbook.yml as shipped instead of the test copy (see test-runbook.ts). */
+    shippedRunbook?: boolean;
   } = {},
 ): Promise<CliResult> {
   const stdout: string[] = [];
@@ -37,6 +40,6 @@ export async function runCli(
     ...(options.columns !== undefined ? { columns: options.columns } : {}),
     ...(options.errIsTTY !== undefined ? { errIsTTY: options.errIsTTY } : {}),
   };
-  const code = await main(argv, io);
+  const code = await main(options.shippedRunbook ? argv : withTestRunbook(argv, io.cwd), io);
   return { code, stdout, stderr };
 }

@@ -12,7 +12,10 @@ export function compareGolden(name: string, actual: string): void {
     writeFileSync(file, actual);
     if (!process.env.UPDATE_GOLDEN) throw new Error(`wrote missing golden file ${name}: check it in and run again`);
   }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
+  expect(
+    actual,
+    `${name} differs from the output. If the change is deliberate, update the goldens: UPDATE_GOLDEN=1 npx vitest run test/golden`,
+  ).toBe(readFileSync(file, 'utf8'));
 }
 
 /** A command and what it printed, the way a golden transcript shows it. */

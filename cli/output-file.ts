@@ -1,0 +1,32 @@
+/**
+ * Files a command writes (--out F). A missing folder is refused with its name, not created:
+ * a typo in a path should not leave a stray folder behind, and `mkdir -p` is one command away.
+ * Every output path is checked before anything is written.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from './usage-error.js';
+
+/** The absolute path to write `given` (as the user typed it, for --option) to, once its folder is known to exist. */
+export function outputPath(option: string, given: string, cwd: string): string {
+  const path = resolve(cwd, given);
+  const folder = dirname(path);
+  const label = dirname(given);
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    throw new UsageError(`--${option} ${given}: the folder ${label} does not exist (create it first: mkdir -p ${label})`);
+  }
+  if (!isFolder) throw new UsageError(`--${option} ${given}: ${label} is not a folder`);
+  return path;
+}
+
+export function writeOutputFile(option: string, given: string, path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`--${option} ${given}: cannot write the file (${code})`);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * What an operator reads, from the shipped command (`node bin/medic.js`): singular counts,
+ * JSON errors at file:line:col, missing folders and files named, each error printed once.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../support/built-cli.js';
+import { ROOT } from '../support/samples.js';
+
+const RUNBOOK = ['--runbook', 'test/fixtures/runbook.yml'];
+
+describe('counts of one are singular', () => {
+  it('replay of one event: "1 event", "1 matched a rule"', () => {
+    const { code, stdout } = runBuiltCli(['replay', 'events/01-alarm-latency-churn-prod.json', ...RUNBOOK]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\n1 event, 1 matched a rule, 0 no action/);
+  });
+
+  it('backtest of one event: "Backtest of 1 event"', () => {
+    const { stdout } = runBuiltCli(['backtest', 'events/01-alarm-latency-churn-prod.json', ...RUNBOOK]);
+    expect(stdout).toMatch(/^Backtest of 1 event,/);
+  });
+
+  it('validate and runbook: "1 rule", "1 topic", "1 lint warning"', () => {
+    const validate = runBuiltCli(['validate', 'test/golden/lint-shadowed.yml']);
+    expect(validate.stdout).toMatch(/valid — 13 rules, 1 topic, 0 pipelines/);
+    const one = runBuiltCli(['validate', 'test/golden/lint-dry-run.yml']);
+    expect(one.stdout).toMatch(/! 1 lint warning \(/);
+    const table = runBuiltCli(['runbook', '--runbook', 'test/golden/lint-unused.yml']);
+    expect(table.stdout).toMatch(/: 1 rule, first match wins/);
+  });
+
+  it('runbook: "at most 1 change per endpoint per hour"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-one-'));
+    const text =
+      'version: 1\ndefaults: { maxRemediationsPerHour: 1 }\ntopics: { ops: arn:aws:sns:us-east-1:111122223333:ops }\nrules:\n  - id: a\n    match: { kind: alarm }\n    actions: [{ notify: { topic: ops } }]\n';
+    writeFileSync(join(dir, 'one.yml'), text);
+    const { code, stdout } = runBuiltCli(['runbook', '--runbook', join(dir, 'one.yml')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(', at most 1 change per endpoint per hour,');
+  });
+
+  it('no "1 <plural>" anywhere in the output of the sample world', () => {
+    const outputs = [
+      runBuiltCli(['replay', 'events/', ...RUNBOOK]),
+      runBuiltCli(['backtest', 'events/', ...RUNBOOK]),
+      ...['lint-cooldown', 'lint-dry-run', 'lint-shadowed', 'lint-unused'].map((f) => runBuiltCli(['validate', `test/golden/${f}.yml`])),
+    ];
+    for (const { stdout, stderr } of outputs) {
+      expect(`${stdout}${stderr}`).not.toMatch(/\b1 (events|rules|topics|pipelines|errors|warnings|violations|reversals|actions)\b/);
+    }
+  });
+});
+
+describe('a JSON syntax error is reported at file:line:col', () => {
+  it('replay names the line and column, not the character position', () => {
+    const { code, stdout, stderr } = runBuiltCli(['replay', 'events/invalid/not-json.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('events/invalid/not-json.json:27:1: not valid JSON: Expected double-quoted property name\n');
+    expect(stdout).toContain('error   events/invalid/not-json.json:27:1: not valid JSON');
+    expect(`${stdout}${stderr}`).not.toMatch(/position/);
+  });
+
+  it('explain does too', () => {
+    const { code, stderr } = runBuiltCli(['explain', 'events/invalid/not-json.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('medic: events/invalid/not-json.json:27:1: not valid JSON: Expected double-quoted property name\n');
+  });
+});
+
+describe('files and folders that are not there', () => {
+  it('--out into a missing folder names the folder and writes nothing (exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-out-'));
+    const out = join(dir, 'missing', 'x.json');
+    const { code, stderr } = runBuiltCli(['generate-event', 'alarm', '--out', out]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`medic: --out ${out}: the folder ${join(dir, 'missing')} does not exist (create it first: mkdir -p`);
+    expect(stderr).not.toMatch(/unexpected error|ENOENT/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--aws-state-out into a missing folder is refused before the event is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-out-'));
+    const args = ['generate-event', 'monitoring', '--violations', '2', '--out', 'event.json', '--aws-state-out', 'nope/state.json'];
+    const { code, stderr } = runBuiltCli(args, { cwd: dir, env: {} });
+    expect(code).toBe(2);
+    expect(stderr).toContain('medic: --aws-state-out nope/state.json: the folder nope does not exist');
+    expect(existsSync(join(dir, 'event.json'))).toBe(false);
+  });
+
+  it('run from a subfolder: the message names the runbook path it looked for and suggests --runbook F', () => {
+    const { code, stderr } = runBuiltCli(['replay', '01-alarm-latency-churn-prod.json'], {
+      cwd: join(ROOT, 'events'),
+      shippedRunbook: true,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`no runbook: looked for ${join(ROOT, 'events', 'runbook.yml')}`);
+    expect(stderr).toContain('--runbook F');
+  });
+
+  it('and the recorded AWS state likewise, with --aws-state F', () => {
+    const { code, stderr } = runBuiltCli(['replay', '01-alarm-latency-churn-prod.json', '--runbook', '../test/fixtures/runbook.yml'], {
+      cwd: join(ROOT, 'events'),
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`no recorded AWS state: looked for ${join(ROOT, 'events', 'events', 'aws-state.json')}`);
+    expect(stderr).toContain('--aws-state F');
+  });
+});
+
+describe('on a terminal, a rejected event is reported once', () => {
+  // `script` gives the command a pseudo-terminal for stdout and stderr, as an operator's shell does.
+  const hasScript = existsSync('/usr/bin/script');
+
+  it.skipIf(!hasScript)('replay events/invalid/not-json.json on a TTY prints the error one time', () => {
+    const command = `node bin/medic.js replay events/invalid/not-json.json ${RUNBOOK.join(' ')}`;
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout.match(/not valid JSON/g)).toHaveLength(1);
+  });
+
+  it('piped, the error is on stderr as well as in the report', () => {
+    const { stdout, stderr } = runBuiltCli(['replay', 'events/invalid/not-json.json', ...RUNBOOK]);
+    expect(stdout.match(/not valid JSON/g)).toHaveLength(1);
+    expect(stderr.match(/not valid JSON/g)).toHaveLength(1);
+  });
+});
+
+describe("AWS failures in the CLI: failures (exit 1), in the CLI's words", () => {
+  // No credentials, no profile, no instance metadata: nothing from the machine running the tests.
+  const bare = { HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', MEDIC_AWS_MAX_ATTEMPTS: '1' };
+  const ALARM = 'events/01-alarm-latency-churn-prod.json';
+  const DRIFT = 'events/20-monitor-data-drift-churn-prod.json';
+
+  it('--aws without a region says the region is missing and how to set it', () => {
+    const { code, stdout, stderr } = runBuiltCli(['replay', ALARM, '--aws', ...RUNBOOK], { env: bare });
+    expect(code).toBe(1);
+    expect(stdout).toContain('no AWS region is set: set AWS_REGION, e.g. AWS_REGION=us-east-1, or a region in your AWS profile');
+    expect(`${stdout}${stderr}`).not.toMatch(/retried|the network failed/);
+    expect(stdout).toMatch(/1 event, .*1 failed/);
+  });
+
+  it('--live without credentials: read failures are failed, not rejected (exit 1)', () => {
+    const env = { ...bare, AWS_REGION: 'us-east-1' };
+    const { code, stdout } = runBuiltCli(['replay', ALARM, DRIFT, '--live', ...RUNBOOK], { env });
+    expect(code).toBe(1);
+    expect(stdout).toContain('no AWS credentials were found');
+    expect(stdout).toMatch(/\n2 events, .*2 failed$/m);
+    expect(stdout).not.toMatch(/rejected/);
+    const json = runBuiltCli(['replay', DRIFT, '--live', '--json', ...RUNBOOK], { env });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).errorKind).toBe('aws-denied');
+  });
+
+  it('a network failure says medic does not retry, never "the event will be retried"', () => {
+    const env = {
+      ...bare,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'y',
+    };
+    const { code, stdout, stderr } = runBuiltCli(['replay', ALARM, DRIFT, '--aws', ...RUNBOOK], { env });
+    expect(code).toBe(1);
+    expect(stdout).toContain('AWS or the network failed; medic does not retry: run the command again');
+    expect(`${stdout}${stderr}`).not.toMatch(/will be retried/);
+    const explain = runBuiltCli(['explain', DRIFT, '--aws', ...RUNBOOK], { env });
+    expect(explain.code).toBe(1);
+    expect(explain.stderr).toContain('medic does not retry');
+    expect(explain.stderr).not.toMatch(/will be retried/);
+  });
+});
