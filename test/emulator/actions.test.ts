@@ -9,11 +9,11 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { EMULATOR_RUNBOOK_PARAMETER } from '../support/emulator/packaged.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { endpointNow, pipelineExecutionsNow, scalableTargetNow, seedWorld, subscribeQueue } from '../support/emulator/world.js';
+import { endpointNow, pipelineExecutionsNow, type Subscriber, scalableTargetNow } from '../support/emulator/world.js';
 import { sample, withDetail } from '../support/samples.js';
 
 const emulator = useEmulator();
-let ops: Awaited<ReturnType<typeof subscribeQueue>>;
+let ops: Subscriber;
 
 /** The same alarm, in ALARM again later: a new occurrence (another state timestamp), so not a duplicate. */
 function againAt(event: Record<string, unknown>, iso: string): Record<string, unknown> {
@@ -25,10 +25,7 @@ function againAt(event: Record<string, unknown>, iso: string): Record<string, un
 
 describeEmulator('every action type through the packaged functions', () => {
   beforeAll(async () => {
-    const e = emulator();
-    await e.deployStack();
-    await seedWorld(e.clients, e.standIn);
-    ops = await subscribeQueue(e.clients, 'model-medic-emulator-ops');
+    ({ ops } = await emulator().deployOntoWorld());
   });
   beforeEach(async () => {
     await ops.drain();

@@ -15,7 +15,6 @@ import {
   pipelineExecutionsNow,
   type ReceivedNotification,
   scalableTargetNow,
-  seedWorld,
   subscribeQueue,
 } from '../support/emulator/world.js';
 import { AWS_STATE, sample } from '../support/samples.js';
@@ -34,12 +33,7 @@ const withoutDeadlines = (list: EventReport[]) =>
   JSON.parse(JSON.stringify(list).replace(/until \d{4}-\d\d-\d\dT[\d:.]+Z/g, 'until <deadline>'));
 
 describeEmulator('the built CLI against the emulator', () => {
-  beforeEach(async () => {
-    const e = emulator();
-    await fetch(`${e.motoUrl}/moto-api/reset`, { method: 'POST' });
-    e.standIn.clear();
-    await seedWorld(e.clients, e.standIn);
-  });
+  beforeEach(() => emulator().freshWorld());
 
   it('capture, then replay --aws-state of the captured file: the same plan as replay --aws against the emulator', async () => {
     const e = emulator();

@@ -6,11 +6,11 @@
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AsyncInvokeOutcome } from '../support/emulator/lambda-host.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { drainQueue, endpointNow, pipelineExecutionsNow, scalableTargetNow, seedWorld, subscribeQueue } from '../support/emulator/world.js';
+import { drainQueue, endpointNow, pipelineExecutionsNow, type Subscriber, scalableTargetNow } from '../support/emulator/world.js';
 import { sample, withDetail } from '../support/samples.js';
 
 const emulator = useEmulator();
-let ops: Awaited<ReturnType<typeof subscribeQueue>>;
+let ops: Subscriber;
 
 /** The executed actions of one type in the handled attempts' reports. */
 function executed(outcomes: AsyncInvokeOutcome[], type: string): number {
@@ -23,10 +23,7 @@ function executed(outcomes: AsyncInvokeOutcome[], type: string): number {
 
 describeEmulator('duplicates and races on the packaged functions', () => {
   beforeAll(async () => {
-    const e = emulator();
-    await e.deployStack();
-    await seedWorld(e.clients, e.standIn);
-    ops = await subscribeQueue(e.clients, 'model-medic-emulator-ops');
+    ({ ops } = await emulator().deployOntoWorld());
   });
   beforeEach(async () => {
     await ops.drain();

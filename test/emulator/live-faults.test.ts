@@ -8,7 +8,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { EventReport } from '../../shared/report.js';
 import { runBuiltCliAsync } from '../support/built-cli.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { endpointNow, scalableTargetNow, seedWorld, subscribeQueue } from '../support/emulator/world.js';
+import { endpointNow, scalableTargetNow, subscribeQueue } from '../support/emulator/world.js';
 
 const emulator = useEmulator();
 const STATE = ['--aws-state', 'events/aws-state.json'];
@@ -19,12 +19,7 @@ const parse = (stdout: string) =>
     .map((l) => JSON.parse(l) as EventReport);
 
 describeEmulator('medic replay --live against the emulator, with faults', () => {
-  beforeEach(async () => {
-    const e = emulator();
-    await fetch(`${e.motoUrl}/moto-api/reset`, { method: 'POST' });
-    e.standIn.clear();
-    await seedWorld(e.clients, e.standIn);
-  });
+  beforeEach(() => emulator().freshWorld());
 
   it('--aws reads from the emulator and writes nothing', async () => {
     const e = emulator();

@@ -15,7 +15,6 @@ import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { StateStore } from '../../shared/state/store.js';
 import { fastRetries } from '../support/emulator/fast-retries.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { seedWorld } from '../support/emulator/world.js';
 import { RUNBOOK, recordedReader, sample } from '../support/samples.js';
 
 const emulator = useEmulator();
@@ -24,10 +23,7 @@ const standIn = () => emulator().standIn;
 const writes = () => standIn().requests.filter((r) => !r.fault && /^(Publish|Update|Start|Register)/.test(r.operation));
 
 beforeEach(async () => {
-  if (!inject('emulator').available) return;
-  await fetch(`${emulator().motoUrl}/moto-api/reset`, { method: 'POST' });
-  standIn().clear();
-  await seedWorld(emulator().clients, standIn());
+  if (inject('emulator').available) await emulator().freshWorld();
 });
 
 async function run(prefix: string, env: Record<string, string>): Promise<EventReport> {

@@ -8,11 +8,11 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, expect, it } from 'vitest';
 import { EMULATOR_RUNBOOK_PARAMETER } from '../support/emulator/packaged.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { seedWorld, subscribeQueue } from '../support/emulator/world.js';
+import type { Subscriber } from '../support/emulator/world.js';
 import { sample, withDetail } from '../support/samples.js';
 
 const emulator = useEmulator();
-let ops: Awaited<ReturnType<typeof subscribeQueue>>;
+let ops: Subscriber;
 const TTL_MS = 1_000;
 
 function runbook(version: string): string {
@@ -49,10 +49,7 @@ const afterTtl = () => new Promise((r) => setTimeout(r, TTL_MS + 200));
 
 describeEmulator('the runbook from SSM in the packaged alarm function', () => {
   beforeAll(async () => {
-    const e = emulator();
-    await e.deployStack();
-    await seedWorld(e.clients, e.standIn, { endpoints: ['churn-prod'] });
-    ops = await subscribeQueue(e.clients, 'model-medic-emulator-ops');
+    ({ ops } = await emulator().deployOntoWorld({ endpoints: ['churn-prod'] }));
   });
 
   it('a new valid version is in force after the TTL; an invalid one is refused once and the last good one stays', async () => {

@@ -7,8 +7,11 @@
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
 import { FunctionHost, type FunctionHost as Host } from './lambda-host.js';
 import { type DeployedStack, deployToEmulator, type PackagedStack } from './packaged.js';
+
+const opsTopicName = (deployed: DeployedStack) => deployed.opsTopicArn.split(':').pop() as string;
+
 import { StandIn } from './stand-in.js';
-import { emulatorEnv, type MotoClients, motoClients } from './world.js';
+import { emulatorEnv, type MotoClients, motoClients, type SeedOptions, type Subscriber, seedWorld, subscribeQueue } from './world.js';
 
 export type EmulatorContext = { available: true; motoUrl: string; stack: PackagedStack } | { available: false; reason: string };
 
@@ -30,6 +33,10 @@ export interface Emulator {
   deployStack(): Promise<DeployedStack>;
   /** A host for a packaged function (alarm, monitoring, endpoint-state), stopped after the file. */
   host(name: string, envOverrides?: Record<string, string>): Host;
+  /** moto reset and the stand-in cleared, then the sample world seeded again: an account of the test's own. */
+  freshWorld(options?: SeedOptions): Promise<void>;
+  /** The stack deployed onto the sample world, with a subscriber on the stack's ops topic. */
+  deployOntoWorld(options?: SeedOptions): Promise<{ deployed: DeployedStack; ops: Subscriber }>;
 }
 
 const context = inject('emulator');
@@ -43,7 +50,8 @@ export function useEmulator(): () => Emulator {
   const hosts: Host[] = [];
   beforeAll(async () => {
     if (!context.available) return;
-    await fetch(`${context.motoUrl}/moto-api/reset`, { method: 'POST' });
+    const reset = () => fetch(`${context.motoUrl}/moto-api/reset`, { method: 'POST' });
+    await reset();
     const standIn = await StandIn.start(context.motoUrl);
     const clients = motoClients(context.motoUrl);
     let deployed: DeployedStack | undefined;
@@ -72,6 +80,16 @@ export function useEmulator(): () => Emulator {
         );
         hosts.push(host);
         return host;
+      },
+      async freshWorld(options) {
+        await reset();
+        standIn.clear();
+        await seedWorld(clients, standIn, options);
+      },
+      async deployOntoWorld(options) {
+        deployed = await deployToEmulator(clients, context.stack);
+        await seedWorld(clients, standIn, options);
+        return { deployed, ops: await subscribeQueue(clients, opsTopicName(deployed)) };
       },
     };
   });

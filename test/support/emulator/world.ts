@@ -303,6 +303,8 @@ export interface ReceivedNotification {
   topicArn: string;
 }
 
+export type Subscriber = Awaited<ReturnType<typeof subscribeQueue>>;
+
 /**
  * A topic (created if missing: CreateTopic is idempotent) with an SQS queue subscribed, the
  * way an operator's own subscriber would receive what model-medic publishes.
