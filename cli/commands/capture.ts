@@ -12,6 +12,7 @@ import { captureState, mergeStates } from '../capture/snapshot.js';
 import { type CaptureSource, sdkCaptureSource } from '../capture/source.js';
 import type { Io } from '../io.js';
 import { outputPath, writeOutputFile } from '../output-file.js';
+import { plural } from '../plural.js';
 import { loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 
@@ -52,6 +53,17 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
 
   const source = options.source ?? sdkCaptureSource(io.env);
   const result = await captureState(source, endpoints, pipelines, { since: now - since.ms });
+  const report = () => {
+    for (const note of result.notes) io.err(`note: ${note}`);
+    for (const name of result.missing) io.err(`medic: endpoint ${name} does not exist in this account and region: nothing recorded for it`);
+    for (const failure of result.failures) io.err(`medic: not captured: ${failure}`);
+  };
+  if (result.counts.endpoints === 0) {
+    // A snapshot of no endpoint replays nothing: writing it would only overwrite a good one.
+    report();
+    io.err(`medic: no endpoint could be captured: nothing written${out === '-' ? '' : ` to ${out}`}`);
+    return 1;
+  }
   let state = result.state;
   if (options.merge && existsSync(outFile)) state = mergeStates(loadRecordedStateFile(outFile), state);
   parseRecordedState(state, out); // what replay will read back: fail here, not there
@@ -61,7 +73,7 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
 
   const say = (line: string) => (out === '-' ? io.err(line) : io.out(line));
   const c = result.counts;
-  const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const counted = plural;
   say(
     `captured ${[
       counted(c.endpoints, 'endpoint'),
@@ -72,9 +84,7 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
       counted(c.reports, 'violation report'),
     ].join(', ')}${out === '-' ? '' : ` -> ${out}`}${options.merge ? ' (merged)' : ''}`,
   );
-  for (const note of result.notes) io.err(`note: ${note}`);
-  for (const name of result.missing) io.err(`medic: endpoint ${name} does not exist in this account and region: nothing recorded for it`);
-  for (const failure of result.failures) io.err(`medic: not captured: ${failure}`);
+  report();
   if (result.failures.length > 0)
     io.err(`medic: ${counted(result.failures.length, 'read')} failed; everything else was captured${out === '-' ? '' : ` in ${out}`}`);
   return result.missing.length > 0 || result.failures.length > 0 ? 1 : 0;

@@ -3,6 +3,7 @@
  * from the DynamoDB state table (MEDIC_TABLE, or --table), newest first. Reads only.
  * AWS_ENDPOINT_URL points it at any DynamoDB-compatible endpoint.
  */
+import { MedicError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/runbook/index.js';
 import type { AuditRecord } from '../../shared/state/store.js';
 import { type Io, paint } from '../io.js';
@@ -32,7 +33,16 @@ export async function historyCommand(options: HistoryOptions, io: Io): Promise<n
   const now = (io.clock ?? { now: () => Date.now() }).now();
   const query: { endpoint?: string; since: number; limit: number } = { since: now - since.ms, limit };
   if (options.endpoint) query.endpoint = options.endpoint;
-  const records = await store.queryAudit(query);
+  const records = await store.queryAudit(query).catch((error: unknown) => {
+    if (error instanceof MedicError && error.kind === 'aws-not-found') {
+      const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'this region';
+      throw new MedicError(
+        'aws-not-found',
+        `the state table ${table} does not exist in ${region}: check --table or MEDIC_TABLE (\`npx osls info --stage STAGE\` shows the deployed name)`,
+      );
+    }
+    throw error;
+  });
 
   if (options.json) {
     for (const record of records) io.out(JSON.stringify(record));

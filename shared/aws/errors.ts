@@ -148,12 +148,20 @@ export function toMedicError(error: unknown, service: string, operation: string,
   // One line: SDK deserialization errors append a multi-line hint about hidden fields.
   const message = e.message?.split('\n')[0]?.trim();
   const detail = message && message !== name ? `${name}: ${message}` : name;
-  const attempts = (e.$metadata?.attempts ?? 0) > 1 ? `after ${e.$metadata?.attempts} attempts` : '';
-  const notes = [hintFor(kind, namesOf(e)), attempts].filter(Boolean);
+  // How often the SDK sent it, first: the hint may say what happens next (the Lambda's retry).
+  const attempts = (e.$metadata?.attempts ?? 0) > 1 ? `sent ${e.$metadata?.attempts} times` : '';
+  const notes = [attempts, notAnAwsAnswer(e), hintFor(kind, namesOf(e))].filter(Boolean);
   const where = `${service}:${operation}${resource ? ` on ${resource}` : ''}`;
   return new MedicError(kind, `${where} failed: ${detail}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, {
     cause: error,
   });
+}
+
+/** An answer the SDK could not read at all (an HTML page, say): the endpoint is not AWS, or not that service. */
+function notAnAwsAnswer(e: SdkErrorLike): string {
+  return e.name === 'SyntaxError' && /Deserialization error|<!doctype|<html/i.test(e.message ?? '')
+    ? 'the answer was not an AWS response: is AWS_ENDPOINT_URL right, and does it serve this service?'
+    : '';
 }
 
 function hintFor(kind: ErrorKind, names: string[]): string {

@@ -70,7 +70,7 @@ describe('toMedicError', () => {
     expect(error.kind).toBe('aws-throttled');
     expect(error.transient).toBe(true);
     expect(error.message).toBe(
-      'sns:Publish on arn:aws:sns:us-east-1:1:t failed: ThrottlingException: Rate exceeded (AWS throttled the call and the retries ran out; the event will be retried; after 4 attempts)',
+      'sns:Publish on arn:aws:sns:us-east-1:1:t failed: ThrottlingException: Rate exceeded (sent 4 times; AWS throttled the call and the retries ran out; the event will be retried)',
     );
   });
 

@@ -245,6 +245,16 @@ describe('medic capture', () => {
     expect(Object.keys(JSON.parse(readFileSync(out, 'utf8')).sagemaker.endpoints)).toEqual(['churn-prod']);
   });
 
+  it('no endpoint exists: nothing is written (a good older snapshot is not overwritten), exit 1', async () => {
+    const out = join(tmp(), 'state.json');
+    writeFileSync(out, '{"kept": true}');
+    const { code, stdout, stderr } = await runCli(['capture', '--endpoint', 'nope-prod', '--out', out], { env: ENV });
+    expect(code).toBe(1);
+    expect(stdout).toEqual([]);
+    expect(stderr).toContain(`medic: no endpoint could be captured: nothing written to ${out}`);
+    expect(readFileSync(out, 'utf8')).toBe('{"kept": true}');
+  });
+
   it('AWS refusing a read: that read named on stderr, everything else written, exit 1', async () => {
     cloudwatch.on(DescribeAlarmsCommand).rejects(
       Object.assign(new Error('User is not authorized to perform: cloudwatch:DescribeAlarms'), {

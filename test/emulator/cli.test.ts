@@ -109,6 +109,10 @@ describeEmulator('the built CLI against the emulator', () => {
     expect(text.stdout).toContain('fraud-prod-cpu-high');
     expect(text.stdout).toMatch(/1 decision for fraud-prod in the last 24h, newest first/);
 
+    const missing = await runBuiltCliAsync(['history', '--table', 'nope'], { env: e.env() });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('medic: the state table nope does not exist in us-east-1: check --table or MEDIC_TABLE');
+
     await new Promise((r) => setTimeout(r, 1_100));
     const recent = await history('--since', '1s');
     expect(recent.code).toBe(0);

@@ -17,9 +17,11 @@ import type { EmulatorContext } from '../support/emulator/use-emulator.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const reason = motoUnavailableReason();
   if (reason) {
-    const message = `emulator suite skipped: ${reason}. Install moto's server to run it: pip install "moto[server]"`;
-    if (process.env.MEDIC_REQUIRE_EMULATOR) throw new Error(`${message} (MEDIC_REQUIRE_EMULATOR is set, so this fails the run)`);
-    process.stderr.write(`\n${message}\n\n`);
+    const how = `Install moto's server to run it: pip install "moto[server]"`;
+    if (process.env.MEDIC_REQUIRE_EMULATOR) {
+      throw new Error(`the emulator suite cannot run: ${reason}. ${how} (MEDIC_REQUIRE_EMULATOR is set, so this fails the run)`);
+    }
+    process.stderr.write(`\nemulator suite skipped: ${reason}. ${how}\n\n`);
     project.provide('emulator', { available: false, reason } satisfies EmulatorContext);
     return async () => {};
   }

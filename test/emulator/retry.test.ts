@@ -77,7 +77,7 @@ describeEmulator('throttling', () => {
     expect(report.actions[0]?.error).toEqual({
       kind: 'aws-throttled',
       message:
-        'application-auto-scaling:RegisterScalableTarget on endpoint/churn-prod/variant/v2 failed: ThrottlingException: Rate exceeded (AWS throttled the call and the retries ran out; the event will be retried; after 2 attempts)',
+        'application-auto-scaling:RegisterScalableTarget on endpoint/churn-prod/variant/v2 failed: ThrottlingException: Rate exceeded (sent 2 times; AWS throttled the call and the retries ran out; the event will be retried)',
     });
     expect(report.actions[1]?.status).toBe('executed');
     expect(writes().find((r) => r.operation === 'Publish')?.input.Message).toContain(
