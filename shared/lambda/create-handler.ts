@@ -64,17 +64,28 @@ export function createHandler(entry: string) {
       clock: systemClock,
       allowWrites: config.allowWrites,
       owner: context.awsRequestId,
+      // A bug: logged with its stack (the report carries only the message).
+      onInternalError: (error, during) => logger.error('internal error: a bug in model-medic', { entry, event: label, during, error }),
     });
     // The audit line: one structured record per event, with the whole decision.
     logger.info('decision', { entry, report });
     emitDecisionMetrics(metrics, report);
 
-    if (report.errorKind === 'invalid-event') {
-      const reason = report.error ?? 'invalid event';
-      logger.error('malformed event refused: it can never succeed', { entry, event: label, error: reason, payload: event });
+    const transient =
+      (report.errorKind && isTransientKind(report.errorKind)) ||
+      report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
+    const bug = report.errorKind === 'internal' ? report.error : report.actions.find((a) => a.error?.kind === 'internal')?.error?.message;
+    if (report.errorKind === 'invalid-event' || (bug && !transient)) {
+      // Not retried: a malformed event can never succeed, and a bug fails the same way again. The
+      // event is kept in the failure queue with why (a bug's: to redrive once it is fixed).
+      const reason = bug ?? report.error ?? 'invalid event';
+      const kind = report.errorKind === 'invalid-event' ? 'invalid-event' : 'internal';
+      if (kind === 'internal') logger.error('event not retried: it met a bug', { entry, event: label, error: reason });
+      else logger.error('malformed event refused: it can never succeed', { entry, event: label, error: reason, payload: event });
       // If SQS refuses, this throws: Lambda retries, and its on-failure destination (the same
       // queue) keeps the event when the retries run out.
       const sent = await c.failures.sendMalformed({
+        kind,
         entry,
         label,
         reason,
@@ -82,12 +93,9 @@ export function createHandler(entry: string) {
         requestId: context.awsRequestId,
         functionArn: context.invokedFunctionArn,
       });
-      if (sent === 'sent') logger.info('malformed event sent to the failure queue', { entry, event: label });
+      if (sent === 'sent') logger.info('event sent to the failure queue', { entry, event: label, kind });
       return report;
     }
-    const transient =
-      (report.errorKind && isTransientKind(report.errorKind)) ||
-      report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
     if (transient) {
       throw new MedicError(
         report.errorKind ?? 'aws-error',
