@@ -35,7 +35,7 @@ export interface Emulator {
   host(name: string, envOverrides?: Record<string, string>): Host;
   /** moto reset and the stand-in cleared, then the sample world seeded again: an account of the test's own. */
   freshWorld(options?: SeedOptions): Promise<void>;
-  /** The stack deployed onto the sample world, with a subscriber on the stack's ops topic. */
+  /** A fresh account: the stack deployed onto the sample world, with a subscriber on the stack's ops topic. */
   deployOntoWorld(options?: SeedOptions): Promise<{ deployed: DeployedStack; ops: Subscriber }>;
 }
 
@@ -87,6 +87,8 @@ export function useEmulator(): () => Emulator {
         await seedWorld(clients, standIn, options);
       },
       async deployOntoWorld(options) {
+        await reset();
+        standIn.clear();
         deployed = await deployToEmulator(clients, context.stack);
         await seedWorld(clients, standIn, options);
         return { deployed, ops: await subscribeQueue(clients, opsTopicName(deployed)) };
