@@ -8,6 +8,7 @@ import { ACTIONS } from './actions/registry.js';
 import { memoizeReader } from './aws/memo-reader.js';
 import type { AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
+import { leaseMs } from './deadline.js';
 import { describeError, isTransientKind, kindOf, MedicError } from './errors.js';
 import { checkRuleGuards, finishRuleGuards, type RuleGuard } from './guards.js';
 import type { ActionReport, EventReport } from './report.js';
@@ -30,6 +31,12 @@ export interface EngineDeps {
   /** How long to wait for another invocation's endpoint lock before giving up (retryable). */
   lockWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * When this invocation must have finished (epoch ms; the Lambda's deadline less the time to
+   * clean up). A claim's lease ends with it, so a retry after a killed invocation does not wait
+   * out the whole lease; the lock wait gives up at it.
+   */
+  deadline?: number;
   /** Told of every bug (a throw that is not a MedicError) with the error itself, for its stack. */
   onInternalError?: (error: unknown, during: string) => void;
 }
@@ -81,7 +88,7 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
 
   const { defaults } = deps.runbook.runbook;
   const now = deps.clock.now();
-  const claim = await deps.store.claimSignal(signal.key, deps.owner, now, defaults.lockLeaseMs, defaults.dedupeMs);
+  const claim = await deps.store.claimSignal(signal.key, deps.owner, now, leaseMs(defaults.lockLeaseMs, now, deps), defaults.dedupeMs);
   if (claim.status !== 'started') {
     const reason =
       claim.status === 'completed'

@@ -56,8 +56,15 @@ export function createHandler(entry: string) {
       return { event: label, signal: null, rule: null, actions: [], ignored: outside, error: null };
     }
 
+    // Stop before Lambda does: AWS calls are aborted and the lock wait gives up at the deadline,
+    // leaving CLEANUP_MS to release the lock and the claim, record and report, so a retry can
+    // finish the work instead of finding it held by an invocation Lambda killed.
+    const deadline = systemClock.now() + Math.max(1_000, remainingMs(context) - CLEANUP_MS);
+    const abort = AbortSignal.timeout(Math.max(1, deadline - systemClock.now()));
+    c.setDeadline(abort);
     const report = await handleEvent(event, label, {
       runbook: await c.runbook(systemClock.now()),
+      deadline,
       reader: c.reader,
       writer: c.writer,
       store: c.store,
@@ -66,7 +73,7 @@ export function createHandler(entry: string) {
       owner: context.awsRequestId,
       // A bug: logged with its stack (the report carries only the message).
       onInternalError: (error, during) => logger.error('internal error: a bug in model-medic', { entry, event: label, during, error }),
-    });
+    }).finally(() => c.setDeadline(undefined));
     // The audit line: one structured record per event, with the whole decision.
     logger.info('decision', { entry, report });
     emitDecisionMetrics(metrics, report);
@@ -108,6 +115,14 @@ export function createHandler(entry: string) {
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
+}
+
+/** Time kept back from the Lambda timeout to release what the invocation holds and report. */
+const CLEANUP_MS = 5_000;
+
+function remainingMs(context: Context): number {
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.NaN;
+  return Number.isFinite(remaining) && remaining > 0 ? remaining : 60_000;
 }
 
 function failedReasons(report: EventReport): string {

@@ -87,4 +87,29 @@ describeEmulator('failures on the packaged alarm function: delivered, retried, o
     expect(host.logs.some((l) => l.InternalErrors === 1)).toBe(true);
     expect(await scalableTargetNow(e.clients, 'churn-prod', 'v2')).toEqual({ min: 2, max: 6 });
   });
+
+  it('an endpoint that never answers: each attempt stops before its deadline and releases lock and claim, so a redrive acts', async () => {
+    const e = emulator();
+    e.standIn.fail({ operation: 'DescribeEndpoint', hang: true, times: 100 });
+    // A function configured with a 12 s timeout, so three attempts take seconds, not minutes.
+    const host = e.host('alarm', {}, { timeoutSeconds: 12 });
+    const outcome = await host.invokeAsync(sample('01-'));
+    expect(outcome.outcome).toBe('failure-queue');
+    expect(outcome.attempts.map((a) => (a.ok ? 'ok' : a.error.errorType))).toEqual(['MedicError', 'MedicError', 'MedicError']);
+    expect((outcome.attempts[0] as { error: { errorMessage: string } }).error.errorMessage).toMatch(
+      /transient failure, Lambda will retry: .*DescribeEndpoint on churn-prod failed: AbortError/,
+    );
+    const [record] = await queued();
+    expect(record).toMatchObject({ requestContext: { condition: 'RetriesExhausted' }, requestPayload: sample('01-') });
+
+    // The endpoint answers again; the redrive is not held by a claim or a lock of the killed attempts.
+    e.standIn.clear();
+    const redrive = await host.invokeAsync(record.requestPayload);
+    expect(redrive.attempts).toHaveLength(1);
+    expect((redrive.attempts[0] as { result: { actions: Array<{ status: string }> } }).result.actions.map((a) => a.status)).toEqual([
+      'executed',
+      'executed',
+    ]);
+    expect(await scalableTargetNow(e.clients, 'churn-prod', 'v2')).toEqual({ min: 3, max: 6 });
+  });
 });
