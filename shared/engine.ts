@@ -41,6 +41,9 @@ export interface EngineDeps {
   onInternalError?: (error: unknown, during: string) => void;
 }
 
+/** A circuit's "human needed" record outlives the circuit (6 h), so it is never sent twice. */
+const CIRCUIT_NOTICE_TTL_MS = 24 * 3600_000;
+
 /** Audit records are kept this long. */
 const AUDIT_TTL_MS = 90 * 24 * 3600_000;
 
@@ -142,7 +145,13 @@ async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Ma
       earlier.push(action);
       report.actions.push(action);
     }
-    for (const extra of guard.extraActions) report.actions.push(await runExtra(extra, deps));
+    for (const notice of guard.extraActions) {
+      const sent = await runExtra(notice.action, deps);
+      report.actions.push(sent);
+      if (sent.status === 'executed' || sent.status === 'planned') {
+        await deps.store.putActionRecord(notice.record.key, notice.record.id, sent, deps.clock.now(), CIRCUIT_NOTICE_TTL_MS);
+      }
+    }
   } finally {
     await finishRuleGuards(guard, earlier, rule, signal, deps);
   }

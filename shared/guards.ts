@@ -25,11 +25,18 @@ export interface HeldBack {
   reason: string;
 }
 
+/** A notification the guards send themselves, and where its delivery is recorded. */
+export interface GuardNotice {
+  action: ActionReport;
+  /** The completion record that makes it at most once: key and id for putActionRecord. */
+  record: { key: string; id: string };
+}
+
 export interface RuleGuard {
   /** Why an action must be held back, or undefined when it may run. */
   holdBack(mutatesEndpoint: boolean): HeldBack | undefined;
   /** Notifications the guards themselves send ("human needed"). */
-  extraActions: ActionReport[];
+  extraActions: GuardNotice[];
   lockedEndpoint?: string;
   now: number;
 }
@@ -96,6 +103,8 @@ async function decideUnderLock(
       reason: `automatic changes to ${lockedEndpoint} are paused since ${new Date(circuit.openedAt).toISOString()} (${circuit.reason}); a human is needed`,
     };
     guard.holdBack = (m) => (m ? held : undefined);
+    // Until a human has been told of this circuit, every event that finds it open tries again.
+    await addHumanNeeded(guard, rule, signal, runbook, deps, lockedEndpoint, circuit.openedAt, circuit.reason);
     return guard;
   }
 
@@ -104,10 +113,31 @@ async function decideUnderLock(
     const reason = `${recent} automatic changes to ${lockedEndpoint} in the last hour reached the limit of ${limit}`;
     const opened = await deps.store.openCircuit(lockedEndpoint, now, now + CIRCUIT_OPEN_MS, reason);
     guard.holdBack = (m) => (m ? { suppressedBy: 'limit', reason: `${reason}: circuit opened` } : undefined);
-    if (opened) guard.extraActions.push(humanNeeded(rule, signal, runbook, reason));
+    if (opened) await addHumanNeeded(guard, rule, signal, runbook, deps, lockedEndpoint, now, reason);
     return guard;
   }
   return guard;
+}
+
+/**
+ * The "human needed" notice of one circuit (the endpoint and when it opened), at most once and
+ * at least once: it has its own completion record, written when it is sent, so a publish that
+ * failed is tried again by the next event (a retry of this one included) until it is delivered.
+ */
+async function addHumanNeeded(
+  guard: RuleGuard,
+  rule: Rule,
+  signal: Signal,
+  runbook: Runbook,
+  deps: EngineDeps,
+  endpoint: string,
+  openedAt: number,
+  reason: string,
+): Promise<void> {
+  const record = { key: `circuit#${endpoint}#${openedAt}`, id: 'human-needed' };
+  const done = await deps.store.getActionRecords(record.key);
+  if (done.has(record.id)) return;
+  guard.extraActions.push({ action: humanNeeded(rule, signal, runbook, reason), record });
 }
 
 /** After the rule ran: start its cooldown, count its changes, release the lock. */

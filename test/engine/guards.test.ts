@@ -68,6 +68,38 @@ describe('guards', () => {
     expect(String(humanNeeded[0]?.input.Message)).toMatch(/3 automatic changes to fraud-prod in the last hour reached the limit of 3/);
   });
 
+  it('"human needed" is sent at least once: a publish that fails is sent by the retry, and then never again', async () => {
+    const runbook = SCALE_RUNBOOK.replace('cooldown: 10m', 'cooldown: 0s');
+    const { deps, writer, clock } = await testEngine(runbook);
+    for (let i = 0; i < 3; i++) {
+      clock.set(START + i * MINUTE);
+      await handleEvent(occurrence(sample('02-'), START + i * MINUTE), `e${i}`, deps);
+    }
+    const isNotice = (c: { input: Record<string, unknown> }) => String(c.input.Subject).includes('human needed');
+    // SNS fails the first "human needed" publish with a transient error.
+    let down = true;
+    writer.fail = (call) => {
+      if (!isNotice(call) || !down) return undefined;
+      down = false;
+      return new MedicError('aws-error', 'sns:Publish failed: InternalError (AWS or the network failed)');
+    };
+    clock.set(START + 3 * MINUTE);
+    const opening = occurrence(sample('02-'), START + 3 * MINUTE);
+    const first = await handleEvent(opening, 'e3', deps);
+    expect(first.actions.map((a) => `${a.type}:${a.status}`)).toEqual(['scale:suppressed', 'notify:executed', 'notify:failed']);
+    expect(writer.calls.filter(isNotice)).toHaveLength(0);
+
+    // Lambda retries the same event: the circuit is already open, and the notice goes out now.
+    const retry = await handleEvent(opening, 'e3-retry', deps);
+    expect(retry.actions.map((a) => `${a.type}:${a.status}`)).toContain('notify:executed');
+    expect(writer.calls.filter(isNotice)).toHaveLength(1);
+
+    // Later events find the circuit open and the notice delivered: nothing more.
+    clock.set(START + 4 * MINUTE);
+    await handleEvent(occurrence(sample('02-'), START + 4 * MINUTE), 'e4', deps);
+    expect(writer.calls.filter(isNotice)).toHaveLength(1);
+  });
+
   it('the limit window slides: an hour later changes are allowed again once the circuit closes', async () => {
     const runbook = SCALE_RUNBOOK.replace('cooldown: 10m', 'cooldown: 0s');
     const { deps, clock, store } = await testEngine(runbook);
