@@ -15,7 +15,7 @@ import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
 import { normalizeEvent } from './signals/normalize.js';
 import type { Signal } from './signals/types.js';
-import type { StateStore } from './state/store.js';
+import type { AuditRecord, StateStore } from './state/store.js';
 
 export interface EngineDeps {
   runbook: CompiledRunbook;
@@ -213,7 +213,7 @@ function markError(report: EventReport, error: unknown): void {
 
 async function writeAudit(report: EventReport, signal: Signal, deps: EngineDeps): Promise<void> {
   try {
-    const record = { ...report, at: deps.clock.now(), key: signal.key };
+    const record: AuditRecord = { ...report, at: deps.clock.now(), key: signal.key, runbook: deps.runbook.runbook.identity };
     if (signal.endpoint) Object.assign(record, { endpoint: signal.endpoint });
     await deps.store.putAudit(record, AUDIT_TTL_MS);
   } catch {

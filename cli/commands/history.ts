@@ -1,10 +1,11 @@
 /**
  * medic history [--endpoint X] [--since 24h] [--limit N] [--table T] [--json]: the audit trail
- * from the DynamoDB state table (MEDIC_TABLE, or --table), newest first. Reads only.
+ * from the DynamoDB state table (MEDIC_TABLE, or --table), newest first, each record with the
+ * runbook that decided (content hash, SSM parameter version). Reads only.
  * AWS_ENDPOINT_URL points it at any DynamoDB-compatible endpoint.
  */
 import { MedicError } from '../../shared/errors.js';
-import { parseDuration } from '../../shared/runbook/index.js';
+import { parseDuration, type RunbookIdentity } from '../../shared/runbook/index.js';
 import type { AuditRecord } from '../../shared/state/store.js';
 import { type Io, paint } from '../io.js';
 import { describeSignal } from '../render.js';
@@ -67,5 +68,11 @@ function renderAuditRecord(record: AuditRecord, p: ReturnType<typeof paint>): st
   for (const a of record.actions) {
     lines.push(`  ${a.type} ${a.status}${a.suppressedBy ? ` (${a.suppressedBy})` : ''}: ${a.reason}`);
   }
+  if (record.runbook) lines.push(`  ${p.dim('runbook')} ${describeRunbook(record.runbook)}`);
   return lines;
+}
+
+/** `3f2a9c1d0b7e`, or `3f2a9c1d0b7e (ssm v4)` for a runbook read from an SSM parameter. */
+function describeRunbook(runbook: RunbookIdentity): string {
+  return runbook.version === undefined ? runbook.hash : `${runbook.hash} (ssm v${runbook.version})`;
 }

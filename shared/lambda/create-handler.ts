@@ -56,8 +56,9 @@ export function createHandler(entry: string) {
       return { event: label, signal: null, rule: null, actions: [], ignored: outside, error: null };
     }
 
+    const runbook = await c.runbook(systemClock.now());
     const report = await handleEvent(event, label, {
-      runbook: await c.runbook(systemClock.now()),
+      runbook,
       reader: c.reader,
       writer: c.writer,
       store: c.store,
@@ -65,8 +66,8 @@ export function createHandler(entry: string) {
       allowWrites: config.allowWrites,
       owner: context.awsRequestId,
     });
-    // The audit line: one structured record per event, with the whole decision.
-    logger.info('decision', { entry, report });
+    // The audit line: one structured record per event, with the whole decision and the runbook that made it.
+    logger.info('decision', { entry, runbook: runbook.runbook.identity, report });
     emitDecisionMetrics(metrics, report);
 
     if (report.errorKind === 'invalid-event') {

@@ -495,12 +495,13 @@ export function fitAuditJson(record: AuditRecord, maxBytes: number): string {
   }
   const outcomes = JSON.stringify({ ...record, signal: null, actions: record.actions.map((a) => ({ ...a, calls: [] })) });
   if (bytes(outcomes) <= maxBytes) return outcomes;
-  const { event, at, key, endpoint, rule, ignored, error, errorKind } = record;
+  const { event, at, key, endpoint, runbook, rule, ignored, error, errorKind } = record;
   return JSON.stringify({
     event,
     at,
     key,
     endpoint,
+    runbook,
     rule,
     signal: null,
     actions: [],
