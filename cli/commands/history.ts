@@ -61,7 +61,8 @@ export async function historyCommand(options: HistoryOptions, io: Io): Promise<n
 }
 
 function renderAuditRecord(record: AuditRecord, p: ReturnType<typeof paint>): string[] {
-  const lines = [`${p.bold(new Date(record.at).toISOString())}  ${record.signal ? describeSignal(record.signal) : record.event}`];
+  const lines = [`${p.bold(new Date(record.at).toISOString())}  ${describeSubject(record)}`];
+  if (record.recorded) lines.push(`  ${p.dim('recorded')} ${record.recorded}`);
   if (record.error) lines.push(`  ${p.red('error')} ${record.error}`);
   if (record.ignored) lines.push(`  ${p.dim('ignored')} ${record.ignored}`);
   if (record.rule) lines.push(`  ${p.dim('rule')} ${record.rules?.join(' + ') ?? record.rule}`);
@@ -70,6 +71,14 @@ function renderAuditRecord(record: AuditRecord, p: ReturnType<typeof paint>): st
   }
   if (record.runbook) lines.push(`  ${p.dim('runbook')} ${describeRunbook(record.runbook)}`);
   return lines;
+}
+
+/** The signal, the endpoint state change, or (neither known) the event id. */
+function describeSubject(record: AuditRecord): string {
+  if (record.signal) return describeSignal(record.signal);
+  const state = record.endpointState;
+  if (!state) return record.event;
+  return `endpoint ${record.endpoint} ${state.status}${state.endpointConfig ? ` with ${state.endpointConfig}` : ''}`;
 }
 
 /** `3f2a9c1d0b7e`, or `3f2a9c1d0b7e (ssm v4)` for a runbook read from an SSM parameter. */

@@ -9,7 +9,7 @@ import type { AuditRecord } from '../../shared/state/store.js';
 import { runCli } from '../support/cli.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 import { occurrence, START, testEngine } from '../support/engine.js';
-import { RUNBOOK, sample } from '../support/samples.js';
+import { RUNBOOK, sample, withDetail } from '../support/samples.js';
 
 let dynamo: LocalDynamo;
 let table: string;
@@ -78,6 +78,19 @@ describe('medic history', () => {
     expect(text.stdout).toContain('  runbook 3f2a9c1d0b7e (ssm v4)');
     const json = await runCli(['history', '--table', table, '--endpoint', 'ssm-prod', '--json'], { env });
     expect(json.stdout.map((l) => (JSON.parse(l) as AuditRecord).runbook)).toEqual([runbook]);
+  });
+
+  it('an endpoint state change is listed by its endpoint, status and config', async () => {
+    const { deps } = await testEngine(readFileSync(RUNBOOK, 'utf8'), { store, allowWrites: false });
+    const event = withDetail(sample('34-'), (d) => {
+      d.EndpointName = 'state-prod';
+    });
+    await handleEvent(event, 'state-change', deps);
+    const text = await runCli(['history', '--table', table, '--endpoint', 'state-prod'], { env });
+    expect(text.stdout.slice(0, 2)).toEqual([
+      '2026-11-23T04:00:00.000Z  endpoint state-prod InService with fraud-prod-config-2026-11-20',
+      '  recorded state-prod: fraud-prod-config-2026-11-20 is live',
+    ]);
   });
 
   it('a bad --since is a usage error', async () => {
