@@ -8,7 +8,8 @@ import { ACTIONS } from './actions/registry.js';
 import { memoizeReader } from './aws/memo-reader.js';
 import type { AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
-import { describeError, isTransientKind, MedicError } from './errors.js';
+import { leaseMs } from './deadline.js';
+import { describeError, isTransientKind, kindOf, MedicError } from './errors.js';
 import { checkRuleGuards, finishRuleGuards, type RuleGuard } from './guards.js';
 import type { ActionReport, EventReport } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
@@ -30,6 +31,14 @@ export interface EngineDeps {
   /** How long to wait for another invocation's endpoint lock before giving up (retryable). */
   lockWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * When this invocation must have finished (epoch ms; the Lambda's deadline less the time to
+   * clean up). A claim's lease ends with it, so a retry after a killed invocation does not wait
+   * out the whole lease; the lock wait gives up at it.
+   */
+  deadline?: number;
+  /** Told of every bug (a throw that is not a MedicError) with the error itself, for its stack. */
+  onInternalError?: (error: unknown, during: string) => void;
 }
 
 /** Audit records are kept this long. */
@@ -56,7 +65,7 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
       await runSignal(signal, report, { ...deps, reader });
     }
   } catch (error) {
-    markError(report, error);
+    markError(report, error, deps);
   }
   if (subject) await writeAudit(report, subject, deps);
   return report;
@@ -92,7 +101,7 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
 
   const { defaults } = deps.runbook.runbook;
   const now = deps.clock.now();
-  const claim = await deps.store.claimSignal(signal.key, deps.owner, now, defaults.lockLeaseMs, defaults.dedupeMs);
+  const claim = await deps.store.claimSignal(signal.key, deps.owner, now, leaseMs(defaults.lockLeaseMs, now, deps), defaults.dedupeMs);
   if (claim.status !== 'started') {
     const reason =
       claim.status === 'completed'
@@ -178,7 +187,7 @@ async function runAction(
   try {
     plan = await definition.plan(spec.params, ctx);
   } catch (error) {
-    return failed(base, [], error, 'planning');
+    return failed(base, [], error, 'planning', deps);
   }
   if (plan.status === 'skipped') return { ...base, status: 'skipped', reason: plan.reason, calls: [] };
   if (!willExecute) {
@@ -191,7 +200,7 @@ async function runAction(
     try {
       await deps.writer.send(call);
     } catch (error) {
-      return failed(base, plan.calls, error, `${call.service}:${call.operation}`);
+      return failed(base, plan.calls, error, `${call.service}:${call.operation}`, deps);
     }
   }
   await plan.remember?.(deps.store, deps.clock.now());
@@ -205,23 +214,31 @@ async function runExtra(extra: ActionReport, deps: EngineDeps): Promise<ActionRe
     try {
       await deps.writer.send(call);
     } catch (error) {
-      return failed(extra, extra.calls, error, `${call.service}:${call.operation}`);
+      return failed(extra, extra.calls, error, `${call.service}:${call.operation}`, deps);
     }
   }
   return { ...extra, status: 'executed' };
 }
 
-function failed(base: Pick<ActionReport, 'type' | 'rule'>, calls: ActionReport['calls'], error: unknown, during: string): ActionReport {
-  const kind = error instanceof MedicError ? error.kind : 'aws-error';
+function failed(
+  base: Pick<ActionReport, 'type' | 'rule'>,
+  calls: ActionReport['calls'],
+  error: unknown,
+  during: string,
+  deps: EngineDeps,
+): ActionReport {
+  const kind = kindOf(error);
+  if (kind === 'internal') deps.onInternalError?.(error, during);
   const message = describeError(error);
   // A MedicError already names the API and the resource; anything else gets that context here.
   const reason = error instanceof MedicError ? message : `${during} failed: ${message}`;
   return { ...base, status: 'failed', reason, calls, error: { kind, message } };
 }
 
-function markError(report: EventReport, error: unknown): void {
+function markError(report: EventReport, error: unknown, deps: EngineDeps): void {
   report.error = describeError(error);
-  report.errorKind = error instanceof MedicError ? error.kind : 'aws-error';
+  report.errorKind = kindOf(error);
+  if (report.errorKind === 'internal') deps.onInternalError?.(error, `event ${report.event}`);
 }
 
 /** The fields of an audit record that say what it is about: a signal, or an endpoint state change. */

@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'aws-config' // the AWS client has no region: a setup problem, not transient
   | 'precondition-failed' // the world is not in the state the action needs
   | 'busy' // another invocation holds the endpoint lock: transient, retried later
+  | 'internal' // a bug in model-medic (anything thrown that is not a MedicError): not retried
   | 'usage'; // the CLI was called wrongly
 
 export class MedicError extends Error {
@@ -66,9 +67,19 @@ export function formatRunbookIssues(file: string, issues: RunbookIssue[]): strin
  */
 export const RETRY_NOTE = 'the event will be retried';
 
+/**
+ * The kind of anything thrown: a MedicError says its own; anything else is a bug of ours (a
+ * TypeError on an answer we did not expect, say), never "AWS failed": retrying cannot fix it.
+ */
+export function kindOf(error: unknown): ErrorKind {
+  return error instanceof MedicError ? error.kind : 'internal';
+}
+
 /** A message for any thrown value, without a stack trace. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  if (error instanceof MedicError) return error.message;
+  // A bug: its type says more than its message alone ("TypeError: x.find is not a function").
+  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return String(error);
 }
 

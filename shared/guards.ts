@@ -5,6 +5,7 @@
  * Dedupe by signal key happens before them, in the engine.
  */
 import { ACTIONS } from './actions/registry.js';
+import { leaseMs } from './deadline.js';
 import type { EngineDeps } from './engine.js';
 import { MedicError, RETRY_NOTE } from './errors.js';
 import type { ActionReport, SuppressionCause } from './report.js';
@@ -146,8 +147,15 @@ async function acquireLock(endpoint: string, deps: EngineDeps): Promise<void> {
   const waitMs = deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let waited = 0; ; waited += LOCK_POLL_MS) {
-    if (await deps.store.acquireLock(endpoint, deps.owner, deps.clock.now(), lease)) return;
+    if (await deps.store.acquireLock(endpoint, deps.owner, deps.clock.now(), leaseMs(lease, deps.clock.now(), deps))) return;
     if (waited >= waitMs) break;
+    // Waiting past the invocation's deadline would leave no time to act: let a retry try again.
+    if (deps.deadline !== undefined && deps.clock.now() + LOCK_POLL_MS >= deps.deadline) {
+      throw new MedicError(
+        'busy',
+        `endpoint ${endpoint} is locked by another remediation and this invocation is near its deadline; ${RETRY_NOTE}`,
+      );
+    }
     await sleep(LOCK_POLL_MS);
   }
   throw new MedicError(

@@ -150,7 +150,8 @@ export function toMedicError(error: unknown, service: string, operation: string,
   const detail = message && message !== name ? `${name}: ${message}` : name;
   // How often the SDK sent it, first: the hint may say what happens next (the Lambda's retry).
   const attempts = (e.$metadata?.attempts ?? 0) > 1 ? `sent ${e.$metadata?.attempts} times` : '';
-  const notes = [attempts, notAnAwsAnswer(e), hintFor(kind, namesOf(e))].filter(Boolean);
+  const deadline = e.name === 'AbortError' ? "the invocation's deadline came first: stopped to release what it holds" : '';
+  const notes = [attempts, notAnAwsAnswer(e), deadline, hintFor(kind, namesOf(e))].filter(Boolean);
   const where = `${service}:${operation}${resource ? ` on ${resource}` : ''}`;
   return new MedicError(kind, `${where} failed: ${detail}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, {
     cause: error,

@@ -17,20 +17,20 @@ export { type ClientConfig, clientConfig } from './client-config.js';
 type Env = Record<string, string | undefined>;
 
 /** Sends one operation of one service; the client behind it is created on first use. */
-type Sender = (operation: string, input: Record<string, unknown>) => Promise<unknown>;
+type Sender = (operation: string, input: Record<string, unknown>, abortSignal?: AbortSignal) => Promise<unknown>;
 
 /** Command constructors by operation name, per service: only what model-medic calls. */
 type Commands = Record<string, new (input: never) => unknown>;
 
 interface SdkClient {
-  send(command: never): Promise<unknown>;
+  send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
 function senderFor(client: SdkClient, commands: Commands, service: string): Sender {
-  return async (operation, input) => {
+  return async (operation, input, abortSignal) => {
     const Command = commands[operation];
     if (!Command) throw new Error(`model-medic does not call ${service}:${operation}`);
-    return client.send(new Command(input as never) as never);
+    return client.send(new Command(input as never) as never, abortSignal ? { abortSignal } : undefined);
   };
 }
 
@@ -106,7 +106,16 @@ export async function createDynamoDBClient(env: Env = process.env): Promise<impo
  */
 export type AwsSend = (service: string, operation: string, input: Record<string, unknown>) => Promise<unknown>;
 
-export function createAwsSend(env: Env = process.env): AwsSend {
+export interface AwsSendOptions {
+  /**
+   * The signal of the invocation in progress (the Lambda's deadline): every call is aborted
+   * when it fires, retries included, so no call outlives the function. Read per call, since a
+   * container's adapters serve one invocation after another.
+   */
+  abortSignal?: () => AbortSignal | undefined;
+}
+
+export function createAwsSend(env: Env = process.env, options: AwsSendOptions = {}): AwsSend {
   const senders = new Map<string, Promise<Sender>>();
   const senderOf = (service: string): Promise<Sender> => {
     let sender = senders.get(service);
@@ -122,7 +131,7 @@ export function createAwsSend(env: Env = process.env): AwsSend {
   };
   return async (service, operation, input) => {
     try {
-      return await (await senderOf(service))(operation, input);
+      return await (await senderOf(service))(operation, input, options.abortSignal?.());
     } catch (error) {
       throw toMedicError(error, service, operation, resourceOf(input));
     }

@@ -22,6 +22,8 @@ export interface Container {
   runbook(now: number): Promise<CompiledRunbook>;
   /** Where malformed events go (a no-op without MEDIC_FAILURE_QUEUE_URL). */
   failures: FailureQueue;
+  /** The signal of the invocation in progress: its AWS calls are aborted when it fires. */
+  setDeadline(signal: AbortSignal | undefined): void;
 }
 
 export interface ContainerOptions {
@@ -35,6 +37,8 @@ export async function createContainer(
   options: ContainerOptions = {},
 ): Promise<Container> {
   const root = bundleRoot(env, config.runbookFile);
+  // One invocation at a time per container: the adapters read the current one's deadline.
+  let deadline: AbortSignal | undefined;
   let reader: AwsReader;
   let writer: AwsWriter = refusingWriter;
   let history: Record<string, string[]> = {};
@@ -43,8 +47,8 @@ export async function createContainer(
     reader = recorded;
     history = recorded.endpointConfigHistory;
   } else {
-    const { createSdkAdapters } = await import('../aws/sdk.js');
-    const sdk = createSdkAdapters(env);
+    const { createAwsSend, createSdkAdapters } = await import('../aws/sdk.js');
+    const sdk = createSdkAdapters(env, createAwsSend(env, { abortSignal: () => deadline }));
     reader = sdk.reader;
     if (config.allowWrites) writer = sdk.writer;
   }
@@ -79,6 +83,9 @@ export async function createContainer(
     store,
     runbook: (now) => source.current(now),
     failures: createFailureQueue(config.failureQueueUrl, env),
+    setDeadline: (signal) => {
+      deadline = signal;
+    },
   };
 }
 

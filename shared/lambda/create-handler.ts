@@ -56,26 +56,44 @@ export function createHandler(entry: string) {
       return { event: label, signal: null, rule: null, actions: [], ignored: outside, error: null };
     }
 
+    // Stop before Lambda does: AWS calls are aborted and the lock wait gives up at the deadline,
+    // leaving CLEANUP_MS to release the lock and the claim, record and report, so a retry can
+    // finish the work instead of finding it held by an invocation Lambda killed.
+    const deadline = systemClock.now() + Math.max(1_000, remainingMs(context) - CLEANUP_MS);
+    const abort = AbortSignal.timeout(Math.max(1, deadline - systemClock.now()));
+    c.setDeadline(abort);
     const runbook = await c.runbook(systemClock.now());
     const report = await handleEvent(event, label, {
       runbook,
+      deadline,
       reader: c.reader,
       writer: c.writer,
       store: c.store,
       clock: systemClock,
       allowWrites: config.allowWrites,
       owner: context.awsRequestId,
-    });
+      // A bug: logged with its stack (the report carries only the message).
+      onInternalError: (error, during) => logger.error('internal error: a bug in model-medic', { entry, event: label, during, error }),
+    }).finally(() => c.setDeadline(undefined));
     // The audit line: one structured record per event, with the whole decision and the runbook that made it.
     logger.info('decision', { entry, runbook: runbook.runbook.identity, report });
     emitDecisionMetrics(metrics, report);
 
-    if (report.errorKind === 'invalid-event') {
-      const reason = report.error ?? 'invalid event';
-      logger.error('malformed event refused: it can never succeed', { entry, event: label, error: reason, payload: event });
+    const transient =
+      (report.errorKind && isTransientKind(report.errorKind)) ||
+      report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
+    const bug = report.errorKind === 'internal' ? report.error : report.actions.find((a) => a.error?.kind === 'internal')?.error?.message;
+    if (report.errorKind === 'invalid-event' || (bug && !transient)) {
+      // Not retried: a malformed event can never succeed, and a bug fails the same way again. The
+      // event is kept in the failure queue with why (a bug's: to redrive once it is fixed).
+      const reason = bug ?? report.error ?? 'invalid event';
+      const kind = report.errorKind === 'invalid-event' ? 'invalid-event' : 'internal';
+      if (kind === 'internal') logger.error('event not retried: it met a bug', { entry, event: label, error: reason });
+      else logger.error('malformed event refused: it can never succeed', { entry, event: label, error: reason, payload: event });
       // If SQS refuses, this throws: Lambda retries, and its on-failure destination (the same
       // queue) keeps the event when the retries run out.
       const sent = await c.failures.sendMalformed({
+        kind,
         entry,
         label,
         reason,
@@ -83,12 +101,9 @@ export function createHandler(entry: string) {
         requestId: context.awsRequestId,
         functionArn: context.invokedFunctionArn,
       });
-      if (sent === 'sent') logger.info('malformed event sent to the failure queue', { entry, event: label });
+      if (sent === 'sent') logger.info('event sent to the failure queue', { entry, event: label, kind });
       return report;
     }
-    const transient =
-      (report.errorKind && isTransientKind(report.errorKind)) ||
-      report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
     if (transient) {
       throw new MedicError(
         report.errorKind ?? 'aws-error',
@@ -101,6 +116,14 @@ export function createHandler(entry: string) {
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
+}
+
+/** Time kept back from the Lambda timeout to release what the invocation holds and report. */
+const CLEANUP_MS = 5_000;
+
+function remainingMs(context: Context): number {
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Number.NaN;
+  return Number.isFinite(remaining) && remaining > 0 ? remaining : 60_000;
 }
 
 function failedReasons(report: EventReport): string {

@@ -5,6 +5,7 @@
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { isTransientKind } from '../errors.js';
 import type { ActionStatus, EventReport } from '../report.js';
 
 const METRIC_BY_STATUS: Record<ActionStatus, string> = {
@@ -25,6 +26,12 @@ export interface DecisionMetric {
 export function decisionMetrics(report: EventReport): DecisionMetric[] {
   const out: DecisionMetric[] = [{ name: report.errorKind === 'invalid-event' ? 'MalformedEvents' : 'Events', value: 1 }];
   if (report.error && report.errorKind !== 'invalid-event') out.push({ name: 'EventErrors', value: 1 });
+  // Bugs, and remediations that failed for good (a transient failure is retried, then queued):
+  // the two the stack's alarms page on, summed over action types.
+  if (report.errorKind === 'internal' || report.actions.some((a) => a.error?.kind === 'internal'))
+    out.push({ name: 'InternalErrors', value: 1 });
+  const failedForGood = report.actions.filter((a) => a.status === 'failed' && a.error && !isTransientKind(a.error.kind)).length;
+  if (failedForGood > 0) out.push({ name: 'RemediationsFailed', value: failedForGood });
   const counts = new Map<string, DecisionMetric>();
   for (const action of report.actions) {
     const name = METRIC_BY_STATUS[action.status];

@@ -12,8 +12,10 @@ import { toMedicError } from '../aws/errors.js';
 
 type Env = Record<string, string | undefined>;
 
-/** A malformed event and why it was refused. */
+/** An event the function will not retry, and why: malformed, or it met a bug of ours. */
 export interface MalformedEvent {
+  /** invalid-event (default): it can never succeed; internal: a bug, the event kept for a redrive once fixed. */
+  kind?: 'invalid-event' | 'internal';
   /** The Lambda entry that received it (alarm, monitoring, endpoint-state). */
   entry: string;
   /** The EventBridge event id, or the request id when there is none. */
@@ -41,7 +43,7 @@ export function malformedEventMessage(queueUrl: string, malformed: MalformedEven
     version: '1.0',
     timestamp: new Date(now).toISOString(),
     source: 'model-medic',
-    condition: 'InvalidEvent',
+    condition: malformed.kind === 'internal' ? 'InternalError' : 'InvalidEvent',
     requestContext: {
       requestId: malformed.requestId ?? null,
       functionArn: malformed.functionArn ?? null,
@@ -49,14 +51,14 @@ export function malformedEventMessage(queueUrl: string, malformed: MalformedEven
       approximateInvokeCount: 1,
     },
     requestPayload: boundedPayload(malformed.event),
-    responsePayload: { errorType: 'invalid-event', errorMessage: malformed.reason },
+    responsePayload: { errorType: malformed.kind ?? 'invalid-event', errorMessage: malformed.reason },
   };
   const text = (value: string) => ({ DataType: 'String', StringValue: clip(value || '(none)', MAX_ATTRIBUTE_CHARS) });
   return {
     QueueUrl: queueUrl,
     MessageBody: JSON.stringify(body),
     MessageAttributes: {
-      errorKind: text('invalid-event'),
+      errorKind: text(malformed.kind ?? 'invalid-event'),
       reason: text(malformed.reason),
       entry: text(malformed.entry),
       eventId: text(malformed.label),

@@ -103,7 +103,7 @@ describe('packaged prod stack', () => {
     expect(count('AWS::SNS::Topic')).toBe(1);
     expect(count('AWS::SNS::Subscription')).toBe(1);
     expect(count('AWS::KMS::Key')).toBe(1);
-    expect(count('AWS::CloudWatch::Alarm')).toBe(7);
+    expect(count('AWS::CloudWatch::Alarm')).toBe(9);
     // No custom resources (no helper Lambda), no framework-made execution role.
     expect(types.filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([]);
     expect(prod.template.Resources.IamRoleLambdaExecution).toBeUndefined();
@@ -241,7 +241,7 @@ describe('packaged prod stack', () => {
     expect(new CfnEvaluator(prod.template).condition('HasAlertEmail')).toBe(false); // no e-mail configured
   });
 
-  it('alarms watch every function (errors, throttles) and the failure queue depth, and notify the ops topic', () => {
+  it('alarms watch every function (errors, throttles), the failure queue depth, permanent remediation failures and bugs, and notify the ops topic', () => {
     const alarms = resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: 'OpsTopic' }]);
@@ -259,6 +259,19 @@ describe('packaged prod stack', () => {
           }),
         );
       }
+    }
+    // The functions' own EMF metrics, in the namespace and with the dimension they are emitted with.
+    const fn = prod.template.Resources[FUNCTIONS.alarm.logicalId];
+    const environment = (fn?.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+    for (const metric of ['RemediationsFailed', 'InternalErrors']) {
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          Namespace: environment.POWERTOOLS_METRICS_NAMESPACE,
+          MetricName: metric,
+          Dimensions: [{ Name: 'service', Value: environment.POWERTOOLS_SERVICE_NAME }],
+          Threshold: 1,
+        }),
+      );
     }
     expect(alarms).toContainEqual(
       expect.objectContaining({

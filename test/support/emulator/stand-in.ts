@@ -13,7 +13,7 @@
  * - SageMaker `DescribeProcessingJob` answers without the job's `Environment` in moto: the
  *   stand-in adds the environment the job was created with (`processingJobEnvironments`), so a
  *   monitoring job is recognised by its endpoint and schedule as AWS lets it be.
- * - Injected faults (an AWS error, a hang, a dropped connection) for the next N matching
+ * - Injected faults (an AWS error, a hang, a dropped connection, an unexpected answer) for the next N matching
  *   requests: moto has no way to fail on purpose.
  * - Concurrency: moto's DynamoDB checks a write's condition and stores the item without a lock
  *   between its request threads, so two racing conditional writes can both succeed there. The
@@ -40,6 +40,8 @@ export type Fault = { service?: string; operation: string; times?: number } & (
   | { error: { status: number; code: string; message: string } }
   | { hang: true }
   | { reset: true }
+  /** A 200 answer of this body: an API answer the code under test does not expect. */
+  | { respond: Record<string, unknown> }
 );
 
 export interface CodePipelineExecution {
@@ -134,6 +136,11 @@ export class StandIn {
       if ('reset' in fault) {
         record.fault = 'reset';
         req.socket.destroy();
+        return;
+      }
+      if ('respond' in fault) {
+        record.fault = 'respond';
+        send(res, encodeSuccess(known, fault.respond, randomUUID()));
         return;
       }
       record.fault = fault.error.code;

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
 import { FunctionHost, type FunctionHost as Host } from './lambda-host.js';
-import { type DeployedStack, deployToEmulator, type PackagedStack } from './packaged.js';
+import { type DeployedStack, deployToEmulator, type PackagedFunction, type PackagedStack } from './packaged.js';
 
 const opsTopicName = (deployed: DeployedStack) => deployed.opsTopicArn.split(':').pop() as string;
 
@@ -32,10 +32,10 @@ export interface Emulator {
   deployed(): DeployedStack;
   deployStack(): Promise<DeployedStack>;
   /** A host for a packaged function (alarm, monitoring, endpoint-state), stopped after the file. */
-  host(name: string, envOverrides?: Record<string, string>): Host;
+  host(name: string, envOverrides?: Record<string, string>, configuration?: Partial<Pick<PackagedFunction, 'timeoutSeconds'>>): Host;
   /** moto reset and the stand-in cleared, then the sample world seeded again: an account of the test's own. */
   freshWorld(options?: SeedOptions): Promise<void>;
-  /** The stack deployed onto the sample world, with a subscriber on the stack's ops topic. */
+  /** A fresh account: the stack deployed onto the sample world, with a subscriber on the stack's ops topic. */
   deployOntoWorld(options?: SeedOptions): Promise<{ deployed: DeployedStack; ops: Subscriber }>;
 }
 
@@ -69,8 +69,9 @@ export function useEmulator(): () => Emulator {
         deployed = await deployToEmulator(clients, context.stack);
         return deployed;
       },
-      host(name, envOverrides = {}) {
-        const fn = context.stack.functions[name];
+      host(name, envOverrides = {}, configuration = {}) {
+        const packaged = context.stack.functions[name];
+        const fn = packaged && { ...packaged, ...configuration };
         if (!fn) throw new Error(`no packaged function ${name}`);
         const d = emulator?.deployed() as DeployedStack;
         const host = new FunctionHost(
@@ -87,6 +88,8 @@ export function useEmulator(): () => Emulator {
         await seedWorld(clients, standIn, options);
       },
       async deployOntoWorld(options) {
+        await reset();
+        standIn.clear();
         deployed = await deployToEmulator(clients, context.stack);
         await seedWorld(clients, standIn, options);
         return { deployed, ops: await subscribeQueue(clients, opsTopicName(deployed)) };
