@@ -15,8 +15,8 @@ import type { ActionReport, EventReport } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
 import { normalizeEvent } from './signals/normalize.js';
-import type { Signal } from './signals/types.js';
-import type { StateStore } from './state/store.js';
+import type { EndpointStateChange, Signal } from './signals/types.js';
+import type { AuditRecord, StateStore } from './state/store.js';
 
 export interface EngineDeps {
   runbook: CompiledRunbook;
@@ -50,6 +50,8 @@ const AUDIT_TTL_MS = 90 * 24 * 3600_000;
 export async function handleEvent(raw: unknown, label: string, deps: EngineDeps): Promise<EventReport> {
   const report: EventReport = { event: label, signal: null, rule: null, actions: [], ignored: null, error: null };
   const reader = memoizeReader(deps.reader);
+  // What the audit record is about; events ignored before they name one leave no record.
+  let subject: AuditSubject | undefined;
   try {
     const normalized = await normalizeEvent(raw, reader);
     if (normalized.type === 'ignored') {
@@ -57,23 +59,34 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
       return report;
     }
     if (normalized.type === 'endpoint-state') {
-      const { change } = normalized;
-      if (change.status === 'InService' && change.endpointConfig) {
-        await deps.store.recordEndpointConfig(change.endpoint, change.endpointConfig, deps.clock.now());
-        report.recorded = `${change.endpoint}: ${change.endpointConfig} is live`;
-      } else {
-        report.ignored = `endpoint ${change.endpoint} is ${change.status}: no live config to record`;
-      }
-      return report;
+      subject = endpointStateSubject(normalized.change);
+      await recordEndpointState(normalized.change, report, deps);
+    } else {
+      const { signal } = normalized;
+      report.signal = signal;
+      subject = { key: signal.key, ...(signal.endpoint ? { endpoint: signal.endpoint } : {}) };
+      await runSignal(signal, report, { ...deps, reader });
     }
-    const { signal } = normalized;
-    report.signal = signal;
-    await runSignal(signal, report, { ...deps, reader });
   } catch (error) {
     markError(report, error, deps);
   }
-  if (report.signal) await writeAudit(report, report.signal, deps);
+  if (subject) await writeAudit(report, subject, deps);
   return report;
+}
+
+/** An InService endpoint's config is live: remembered for rollback. Any other status changes nothing. */
+async function recordEndpointState(change: EndpointStateChange, report: EventReport, deps: EngineDeps): Promise<void> {
+  if (change.status === 'InService' && change.endpointConfig) {
+    await deps.store.recordEndpointConfig(change.endpoint, change.endpointConfig, deps.clock.now());
+    report.recorded = `${change.endpoint}: ${change.endpointConfig} is live`;
+  } else {
+    report.ignored = `endpoint ${change.endpoint} is ${change.status}: no live config to record`;
+  }
+}
+
+function endpointStateSubject(change: EndpointStateChange): AuditSubject {
+  const endpointState = { status: change.status, ...(change.endpointConfig ? { endpointConfig: change.endpointConfig } : {}) };
+  return { endpoint: change.endpoint, endpointState };
 }
 
 async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps): Promise<void> {
@@ -237,10 +250,12 @@ function markError(report: EventReport, error: unknown, deps: EngineDeps): void 
   if (report.errorKind === 'internal') deps.onInternalError?.(error, `event ${report.event}`);
 }
 
-async function writeAudit(report: EventReport, signal: Signal, deps: EngineDeps): Promise<void> {
+/** The fields of an audit record that say what it is about: a signal, or an endpoint state change. */
+type AuditSubject = Pick<AuditRecord, 'key' | 'endpoint' | 'endpointState'>;
+
+async function writeAudit(report: EventReport, subject: AuditSubject, deps: EngineDeps): Promise<void> {
   try {
-    const record = { ...report, at: deps.clock.now(), key: signal.key };
-    if (signal.endpoint) Object.assign(record, { endpoint: signal.endpoint });
+    const record: AuditRecord = { ...report, at: deps.clock.now(), ...subject, runbook: deps.runbook.runbook.identity };
     await deps.store.putAudit(record, AUDIT_TTL_MS);
   } catch {
     // The audit trail must never turn a handled event into a failed one; the log line remains.

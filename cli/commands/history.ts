@@ -1,10 +1,11 @@
 /**
  * medic history [--endpoint X] [--since 24h] [--limit N] [--table T] [--json]: the audit trail
- * from the DynamoDB state table (MEDIC_TABLE, or --table), newest first. Reads only.
+ * from the DynamoDB state table (MEDIC_TABLE, or --table), newest first, each record with the
+ * runbook that decided (content hash, SSM parameter version). Reads only.
  * AWS_ENDPOINT_URL points it at any DynamoDB-compatible endpoint.
  */
 import { MedicError } from '../../shared/errors.js';
-import { parseDuration } from '../../shared/runbook/index.js';
+import { parseDuration, type RunbookIdentity } from '../../shared/runbook/index.js';
 import type { AuditRecord } from '../../shared/state/store.js';
 import { type Io, paint } from '../io.js';
 import { describeSignal } from '../render.js';
@@ -60,12 +61,27 @@ export async function historyCommand(options: HistoryOptions, io: Io): Promise<n
 }
 
 function renderAuditRecord(record: AuditRecord, p: ReturnType<typeof paint>): string[] {
-  const lines = [`${p.bold(new Date(record.at).toISOString())}  ${record.signal ? describeSignal(record.signal) : record.event}`];
+  const lines = [`${p.bold(new Date(record.at).toISOString())}  ${describeSubject(record)}`];
+  if (record.recorded) lines.push(`  ${p.dim('recorded')} ${record.recorded}`);
   if (record.error) lines.push(`  ${p.red('error')} ${record.error}`);
   if (record.ignored) lines.push(`  ${p.dim('ignored')} ${record.ignored}`);
   if (record.rule) lines.push(`  ${p.dim('rule')} ${record.rules?.join(' + ') ?? record.rule}`);
   for (const a of record.actions) {
     lines.push(`  ${a.type} ${a.status}${a.suppressedBy ? ` (${a.suppressedBy})` : ''}: ${a.reason}`);
   }
+  if (record.runbook) lines.push(`  ${p.dim('runbook')} ${describeRunbook(record.runbook)}`);
   return lines;
+}
+
+/** The signal, the endpoint state change, or (neither known) the event id. */
+function describeSubject(record: AuditRecord): string {
+  if (record.signal) return describeSignal(record.signal);
+  const state = record.endpointState;
+  if (!state) return record.event;
+  return `endpoint ${record.endpoint} ${state.status}${state.endpointConfig ? ` with ${state.endpointConfig}` : ''}`;
+}
+
+/** `3f2a9c1d0b7e`, or `3f2a9c1d0b7e (ssm v4)` for a runbook read from an SSM parameter. */
+function describeRunbook(runbook: RunbookIdentity): string {
+  return runbook.version === undefined ? runbook.hash : `${runbook.hash} (ssm v${runbook.version})`;
 }

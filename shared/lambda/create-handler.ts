@@ -62,8 +62,9 @@ export function createHandler(entry: string) {
     const deadline = systemClock.now() + Math.max(1_000, remainingMs(context) - CLEANUP_MS);
     const abort = AbortSignal.timeout(Math.max(1, deadline - systemClock.now()));
     c.setDeadline(abort);
+    const runbook = await c.runbook(systemClock.now());
     const report = await handleEvent(event, label, {
-      runbook: await c.runbook(systemClock.now()),
+      runbook,
       deadline,
       reader: c.reader,
       writer: c.writer,
@@ -74,8 +75,8 @@ export function createHandler(entry: string) {
       // A bug: logged with its stack (the report carries only the message).
       onInternalError: (error, during) => logger.error('internal error: a bug in model-medic', { entry, event: label, during, error }),
     }).finally(() => c.setDeadline(undefined));
-    // The audit line: one structured record per event, with the whole decision.
-    logger.info('decision', { entry, report });
+    // The audit line: one structured record per event, with the whole decision and the runbook that made it.
+    logger.info('decision', { entry, runbook: runbook.runbook.identity, report });
     emitDecisionMetrics(metrics, report);
 
     const transient =

@@ -147,9 +147,8 @@ export class RunbookSource {
       if (!this.reported.has(read.version)) await this.reportRefusal(name, read.version, undefined, now);
       return;
     }
-    const label = `${name}@${read.version}`;
     try {
-      const runbook = compileRunbook(loadRunbook(read.value, label, this.options.env));
+      const runbook = this.compileVersion(name, read.version, read.value);
       this.good = { runbook, version: read.version };
       this.log.info('runbook loaded from parameter', { parameter: name, version: read.version, rules: runbook.runbook.rules.length });
     } catch (error) {
@@ -183,7 +182,7 @@ export class RunbookSource {
       }
       if (!read) continue;
       try {
-        const runbook = compileRunbook(loadRunbook(read.value, `${name}@${version}`, this.options.env));
+        const runbook = this.compileVersion(name, version, read.value);
         this.good = { runbook, version };
         this.log.info('runbook loaded from the last good parameter version', { parameter: name, version, refused });
         return;
@@ -192,6 +191,12 @@ export class RunbookSource {
         this.refused.add(version);
       }
     }
+  }
+
+  /** One version of the parameter, loaded and compiled; its identity names the parameter and version. */
+  private compileVersion(name: string, version: number, text: string): CompiledRunbook {
+    const runbook = loadRunbook(text, `${name}@${version}`, this.options.env);
+    return compileRunbook({ ...runbook, identity: { ...runbook.identity, parameter: name, version } });
   }
 
   /** Tells ops about a refused version, at most once across containers. */

@@ -22,4 +22,5 @@ export type {
   RuleMatch,
   Runbook,
   RunbookDefaults,
+  RunbookIdentity,
 } from './types.js';

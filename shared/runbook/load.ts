@@ -7,6 +7,7 @@
  * same data, so one run reports everything. Nothing here evaluates runbook text: no custom
  * YAML tags, no templates rendered, no code.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { describeError, InvalidRunbookError, type RunbookIssue } from '../errors.js';
@@ -53,7 +54,12 @@ export function loadRunbook(text: string, file: string, env: EnvRecord): Runbook
 
   const issues = toIssues([...envProblems, ...laterProblems], locator);
   if (issues.length > 0 || !parsed.success) throw new InvalidRunbookError(file, issues);
-  return buildRunbook(file, parsed.data, raw, locator);
+  return { ...buildRunbook(file, parsed.data, raw, locator), identity: { hash: contentHash(text) } };
+}
+
+/** Names a runbook's version in audit records and logs: the first 12 hex digits of its sha256. */
+function contentHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
 }
 
 /**
@@ -92,7 +98,7 @@ function toIssues(problems: RunbookProblem[], locator: NodeLocator): RunbookIssu
   return issues.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-function buildRunbook(file: string, data: RunbookFile, raw: unknown, locator: NodeLocator): Runbook {
+function buildRunbook(file: string, data: RunbookFile, raw: unknown, locator: NodeLocator): Omit<Runbook, 'identity'> {
   const defaults = {
     mode: data.defaults?.mode ?? RUNBOOK_DEFAULTS.mode,
     cooldownMs: data.defaults?.cooldown ?? RUNBOOK_DEFAULTS.cooldownMs,

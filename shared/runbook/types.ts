@@ -84,10 +84,20 @@ export interface RunbookDefaults {
   dedupeMs: number;
 }
 
+/** Which runbook made a decision: named by the audit record and the Lambda's decision log line. */
+export interface RunbookIdentity {
+  /** sha256 of the runbook's source text, its first 12 hex digits. */
+  hash: string;
+  /** When it came from an SSM parameter: the parameter's name and version. */
+  parameter?: string;
+  version?: number;
+}
+
 export interface Runbook {
   version: 1;
   /** Where it was loaded from, for messages. */
   file: string;
+  identity: RunbookIdentity;
   defaults: RunbookDefaults;
   topics: Record<string, string>;
   pipelines: Record<string, PipelineRef>;

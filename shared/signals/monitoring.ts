@@ -1,8 +1,9 @@
 /**
  * SageMaker Processing Job State Change -> MonitoringSignal, or a reason to ignore it.
  * Model Monitor executions are processing jobs; we recognise them by schedule ARN,
- * Environment keys, or job-name prefix, and ask DescribeProcessingJob when the event lacks
- * all three. Violations come from constraint_violations.json under the job's output.
+ * Environment keys, or job-name prefix, and ask DescribeProcessingJob whenever the event does
+ * not name both the endpoint and the schedule (a prefix alone says neither). Violations come
+ * from constraint_violations.json under the job's output.
  */
 import * as z from 'zod';
 import type { AwsReader, DescribeProcessingJobResponse } from '../aws/ports.js';
@@ -51,6 +52,8 @@ interface JobFacts {
   failureReason?: string;
   scheduleArn?: string;
   environment: Record<string, string>;
+  /** The endpoint whose captured data the job read (Environment, else its inputs). */
+  endpoint?: string;
   outputUri?: string;
 }
 
@@ -65,13 +68,14 @@ export async function normalizeProcessingJobEvent(envelope: Envelope, reader: Aw
   const notMonitoring = notMonitoringReason(job.name);
   if (notMonitoring) return { ignored: notMonitoring };
 
-  if (!looksLikeMonitoring(job)) {
-    // The event may be trimmed: ask SageMaker for the whole job before deciding.
+  if (job.endpoint === undefined || scheduleOf(job) === undefined) {
+    // The event may be trimmed: without the endpoint no endpoint rule can match, so ask
+    // SageMaker for the whole job (its schedule, and the endpoint its data-capture input names).
     const described = await reader.describeProcessingJob(job.name);
     if (described) job = mergeDescribed(job, described);
-    if (!looksLikeMonitoring(job)) {
-      return { ignored: `processing job ${job.name} is not a Model Monitor execution (no schedule, endpoint or monitoring prefix)` };
-    }
+  }
+  if (!looksLikeMonitoring(job)) {
+    return { ignored: `processing job ${job.name} is not a Model Monitor execution (no schedule, endpoint or monitoring prefix)` };
   }
 
   const signal = toMonitoringSignal(job, envelope);
@@ -91,6 +95,8 @@ function factsFromEvent(detail: z.output<typeof jobDetailSchema>, envelope: Enve
   if (detail.ExitMessage) facts.exitMessage = detail.ExitMessage;
   if (detail.FailureReason) facts.failureReason = detail.FailureReason;
   if (detail.MonitoringScheduleArn) facts.scheduleArn = detail.MonitoringScheduleArn;
+  const endpoint = facts.environment.sagemaker_endpoint_name;
+  if (endpoint) facts.endpoint = endpoint;
   const output = detail.ProcessingOutputConfig?.Outputs?.find((o) => o.S3Output?.S3Uri)?.S3Output?.S3Uri;
   if (output) facts.outputUri = output;
   return facts;
@@ -101,6 +107,8 @@ function mergeDescribed(job: JobFacts, described: DescribeProcessingJobResponse)
   if (!merged.scheduleArn && described.MonitoringScheduleArn) merged.scheduleArn = described.MonitoringScheduleArn;
   if (!merged.exitMessage && described.ExitMessage) merged.exitMessage = described.ExitMessage;
   if (!merged.failureReason && described.FailureReason) merged.failureReason = described.FailureReason;
+  const endpoint = merged.endpoint ?? monitoredEndpointOf({ ...described, Environment: merged.environment });
+  if (endpoint) merged.endpoint = endpoint;
   const output = described.ProcessingOutputConfig?.Outputs?.find((o) => o.S3Output?.S3Uri)?.S3Output?.S3Uri;
   if (!merged.outputUri && output) merged.outputUri = output;
   return merged;
@@ -150,6 +158,11 @@ function looksLikeMonitoring(job: JobFacts): boolean {
   );
 }
 
+/** The monitoring schedule's name, from the Environment or the schedule ARN. */
+function scheduleOf(job: JobFacts): string | undefined {
+  return job.environment.sagemaker_monitoring_schedule_name ?? job.scheduleArn?.split('/').pop();
+}
+
 function toMonitoringSignal(job: JobFacts, envelope: Envelope): MonitoringSignal {
   const status = monitoringStatus(job);
   const signal: MonitoringSignal = {
@@ -165,9 +178,8 @@ function toMonitoringSignal(job: JobFacts, envelope: Envelope): MonitoringSignal
     status,
     violations: [],
   };
-  const endpoint = job.environment.sagemaker_endpoint_name;
-  if (endpoint) signal.endpoint = endpoint;
-  const schedule = job.environment.sagemaker_monitoring_schedule_name ?? job.scheduleArn?.split('/').pop();
+  if (job.endpoint) signal.endpoint = job.endpoint;
+  const schedule = scheduleOf(job);
   if (schedule) signal.schedule = schedule;
   const type = monitoringType(job);
   if (type) signal.monitoringType = type;

@@ -25,7 +25,7 @@ import { toMedicError } from '../aws/errors.js';
 import { MedicError, RETRY_NOTE } from '../errors.js';
 import type { ActionReport } from '../report.js';
 import type { AuditRecord, CircuitState, ScaleChange, SignalClaim, StateStore } from './store.js';
-import { ATTR, AUDIT_ITEM_MAX_BYTES, CONFIG_HISTORY_LIMIT, GSI1, keys, timeKey, ttlSeconds } from './table-layout.js';
+import { ATTR, AUDIT_ITEM_MAX_BYTES, auditSortKey, CONFIG_HISTORY_LIMIT, GSI1, keys, timeKey, ttlSeconds } from './table-layout.js';
 
 export { createTableInput, timeToLiveInput } from './table-layout.js';
 
@@ -376,9 +376,7 @@ export class DynamoStateStore implements StateStore {
 
   async putAudit(record: AuditRecord, ttlMs: number): Promise<void> {
     const pk = keys.audit(record.endpoint);
-    // The event id (Lambda) or path (CLI) keeps two events of the same ms apart; capped so the
-    // sort key stays far below DynamoDB's 1 KB limit.
-    const sk = `${timeKey(record.at)}#${record.event.slice(0, 200)}`;
+    const sk = auditSortKey(record);
     await this.put(pk, {
       pk: s(pk),
       sk: s(sk),
@@ -495,12 +493,14 @@ export function fitAuditJson(record: AuditRecord, maxBytes: number): string {
   }
   const outcomes = JSON.stringify({ ...record, signal: null, actions: record.actions.map((a) => ({ ...a, calls: [] })) });
   if (bytes(outcomes) <= maxBytes) return outcomes;
-  const { event, at, key, endpoint, rule, ignored, error, errorKind } = record;
+  const { event, at, key, endpoint, endpointState, runbook, rule, ignored, error, errorKind } = record;
   return JSON.stringify({
     event,
     at,
     key,
     endpoint,
+    endpointState,
+    runbook,
     rule,
     signal: null,
     actions: [],

@@ -5,7 +5,7 @@
  */
 import type { ActionReport } from '../report.js';
 import type { AuditRecord, CircuitState, ScaleChange, SignalClaim, StateStore } from './store.js';
-import { CONFIG_HISTORY_LIMIT } from './table-layout.js';
+import { auditSortKey, CONFIG_HISTORY_LIMIT, compareKeyBytes, keys } from './table-layout.js';
 
 interface SignalEntry {
   status: 'in-progress' | 'completed';
@@ -25,7 +25,8 @@ export class MemoryStateStore implements StateStore {
   private readonly circuits = new Map<string, CircuitState>();
   private readonly configHistory = new Map<string, string[]>();
   private readonly scaleChanges = new Map<string, ScaleChange>();
-  private readonly audit: AuditRecord[] = [];
+  /** By the DynamoDB item's key (partition and sort key): a second write of the same key replaces the first. */
+  private readonly audit = new Map<string, { sortKey: string; record: AuditRecord }>();
 
   async claimSignal(key: string, owner: string, now: number, leaseMs: number, ttlMs: number): Promise<SignalClaim> {
     const entry = this.signals.get(key);
@@ -138,13 +139,16 @@ export class MemoryStateStore implements StateStore {
   }
 
   async putAudit(record: AuditRecord): Promise<void> {
-    this.audit.push(record);
+    const sortKey = auditSortKey(record);
+    this.audit.set(`${keys.audit(record.endpoint)}\u0000${sortKey}`, { sortKey, record });
   }
 
+  /** Newest first; records of one ms in the DynamoDB store's order (by sort key, as bytes). */
   async queryAudit(query: { endpoint?: string; since: number; limit?: number }): Promise<AuditRecord[]> {
-    const found = this.audit
-      .filter((r) => r.at >= query.since && (query.endpoint === undefined || r.endpoint === query.endpoint))
-      .sort((a, b) => b.at - a.at);
+    const found = [...this.audit.values()]
+      .filter(({ record: r }) => r.at >= query.since && (query.endpoint === undefined || r.endpoint === query.endpoint))
+      .sort((a, b) => compareKeyBytes(b.sortKey, a.sortKey))
+      .map(({ record }) => record);
     return query.limit === undefined ? found : found.slice(0, query.limit);
   }
 }

@@ -5,6 +5,7 @@
  * All times are epoch milliseconds.
  */
 import type { ActionReport, EventReport } from '../report.js';
+import type { RunbookIdentity } from '../runbook/types.js';
 
 export type SignalClaim =
   | { status: 'started' }
@@ -35,6 +36,10 @@ export interface AuditRecord extends EventReport {
   /** The signal key, when there was a signal. */
   key?: string;
   endpoint?: string;
+  /** For an endpoint state change: the status it reported and its config (live when InService). */
+  endpointState?: { status: string; endpointConfig?: string };
+  /** Which runbook decided: its content hash, and the SSM parameter version when it came from SSM. */
+  runbook?: RunbookIdentity;
 }
 
 export interface StateStore {

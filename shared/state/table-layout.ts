@@ -14,6 +14,7 @@
  *   remediation       REMEDIATIONS#<endpoint> <at, 16 digits>#<id>        TTL  (count = Query sk >= since)
  *   audit             AUDIT#<endpoint> | AUDIT <at, 16 digits>#<event>    TTL
  *                     gsi1: gsi1pk = AUDIT, gsi1sk = the same <at>#<event>
+ *                     (records of one ms: by event id, last first, as bytes; see auditSortKey)
  *
  * Audit queries never scan: by endpoint they Query the base table partition AUDIT#<endpoint>;
  * across all endpoints they Query gsi1's single partition AUDIT. A single partition instead of
@@ -63,6 +64,20 @@ export const keys = {
  */
 export function timeKey(ms: number): string {
   return String(Math.max(0, Math.floor(ms))).padStart(16, '0');
+}
+
+/**
+ * An audit record's sort key: its time, then the event id (Lambda) or path (CLI), which keeps two
+ * events of one ms apart and orders them the same way every time. Capped so the key stays far
+ * below DynamoDB's 1 KB limit. The in-memory store sorts by the same key (compareKeyBytes).
+ */
+export function auditSortKey(record: { at: number; event: string }): string {
+  return `${timeKey(record.at)}#${record.event.slice(0, 200)}`;
+}
+
+/** DynamoDB's order of string keys: by their UTF-8 bytes (not JavaScript's UTF-16 code units). */
+export function compareKeyBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** DynamoDB TTL wants epoch seconds; round up so the item outlives its exact expiry. */

@@ -1,5 +1,6 @@
 /** medic history against a real DynamoDB implementation (dynalite), filled by the real engine. */
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleEvent } from '../../shared/engine.js';
@@ -8,17 +9,19 @@ import type { AuditRecord } from '../../shared/state/store.js';
 import { runCli } from '../support/cli.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 import { occurrence, START, testEngine } from '../support/engine.js';
-import { RUNBOOK, sample } from '../support/samples.js';
+import { RUNBOOK, sample, withDetail } from '../support/samples.js';
 
 let dynamo: LocalDynamo;
 let table: string;
 let env: Record<string, string>;
+let store: DynamoStateStore;
+const RUNBOOK_HASH = createHash('sha256').update(readFileSync(RUNBOOK, 'utf8')).digest('hex').slice(0, 12);
 
 beforeAll(async () => {
   dynamo = await startDynalite();
   table = await dynamo.createTable();
   env = { AWS_ENDPOINT_URL: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
-  const store = new DynamoStateStore({ client: dynamo.client, tableName: table });
+  store = new DynamoStateStore({ client: dynamo.client, tableName: table });
   const { deps, clock } = await testEngine(readFileSync(RUNBOOK, 'utf8'), { store, allowWrites: false });
   await handleEvent(occurrence(sample('02-'), START), 'cpu-fraud', deps);
   clock.set(START + 60_000);
@@ -56,6 +59,38 @@ describe('medic history', () => {
     const { code, stderr } = await runCli(['history'], { env: {} });
     expect(code).toBe(2);
     expect(stderr[0]).toMatch(/history needs the state table: --table NAME or MEDIC_TABLE/);
+  });
+
+  it('each record names the runbook that decided: its content hash in --json and on one line of text', async () => {
+    const json = await runCli(['history', '--table', table, '--json'], { env });
+    expect(json.stdout.map((l) => (JSON.parse(l) as AuditRecord).runbook)).toEqual([{ hash: RUNBOOK_HASH }, { hash: RUNBOOK_HASH }]);
+    const text = await runCli(['history', '--table', table, '--endpoint', 'fraud-prod'], { env });
+    expect(text.stdout.filter((l) => l.includes('runbook'))).toEqual([`  runbook ${RUNBOOK_HASH}`]);
+  });
+
+  it('a runbook read from SSM is shown with its parameter version', async () => {
+    const runbook = { hash: '3f2a9c1d0b7e', parameter: '/model-medic/runbook', version: 4 };
+    await store.putAudit(
+      { event: 'from-ssm', signal: null, rule: null, actions: [], ignored: 'x', error: null, at: START, endpoint: 'ssm-prod', runbook },
+      60_000,
+    );
+    const text = await runCli(['history', '--table', table, '--endpoint', 'ssm-prod'], { env });
+    expect(text.stdout).toContain('  runbook 3f2a9c1d0b7e (ssm v4)');
+    const json = await runCli(['history', '--table', table, '--endpoint', 'ssm-prod', '--json'], { env });
+    expect(json.stdout.map((l) => (JSON.parse(l) as AuditRecord).runbook)).toEqual([runbook]);
+  });
+
+  it('an endpoint state change is listed by its endpoint, status and config', async () => {
+    const { deps } = await testEngine(readFileSync(RUNBOOK, 'utf8'), { store, allowWrites: false });
+    const event = withDetail(sample('34-'), (d) => {
+      d.EndpointName = 'state-prod';
+    });
+    await handleEvent(event, 'state-change', deps);
+    const text = await runCli(['history', '--table', table, '--endpoint', 'state-prod'], { env });
+    expect(text.stdout.slice(0, 2)).toEqual([
+      '2026-11-23T04:00:00.000Z  endpoint state-prod InService with fraud-prod-config-2026-11-20',
+      '  recorded state-prod: fraud-prod-config-2026-11-20 is live',
+    ]);
   });
 
   it('a bad --since is a usage error', async () => {

@@ -158,6 +158,7 @@ describe('lint: shadowed rules', () => {
         const compiled = compileRunbook({
           version: 1,
           file: 'x',
+          identity: { hash: 'x' },
           defaults: runbook('  []').defaults,
           topics: {},
           pipelines: {},

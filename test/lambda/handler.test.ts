@@ -2,6 +2,9 @@
  * The Lambda handler in its local configuration (recorded AWS state, writes off, in-memory
  * state): the structured decision log line and the EMF metrics it prints.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decisionMetrics } from '../../shared/lambda/decision-metrics.js';
@@ -75,6 +78,13 @@ describe('Lambda handler', () => {
     expect(emf.some((l) => l.Events === 1)).toBe(true);
     const directive = (emf[0]?._aws as { CloudWatchMetrics: Array<{ Namespace: string }> } | undefined)?.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe('ModelMedicTest');
+  });
+
+  it('the decision line names the runbook that decided by the hash of its text', async () => {
+    const lines = await printed(() => handler(sample('01-'), context));
+    const decision = lines.find((l) => l.message === 'decision');
+    const runbookText = readFileSync(join(ROOT, 'test/fixtures/runbook.yml'), 'utf8');
+    expect(decision?.runbook).toEqual({ hash: createHash('sha256').update(runbookText).digest('hex').slice(0, 12) });
   });
 
   it('counts a malformed event as such', () => {

@@ -21,6 +21,7 @@ function runbookOf(matches: Array<{ match: RuleMatch; continue: boolean }>): Run
   return {
     version: 1,
     file: 'runbook.yml',
+    identity: { hash: 'test' },
     defaults: { mode: 'live', cooldownMs: 0, scale: { max: 8, min: 1 }, maxRemediationsPerHour: 6, lockLeaseMs: 1, dedupeMs: 1 },
     topics: {},
     pipelines: {},

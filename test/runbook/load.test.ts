@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook text spells ${env:NAME} literally
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,10 +51,17 @@ describe('loadRunbook: a valid runbook', () => {
     '    continue: true',
   );
 
+  it('a runbook is named by the sha256 of its source text, so one edit gives it another name', () => {
+    const sha256 = createHash('sha256').update(FORMAT_EXAMPLE).digest('hex');
+    expect(loadRunbook(FORMAT_EXAMPLE, 'runbook.yml', {}).identity).toEqual({ hash: sha256.slice(0, 12) });
+    expect(loadRunbook(`${FORMAT_EXAMPLE}\n# edited`, 'runbook.yml', {}).identity.hash).not.toBe(sha256.slice(0, 12));
+  });
+
   it('loads the format example (docs/runbook.md) with durations in ms, aliases resolved and defaults applied', () => {
     expect(loadRunbook(FORMAT_EXAMPLE, 'runbook.yml', {})).toEqual({
       version: 1,
       file: 'runbook.yml',
+      identity: { hash: expect.stringMatching(/^[0-9a-f]{12}$/) },
       defaults: {
         mode: 'live',
         cooldownMs: 900_000,

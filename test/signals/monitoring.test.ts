@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AwsReader } from '../../shared/aws/ports.js';
+import type { AwsReader, DescribeProcessingJobResponse } from '../../shared/aws/ports.js';
+import { compileRunbook, decide, loadRunbookFile } from '../../shared/runbook/index.js';
 import { violationsFromReport } from '../../shared/signals/monitoring.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
 import type { MonitoringSignal } from '../../shared/signals/types.js';
-import { recordedReader, sample, withDetail } from '../support/samples.js';
+import { RUNBOOK, recordedReader, sample, withDetail } from '../support/samples.js';
 
 async function monitoringSignal(event: unknown, reader: AwsReader = recordedReader()): Promise<MonitoringSignal> {
   const normalized = await normalizeEvent(event, reader);
@@ -95,6 +96,32 @@ describe('monitoring signals', () => {
     expect(reader.describes).toHaveLength(1);
     expect(s).toMatchObject({ endpoint: 'churn-prod', monitoringType: 'DataQuality', status: 'CompletedWithViolations' });
     expect(s.violations.filter((v) => v.check === 'baseline_drift_check')).toHaveLength(2);
+  });
+
+  /** Sample 20 as a trimmed event would bring it: the job name alone, no Environment, no schedule. */
+  const knownByPrefixOnly = () =>
+    withDetail(sample('20-'), (d) => {
+      d.Environment = undefined;
+      d.MonitoringScheduleArn = undefined;
+    });
+
+  it('a monitoring job known only by its name prefix is described, so its endpoint rules match', async () => {
+    const reader = countingReader();
+    const s = await monitoringSignal(knownByPrefixOnly(), reader);
+    expect(reader.describes).toEqual(['model-monitoring-202611230400-7c1e9a42']);
+    expect(s).toMatchObject({ endpoint: 'churn-prod', schedule: 'churn-prod-data-quality', monitoringType: 'DataQuality' });
+    const runbook = compileRunbook(loadRunbookFile(RUNBOOK, {}));
+    expect(decide(runbook, s).matches.map((r) => r.id)).toEqual(['churn-drift-retrain']);
+  });
+
+  it('a described job without the endpoint in its Environment names it by its data-capture input', async () => {
+    const base = recordedReader();
+    const described = {
+      ...(await base.describeProcessingJob('model-monitoring-202611230400-7c1e9a42')),
+      Environment: {},
+    } as DescribeProcessingJobResponse;
+    const reader = Object.assign(Object.create(base) as AwsReader, { describeProcessingJob: async () => described });
+    expect((await monitoringSignal(knownByPrefixOnly(), reader)).endpoint).toBe('churn-prod');
   });
 
   it.each([

@@ -128,6 +128,15 @@ describe('RunbookSource', () => {
     expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
   });
 
+  it('a runbook from SSM names its parameter version beside its content hash; the bundled one only its hash', async () => {
+    ssm.on(GetParameterCommand).resolves(parameterVersion(runbookWithRule('from-ssm'), 4));
+    const fromSsm = (await source().current(T0)).runbook.identity;
+    expect(fromSsm).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{12}$/), parameter: PARAMETER, version: 4 });
+    const bundled = (await source({ parameter: null }).current(T0)).runbook.identity;
+    expect(bundled).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(bundled.hash).not.toBe(fromSsm.hash);
+  });
+
   it('a container that starts after a bad put acts on the last good version (read by version), not the bundled file', async () => {
     ssm.on(GetParameterCommand, { Name: PARAMETER }).resolves(parameterVersion(INVALID, 4));
     ssm.on(GetParameterCommand, { Name: `${PARAMETER}:3` }).resolves(parameterVersion(INVALID, 3));

@@ -293,6 +293,28 @@ function stateStoreContract(name: string, makeStore: () => Promise<StateStore>):
         expect(await store.queryAudit({ endpoint: 'nowhere', since: 0 })).toEqual([]);
         expect(await store.queryAudit({ endpoint: 'fraud-prod', since: T0 + 3 * MINUTE })).toEqual([records[2]]);
       });
+
+      it('records that share a millisecond come back in one stable order: by event id, last first (bytes, as DynamoDB sorts)', async () => {
+        const store = await makeStore();
+        // Written in an order that is neither ascending nor descending; U+FF21 sorts before an
+        // emoji in UTF-8 (DynamoDB) but after it in UTF-16 (a plain JavaScript comparison).
+        const written = ['evt-b', 'evt-\u{1F600}', 'evt-a', 'evt-\uFF21', 'evt-c'];
+        for (const event of written) await store.putAudit(audit(event, T0, 'fraud-prod'), 30 * 24 * HOUR);
+        await store.putAudit(audit('later', T0 + 1, 'search-prod'), 30 * 24 * HOUR);
+        await store.putAudit(audit('earlier', T0 - 1), 30 * 24 * HOUR);
+        const events = (found: AuditRecord[]) => found.map((r) => r.event);
+        const sameMs = ['evt-\u{1F600}', 'evt-\uFF21', 'evt-c', 'evt-b', 'evt-a'];
+        expect(events(await store.queryAudit({ endpoint: 'fraud-prod', since: 0 }))).toEqual(sameMs);
+        expect(events(await store.queryAudit({ since: 0 }))).toEqual(['later', ...sameMs, 'earlier']);
+        expect(events(await store.queryAudit({ since: 0, limit: 3 }))).toEqual(['later', ...sameMs.slice(0, 2)]);
+      });
+
+      it('a record written again for the same event in the same millisecond replaces the first', async () => {
+        const store = await makeStore();
+        await store.putAudit({ ...audit('evt-a', T0, 'fraud-prod'), rule: 'first-attempt' }, 30 * 24 * HOUR);
+        await store.putAudit({ ...audit('evt-a', T0, 'fraud-prod'), rule: 'second-attempt' }, 30 * 24 * HOUR);
+        expect((await store.queryAudit({ since: 0 })).map((r) => r.rule)).toEqual(['second-attempt']);
+      });
     });
   });
 }
