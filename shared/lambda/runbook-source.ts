@@ -9,10 +9,13 @@
  * every error, and ops is told ONCE per distinct bad version: once per container through an
  * in-memory set, and once across containers through a claim in the state store (the same
  * dedupe the engine uses for signals). A parameter that does not exist means the bundled file.
+ * A parameter that cannot be read (denied, throttled, SSM down) keeps the last good version in
+ * force; a container that has none yet refuses to act rather than use the bundled file, which
+ * may be another policy than the operator's (the event is retried, then queued).
  */
 
 import type { AwsWriter } from '../aws/ports.js';
-import { describeError, InvalidRunbookError } from '../errors.js';
+import { describeError, InvalidRunbookError, MedicError, RETRY_NOTE } from '../errors.js';
 import { type CompiledRunbook, compileRunbook, type EnvRecord, loadRunbook, loadRunbookFile } from '../runbook/index.js';
 import { snsSubject } from '../sns-subject.js';
 import type { StateStore } from '../state/store.js';
@@ -125,7 +128,23 @@ export class RunbookSource {
     try {
       read = await this.readParameter(name);
     } catch (error) {
-      // Throttled, denied, network: keep what is in force and look again after the TTL.
+      if (!this.good) {
+        // Nothing of the operator's is known yet (a cold start): acting on the bundled file
+        // would be another policy than the one the operator put, with no word to anyone. Refuse
+        // instead: the event fails, Lambda retries it, and what cannot be handled waits in the
+        // failure queue (whose alarm pages) until SSM can be read.
+        this.log.error('runbook parameter unreadable at cold start: not acting on the bundled runbook instead', {
+          parameter: name,
+          error: describeError(error),
+        });
+        this.checkedAt = undefined;
+        throw new MedicError(
+          error instanceof MedicError && error.transient ? error.kind : 'aws-error',
+          `the runbook parameter ${name} cannot be read (${describeError(error)}): not acting on the bundled ${this.fileLabel}, which may not be the operator's runbook; ${RETRY_NOTE}`,
+          { cause: error },
+        );
+      }
+      // Throttled, denied, network: keep the operator's last good runbook and look again after the TTL.
       this.log.warn('runbook parameter unreadable: the runbook in force stays', {
         parameter: name,
         inForce: this.inForce(),

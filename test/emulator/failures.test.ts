@@ -112,4 +112,26 @@ describeEmulator('failures on the packaged alarm function: delivered, retried, o
     ]);
     expect(await scalableTargetNow(e.clients, 'churn-prod', 'v2')).toEqual({ min: 3, max: 6 });
   });
+
+  it('the runbook parameter unreadable at a cold start: nothing acted on another policy, the event retried then queued; a redrive acts', async () => {
+    const e = emulator();
+    e.standIn.fail({
+      operation: 'GetParameter',
+      error: { status: 400, code: 'AccessDeniedException', message: 'User is not authorized to perform: ssm:GetParameter' },
+      times: 100,
+    });
+    const host = e.host('alarm');
+    const outcome = await host.invokeAsync(sample('01-'));
+    expect(outcome.outcome).toBe('failure-queue');
+    expect((outcome.attempts[0] as { error: { errorMessage: string } }).error.errorMessage).toContain(
+      'the runbook parameter /model-medic/emulator/runbook cannot be read',
+    );
+    expect(await scalableTargetNow(e.clients, 'churn-prod', 'v2')).toEqual({ min: 2, max: 6 });
+    expect(await ops.drain()).toEqual([]);
+    const [record] = await queued();
+
+    e.standIn.clear(); // SSM answers again (the parameter does not exist: the bundled runbook is the operator's)
+    expect((await host.invokeAsync(record.requestPayload)).outcome).toBe('succeeded');
+    expect(await scalableTargetNow(e.clients, 'churn-prod', 'v2')).toEqual({ min: 3, max: 6 });
+  });
 });

@@ -256,6 +256,23 @@ describe('RunbookSource', () => {
     expect(ruleIds(await s.current(T0 + 2 * (TTL + 1)))).toEqual(['newer']);
   });
 
+  it('a parameter unreadable at a cold start: refused (retryable), never the bundled file in its place; read again at once', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejectsOnce(Object.assign(new Error('Internal server error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }))
+      .resolves(parameterVersion(runbookWithRule('operator'), 7));
+    const log = recordingLog();
+    const s = source({ log });
+    await expect(s.current(T0)).rejects.toMatchObject({
+      kind: 'aws-error',
+      transient: true,
+      message: expect.stringContaining(`the runbook parameter ${PARAMETER} cannot be read`),
+    });
+    expect(log.lines).toContainEqual(['error', 'runbook parameter unreadable at cold start: not acting on the bundled runbook instead']);
+    // The next event (a retry) reads it again without waiting for the TTL.
+    expect(ruleIds(await s.current(T0 + 1))).toEqual(['operator']);
+  });
+
   it('an invalid bundled file (and no parameter) is still an error: nothing runs on a broken runbook', async () => {
     const s = new RunbookSource({ file: '/nonexistent/runbook.yml', fileLabel: 'runbook.yml', ttlMs: TTL, env: ENV });
     await expect(s.current(T0)).rejects.toMatchObject({ kind: 'invalid-runbook' });
