@@ -5,12 +5,13 @@
  */
 import type { ActionPlan, PlanContext } from './actions/action.js';
 import { ACTIONS } from './actions/registry.js';
+import { retryNoticeId, retrySucceededNotice } from './actions/retry-notice.js';
 import { memoizeReader } from './aws/memo-reader.js';
 import type { AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
 import { leaseMs } from './deadline.js';
 import { describeError, isTransientKind, kindOf, MedicError } from './errors.js';
-import { checkRuleGuards, finishRuleGuards, type RuleGuard } from './guards.js';
+import { checkRuleGuards, finishRuleGuards, type GuardNotice, type RuleGuard } from './guards.js';
 import type { ActionReport, EventReport } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
@@ -158,11 +159,21 @@ async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Ma
       earlier.push(action);
       report.actions.push(action);
     }
-    for (const notice of guard.extraActions) {
+    const notices: GuardNotice[] = [...guard.extraActions];
+    const recovered = resuming ? retrySucceededNotice(rule, signal, done, earlier) : undefined;
+    if (recovered)
+      notices.push({ action: recovered, record: { key: signal.key, id: retryNoticeId(rule) }, ttlMs: runbook.defaults.dedupeMs });
+    for (const notice of notices) {
       const sent = await runExtra(notice.action, deps);
       report.actions.push(sent);
       if (sent.status === 'executed' || sent.status === 'planned') {
-        await deps.store.putActionRecord(notice.record.key, notice.record.id, sent, deps.clock.now(), CIRCUIT_NOTICE_TTL_MS);
+        await deps.store.putActionRecord(
+          notice.record.key,
+          notice.record.id,
+          sent,
+          deps.clock.now(),
+          notice.ttlMs ?? CIRCUIT_NOTICE_TTL_MS,
+        );
       }
     }
   } finally {
@@ -216,7 +227,7 @@ async function runAction(
   return { ...base, status: 'executed', reason: plan.reason, calls: plan.calls };
 }
 
-/** Notifications the guards add (e.g. "human needed" when the circuit opens). */
+/** Notifications the engine sends itself ("human needed" when the circuit opens, "recovered" after a retry). */
 async function runExtra(extra: ActionReport, deps: EngineDeps): Promise<ActionReport> {
   if (!deps.allowWrites || extra.status !== 'planned') return extra;
   for (const call of extra.calls) {

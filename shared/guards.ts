@@ -30,6 +30,8 @@ export interface GuardNotice {
   action: ActionReport;
   /** The completion record that makes it at most once: key and id for putActionRecord. */
   record: { key: string; id: string };
+  /** How long that record is kept (default: longer than a circuit stays open). */
+  ttlMs?: number;
 }
 
 export interface RuleGuard {

@@ -127,7 +127,7 @@ describe('guards', () => {
     expect(retry.actions.map((a) => a.status)).toEqual(['executed', 'executed']);
   });
 
-  it('a retry after a partial failure re-runs only the failed action; no duplicate notification', async () => {
+  it('a retry after a partial failure re-runs only the failed action, repeats no notification, and says once that it recovered', async () => {
     const runbook = `
 version: 1
 defaults: { scale: { max: 8 } }
@@ -149,11 +149,27 @@ rules:
     expect(first.actions[1]?.error?.kind).toBe('aws-throttled');
 
     const retry = await handleEvent(event, 'try-2', deps);
-    expect(retry.actions.map((a) => a.status)).toEqual(['executed', 'executed', 'executed']);
+    expect(retry.actions.map((a) => a.status)).toEqual(['executed', 'executed', 'executed', 'executed']);
     expect(retry.actions[0]?.reason).toMatch(/^already done in an earlier attempt/);
     expect(retry.actions[1]?.reason).toMatch(/^scale fraud-prod\/AllTraffic from 2 to 3 instances/);
     expect(retry.actions[2]?.reason).toMatch(/^already done in an earlier attempt/);
-    expect(writer.calls.map((c) => c.input.Subject ?? c.operation)).toEqual(['before', 'after', 'UpdateEndpointWeightsAndCapacities']);
+    // "after" told ops the scale failed: ops now hears, once, that it succeeded on the retry.
+    const recovered = writer.calls[3];
+    expect(writer.calls.map((c) => c.input.Subject ?? c.operation)).toEqual([
+      'before',
+      'after',
+      'UpdateEndpointWeightsAndCapacities',
+      'fraud-prod: scale succeeded on retry (ALARM fraud-prod-cpu-high) [RECOVERED]',
+    ]);
+    expect(recovered?.input).toMatchObject({
+      TopicArn: TOPIC,
+      MessageAttributes: { outcome: { DataType: 'String', StringValue: 'recovered' } },
+    });
+    expect(String(recovered?.input.Message)).toContain('  - scale: scale fraud-prod/AllTraffic from 2 to 3 instances');
+
+    // Delivered again (the retry's own redelivery): a duplicate, nothing more is sent.
+    await handleEvent(event, 'try-3', deps);
+    expect(writer.calls).toHaveLength(4);
   });
 
   it('a permanent failure does not release the signal: a redelivery is a duplicate', async () => {
