@@ -196,7 +196,8 @@ async function acquireLock(endpoint: string, deps: EngineDeps): Promise<void> {
   );
 }
 
-function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason: string): ActionReport {
+/** The "human needed" page of an opened circuit (exported for its subject's property test). */
+export function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason: string): ActionReport {
   const alias = rule.actions.find((a) => a.type === 'notify')?.params as { topic?: string } | undefined;
   const topicArn = (alias?.topic && runbook.topics[alias.topic]) || Object.values(runbook.topics)[0];
   const endpoint = signal.endpoint ?? 'unknown endpoint';

@@ -6,6 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSubject } from '../../shared/actions/notify-message.js';
+import { humanNeeded } from '../../shared/guards.js';
+import type { Rule, Runbook } from '../../shared/runbook/types.js';
 import type { AlarmSignal } from '../../shared/signals/types.js';
 import { MAX_SNS_SUBJECT, snsSubject } from '../../shared/sns-subject.js';
 
@@ -69,6 +71,19 @@ describe('snsSubject', () => {
         acceptedBySns(buildSubject(alarm(name || 'a', endpoint), 'high', custom, 'ACTION FAILED'));
         acceptedBySns(snsSubject(`[CRITICAL] ${endpoint}: automatic remediation paused`, { flag: 'human needed' }));
         acceptedBySns(snsSubject(`[model-medic] runbook /${name}`, { flag: 'version 12 refused' }));
+      }),
+    );
+  });
+
+  it('the "human needed" page of an opened circuit, for any endpoint name (SageMaker allows 63 characters)', () => {
+    const runbook = { topics: { ops: 'arn:aws:sns:us-east-1:111122223333:ops' } } as unknown as Runbook;
+    const rule = { id: 'scale-out', actions: [{ type: 'notify', params: { topic: 'ops' } }] } as unknown as Rule;
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ minLength: 1, maxLength: 63 }), fc.constant('x'.repeat(63))), (endpoint) => {
+        const page = humanNeeded(rule, alarm('a', endpoint), runbook, '3 automatic changes reached the limit of 3');
+        const subject = String(page.calls[0]?.input.Subject);
+        acceptedBySns(subject);
+        expect(subject).toMatch(/\[human needed\]$/);
       }),
     );
   });

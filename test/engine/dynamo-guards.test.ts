@@ -160,8 +160,10 @@ describe('safety on DynamoDB (dynalite)', () => {
     const first = await handleEvent(event, 'try-1', invocation(deps, 'req-1'));
     expect(statuses(first)).toEqual(['failed', 'executed']);
     const retry = await handleEvent(event, 'try-2', invocation(deps, 'req-2'));
-    expect(statuses(retry)).toEqual(['executed', 'executed']);
-    expect(writer.operations()).toEqual(['sns:Publish', 'sagemaker:UpdateEndpointWeightsAndCapacities']);
+    // The scale-out now, the notify already done, and the one "recovered" notice after it.
+    expect(statuses(retry)).toEqual(['executed', 'executed', 'executed']);
+    expect(writer.operations()).toEqual(['sns:Publish', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'sns:Publish']);
+    expect(String(writer.calls[2]?.input.Subject)).toMatch(/scale succeeded on retry .* \[RECOVERED\]$/);
   });
 });
 

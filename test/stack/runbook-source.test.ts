@@ -273,6 +273,25 @@ describe('RunbookSource', () => {
     expect(ruleIds(await s.current(T0 + 1))).toEqual(['operator']);
   });
 
+  it('the refusal notice of a parameter with a long name has a subject SNS accepts (under 100 ASCII characters)', async () => {
+    const long = `/model-medic/${'very-long-team-name/'.repeat(8)}runbook`;
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: long, Type: 'String', Value: INVALID, Version: 12 }, $metadata: {} });
+    const s = new RunbookSource({
+      file: RUNBOOK,
+      fileLabel: 'runbook.yml',
+      parameter: long,
+      ttlMs: TTL,
+      env: ENV,
+      readParameter: ssmParameterReader(ENV),
+      opsTopicArn: OPS,
+      writer: createSdkAdapters(ENV).writer,
+    });
+    await s.current(T0);
+    const subject = String(sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject);
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).toMatch(/^[\x20-\x7E]+ \[version 12 refused\]$/);
+  });
+
   it('an invalid bundled file (and no parameter) is still an error: nothing runs on a broken runbook', async () => {
     const s = new RunbookSource({ file: '/nonexistent/runbook.yml', fileLabel: 'runbook.yml', ttlMs: TTL, env: ENV });
     await expect(s.current(T0)).rejects.toMatchObject({ kind: 'invalid-runbook' });
