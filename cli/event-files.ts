@@ -45,7 +45,9 @@ export function readEventFile(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InvalidEventError(`cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new InvalidEventError('is a folder, not an event file (replay and backtest take folders)');
+    throw new InvalidEventError(`cannot read the file (${code ?? error})`);
   }
   if (text.trim() === '') throw new InvalidEventError('the file is empty');
   try {

@@ -230,13 +230,17 @@ function parseCommandLine(command: Command, args: string[]): Parsed {
     return parseArgs({ args, options, allowPositionals: true, strict: true }) as unknown as Parsed;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(describeError(error));
+    const text = error instanceof Error ? error.message : String(error);
+    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(text);
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
       const [, dashes, name = ''] = unknown;
       const hint = didYouMean(name, Object.keys(options), (n) => `--${n}`);
       throw new UsageError(`unknown option ${dashes}${name} for ${command}${hint}`, command);
     }
-    throw new UsageError(describeError(error), command);
+    // Node's "argument is ambiguous" for a value starting with "-": say how to pass it.
+    const ambiguous = /Option '(-{1,2}[^' ]+)[^']*' argument is ambiguous/.exec(text);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]} takes a value; for one that starts with "-" write ${ambiguous[1]}=VALUE`, command);
+    throw new UsageError(text.split('\n')[0] ?? text, command);
   }
 }
 
@@ -267,7 +271,10 @@ export async function main(argv: string[], given: Io = processIo()): Promise<num
       io.out(version());
       return 0;
     }
-    if (!isCommand(command)) throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS, quote)}`);
+    if (!isCommand(command)) {
+      if (command.startsWith('-')) throw new UsageError(`unknown option ${command}: options follow a command (medic COMMAND [options])`);
+      throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS, quote)}`);
+    }
     const { values, positionals } = parseCommandLine(command, rest);
     if (values.help) {
       io.out(COMMAND_HELP[command]);

@@ -177,3 +177,25 @@ describe("AWS failures in the CLI: failures (exit 1), in the CLI's words", () =>
     expect(explain.stderr).not.toMatch(/will be retried/);
   });
 });
+
+describe('mistakes on the command line get a plain answer, never Node internals', () => {
+  it('explain of a folder says it takes one event file', () => {
+    const { code, stderr } = runBuiltCli(['explain', 'events/', ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('is a folder, not an event file (replay and backtest take folders)');
+    expect(stderr).not.toContain('EISDIR');
+  });
+
+  it('an option before any command is called an option', () => {
+    const { code, stderr } = runBuiltCli(['--bogus']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('medic: unknown option --bogus: options follow a command (medic COMMAND [options])');
+  });
+
+  it('a value that starts with "-" says how to pass it, without parseArgs text', () => {
+    const { code, stderr } = runBuiltCli(['generate-event', 'monitoring', '--violations', '-2']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('medic: --violations takes a value; for one that starts with "-" write --violations=VALUE');
+    expect(stderr).not.toMatch(/TypeError|ambiguous/);
+  });
+});
