@@ -42,9 +42,6 @@ export interface EngineDeps {
   onInternalError?: (error: unknown, during: string) => void;
 }
 
-/** A circuit's "human needed" record outlives the circuit (6 h), so it is never sent twice. */
-const CIRCUIT_NOTICE_TTL_MS = 24 * 3600_000;
-
 /** Audit records are kept this long. */
 const AUDIT_TTL_MS = 90 * 24 * 3600_000;
 
@@ -161,19 +158,14 @@ async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Ma
     }
     const notices: GuardNotice[] = [...guard.extraActions];
     const recovered = resuming ? retrySucceededNotice(rule, signal, done, earlier) : undefined;
-    if (recovered)
-      notices.push({ action: recovered, record: { key: signal.key, id: retryNoticeId(rule) }, ttlMs: runbook.defaults.dedupeMs });
+    if (recovered) {
+      notices.push({ action: recovered, record: { key: signal.key, id: retryNoticeId(rule), ttlMs: runbook.defaults.dedupeMs } });
+    }
     for (const notice of notices) {
       const sent = await runExtra(notice.action, deps);
       report.actions.push(sent);
       if (sent.status === 'executed' || sent.status === 'planned') {
-        await deps.store.putActionRecord(
-          notice.record.key,
-          notice.record.id,
-          sent,
-          deps.clock.now(),
-          notice.ttlMs ?? CIRCUIT_NOTICE_TTL_MS,
-        );
+        await deps.store.putActionRecord(notice.record.key, notice.record.id, sent, deps.clock.now(), notice.record.ttlMs);
       }
     }
   } finally {

@@ -25,14 +25,18 @@ export interface HeldBack {
   reason: string;
 }
 
-/** A notification the guards send themselves, and where its delivery is recorded. */
+/**
+ * A notification the engine sends itself, not one of the rule's actions ("human needed" from the
+ * guards, "recovered" after a retry), and the completion record that makes it at most once.
+ */
 export interface GuardNotice {
   action: ActionReport;
-  /** The completion record that makes it at most once: key and id for putActionRecord. */
-  record: { key: string; id: string };
-  /** How long that record is kept (default: longer than a circuit stays open). */
-  ttlMs?: number;
+  /** Key, id and lifetime of its record (putActionRecord), written once it is sent. */
+  record: { key: string; id: string; ttlMs: number };
 }
+
+/** A circuit's "human needed" record outlives the circuit, so it is never sent twice. */
+const HUMAN_NEEDED_RECORD_MS = 4 * CIRCUIT_OPEN_MS;
 
 export interface RuleGuard {
   /** Why an action must be held back, or undefined when it may run. */
@@ -136,7 +140,7 @@ async function addHumanNeeded(
   openedAt: number,
   reason: string,
 ): Promise<void> {
-  const record = { key: `circuit#${endpoint}#${openedAt}`, id: 'human-needed' };
+  const record = { key: `circuit#${endpoint}#${openedAt}`, id: 'human-needed', ttlMs: HUMAN_NEEDED_RECORD_MS };
   const done = await deps.store.getActionRecords(record.key);
   if (done.has(record.id)) return;
   guard.extraActions.push({ action: humanNeeded(rule, signal, runbook, reason), record });

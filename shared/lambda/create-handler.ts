@@ -16,6 +16,7 @@ import { readRuntimeConfig } from '../config.js';
 import { handleEvent } from '../engine.js';
 import { isTransientKind, MedicError } from '../errors.js';
 import type { EventReport } from '../report.js';
+import type { CompiledRunbook } from '../runbook/index.js';
 import { parseEnvelope } from '../signals/envelope.js';
 import { type Container, createContainer } from './container.js';
 import { emitDecisionMetrics } from './decision-metrics.js';
@@ -60,21 +61,26 @@ export function createHandler(entry: string) {
     // leaving CLEANUP_MS to release the lock and the claim, record and report, so a retry can
     // finish the work instead of finding it held by an invocation Lambda killed.
     const deadline = systemClock.now() + Math.max(1_000, remainingMs(context) - CLEANUP_MS);
-    const abort = AbortSignal.timeout(Math.max(1, deadline - systemClock.now()));
-    c.setDeadline(abort);
-    const runbook = await c.runbook(systemClock.now());
-    const report = await handleEvent(event, label, {
-      runbook,
-      deadline,
-      reader: c.reader,
-      writer: c.writer,
-      store: c.store,
-      clock: systemClock,
-      allowWrites: config.allowWrites,
-      owner: context.awsRequestId,
-      // A bug: logged with its stack (the report carries only the message).
-      onInternalError: (error, during) => logger.error('internal error: a bug in model-medic', { entry, event: label, during, error }),
-    }).finally(() => c.setDeadline(undefined));
+    c.setDeadline(AbortSignal.timeout(Math.max(1, deadline - systemClock.now())));
+    let runbook: CompiledRunbook;
+    let report: EventReport;
+    try {
+      runbook = await c.runbook(systemClock.now());
+      report = await handleEvent(event, label, {
+        runbook,
+        deadline,
+        reader: c.reader,
+        writer: c.writer,
+        store: c.store,
+        clock: systemClock,
+        allowWrites: config.allowWrites,
+        owner: context.awsRequestId,
+        // A bug: logged with its stack (the report carries only the message).
+        onInternalError: (error, during) => logger.error('internal error: a bug in model-medic', { entry, event: label, during, error }),
+      });
+    } finally {
+      c.setDeadline(undefined);
+    }
     // The audit line: one structured record per event, with the whole decision and the runbook that made it.
     logger.info('decision', { entry, runbook: runbook.runbook.identity, report });
     emitDecisionMetrics(metrics, report);

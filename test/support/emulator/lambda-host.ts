@@ -91,11 +91,6 @@ export class FunctionHost {
     });
   }
 
-  /** Concurrent deliveries: each in its own environment when none is idle, as Lambda scales out. */
-  invokeAll(events: unknown[]): Promise<InvokeResult[]> {
-    return Promise.all(events.map((e) => this.invoke(e)));
-  }
-
   /** EventBridge's asynchronous invocation: retries, then the on-failure destination. */
   async invokeAsync(event: unknown): Promise<AsyncInvokeOutcome> {
     const attempts: InvokeResult[] = [];

@@ -28,7 +28,7 @@ export function motoUnavailableReason(python = process.env.MEDIC_PYTHON ?? 'pyth
   return undefined;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -83,7 +83,7 @@ const SAGEMAKER_PIPELINES: Record<string, string[]> = {
   'fraud-retrain': ['Endpoint'],
 };
 
-export const SAMPLE_TOPICS = ['model-medic-ops', 'model-medic-ml-team'];
+const SAMPLE_TOPICS = ['model-medic-ops', 'model-medic-ml-team'];
 
 export interface SeedOptions {
   /** The recorded state to create (default events/aws-state.json). */
@@ -198,7 +198,7 @@ export async function seedWorld(clients: MotoClients, standIn: StandIn | undefin
   return state;
 }
 
-export async function createEndpointConfig(clients: MotoClients, config: string, endpoint: string, variants: Json[]): Promise<void> {
+async function createEndpointConfig(clients: MotoClients, config: string, endpoint: string, variants: Json[]): Promise<void> {
   await clients.sagemaker.send(
     new CreateEndpointConfigCommand({
       EndpointConfigName: config,
