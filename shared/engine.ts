@@ -18,6 +18,7 @@ import type { Rule } from './runbook/types.js';
 import { normalizeEvent } from './signals/normalize.js';
 import type { EndpointStateChange, Signal } from './signals/types.js';
 import type { AuditRecord, StateStore } from './state/store.js';
+import type { Timers } from './timers/timers.js';
 
 export interface EngineDeps {
   runbook: CompiledRunbook;
@@ -40,6 +41,8 @@ export interface EngineDeps {
   deadline?: number;
   /** Told of every bug (a throw that is not a MedicError) with the error itself, for its stack. */
   onInternalError?: (error: unknown, during: string) => void;
+  /** Where a ladder's next check is scheduled (EventBridge Scheduler, a virtual queue, a recorder). */
+  timers?: Timers;
 }
 
 /** Audit records are kept this long. */
