@@ -68,6 +68,11 @@ export const ACTION_PARAMS = {
 } as const;
 
 export type ActionType = keyof typeof ACTION_PARAMS;
+/**
+ * The action types that change an endpoint (each action file says so too: mutatesEndpoint); here
+ * for the runbook's lint, which does not load planning code.
+ */
+export const ACTIONS_THAT_CHANGE_ENDPOINTS: readonly ActionType[] = ['scale', 'shift-traffic', 'rollback'];
 export const ACTION_TYPES = Object.keys(ACTION_PARAMS) as ActionType[];
 
 export type NotifyParams = z.output<typeof notifyParams>;

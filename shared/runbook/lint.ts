@@ -14,14 +14,29 @@
  *   undo a recorded scale-out.
  * - dry-run-in-live: a rule in dry-run mode in a runbook whose default mode is live, or any
  *   dry-run rule when the file name says prod.
- * - unused-topic / unused-pipeline: an alias no action refers to.
+ * - unused-topic / unused-pipeline: an alias no action refers to (ladder steps included).
+ * - ladder-outlives-dedupe: a ladder whose steps add up to more than defaults.dedupe; a
+ *   redelivered ALARM event after the dedupe window would no longer be recognised.
+ * - ladder-repeats-cooled-action: a ladder step repeats a changing action of the rule (scale
+ *   again) sooner than the rule's cooldown. Steps are not held by the cooldown (they run while
+ *   the same ALARM persists), so the step does what the cooldown would have refused; sometimes
+ *   that is the point ("scale, then scale again"), so it is a warning.
  */
+import { ACTIONS_THAT_CHANGE_ENDPOINTS } from '../actions/params.js';
+import { formatDuration } from './duration.js';
 import { compileGlob, isGlob } from './glob.js';
 import { MATCH_KEYS, type MatchValue, type Rule, type Runbook, type ViolationsMatch } from './types.js';
 import type { DataPath, PathTarget, SourcePosition } from './yaml-location.js';
 import { formatDataPath } from './yaml-location.js';
 
-export type LintCode = 'shadowed-rule' | 'scale-without-cooldown' | 'dry-run-in-live' | 'unused-topic' | 'unused-pipeline';
+export type LintCode =
+  | 'shadowed-rule'
+  | 'scale-without-cooldown'
+  | 'dry-run-in-live'
+  | 'unused-topic'
+  | 'unused-pipeline'
+  | 'ladder-outlives-dedupe'
+  | 'ladder-repeats-cooled-action';
 
 export interface LintFinding {
   code: LintCode;
@@ -48,6 +63,7 @@ export function lintRunbook(runbook: Runbook, source?: LintSource): LintFinding[
     ...scalesWithoutCooldown(runbook, at, source),
     ...dryRunRows(runbook, at, source),
     ...unusedAliases(runbook, at),
+    ...ladders(runbook, at),
   ];
   return findings.sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
 }
@@ -218,7 +234,7 @@ function unusedAliases(runbook: Runbook, at: Locate): LintFinding[] {
   const topics = new Set<string>();
   const pipelines = new Set<string>();
   for (const rule of runbook.rules) {
-    for (const action of rule.actions) {
+    for (const action of [...rule.actions, ...rule.escalate.flatMap((step) => step.actions)]) {
       if (action.type === 'notify') topics.add(action.params.topic);
       if (action.type === 'retrain') pipelines.add(action.params.pipeline);
     }
@@ -235,6 +251,48 @@ function unusedAliases(runbook: Runbook, at: Locate): LintFinding[] {
     const path: DataPath = ['pipelines', alias];
     out.push(finding('unused-pipeline', path, at(path, 1, 'key'), `pipeline ${alias} is never used by a retrain action`));
   }
+  return out;
+}
+
+// --- escalation ladders --------------------------------------------------------------------
+
+function ladders(runbook: Runbook, at: Locate): LintFinding[] {
+  const out: LintFinding[] = [];
+  runbook.rules.forEach((rule, i) => {
+    if (rule.escalate.length === 0) return;
+    const total = rule.escalate.reduce((sum, step) => sum + step.afterMs, 0);
+    if (total > runbook.defaults.dedupeMs) {
+      const path: DataPath = ['rules', i, 'escalate'];
+      out.push(
+        finding(
+          'ladder-outlives-dedupe',
+          path,
+          at(path, rule.line, 'key'),
+          `rule ${rule.id}'s ladder lasts ${formatDuration(total)}, longer than defaults.dedupe (${formatDuration(runbook.defaults.dedupeMs)}): an ALARM event redelivered after that would start a second ladder; raise defaults.dedupe or shorten the steps`,
+          rule.id,
+        ),
+      );
+    }
+    const changing = new Set(rule.actions.filter((a) => ACTIONS_THAT_CHANGE_ENDPOINTS.includes(a.type)).map((a) => a.type));
+    let elapsed = 0;
+    rule.escalate.forEach((step, s) => {
+      elapsed += step.afterMs;
+      if (elapsed >= rule.cooldownMs) return;
+      const index = step.actions.findIndex((a) => changing.has(a.type));
+      const repeated = step.actions[index];
+      if (!repeated) return;
+      const path: DataPath = ['rules', i, 'escalate', s, 'actions', index];
+      out.push(
+        finding(
+          'ladder-repeats-cooled-action',
+          path,
+          at(path, rule.line),
+          `rule ${rule.id} escalate[${s}] runs ${repeated.type} again ${formatDuration(elapsed)} after the rule's actions, within its ${formatDuration(rule.cooldownMs)} cooldown: ladder steps are not held by the cooldown, so this repeats what the cooldown would refuse; if that is intended, ignore this warning`,
+          rule.id,
+        ),
+      );
+    });
+  });
   return out;
 }
 

@@ -117,6 +117,7 @@ function buildRunbook(file: string, data: RunbookFile, raw: unknown, locator: No
       ...(rule.description !== undefined ? { description: rule.description } : {}),
       match: matchInFileOrder(rule.match, rawRules[index]),
       actions: rule.actions,
+      escalate: (rule.escalate ?? []).map((step) => ({ afterMs: step.after, actions: step.actions })),
       cooldownMs: rule.cooldown ?? defaults.cooldownMs,
       mode: rule.mode ?? defaults.mode,
       continue: rule.continue ?? false,

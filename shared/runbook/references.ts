@@ -53,23 +53,58 @@ export function checkReferences(raw: unknown): RunbookProblem[] {
       if (first === undefined) firstRuleWithId.set(rule.id, ruleIndex);
       else problems.push({ path: [...rulePath, 'id'], message: `duplicate rule id "${rule.id}" (first used by rules[${first}])` });
     }
-    if (!Array.isArray(rule.actions)) return;
-    rule.actions.forEach((entry: unknown, actionIndex) => {
-      if (!isPlainMap(entry) || Object.keys(entry).length !== 1) return;
-      const [type, params] = Object.entries(entry)[0] as [string, unknown];
-      const paramsPath = [...rulePath, 'actions', actionIndex, type];
-      checkTemplates(params, paramsPath, problems);
-      if (!isPlainMap(params)) return;
-      if (type === 'notify' && typeof params.topic === 'string') {
-        checkAlias('topic', params.topic, topics, [...paramsPath, 'topic'], problems);
+    checkActionList(rule.actions, [...rulePath, 'actions'], { topics, pipelines, defaultScale }, problems);
+    if (rule.escalate === undefined || rule.escalate === null) return;
+    checkEscalateAllowed(rule, [...rulePath, 'escalate'], problems);
+    if (!Array.isArray(rule.escalate)) return;
+    rule.escalate.forEach((step: unknown, stepIndex) => {
+      if (isPlainMap(step)) {
+        checkActionList(step.actions, [...rulePath, 'escalate', stepIndex, 'actions'], { topics, pipelines, defaultScale }, problems);
       }
-      if (type === 'retrain' && typeof params.pipeline === 'string') {
-        checkAlias('pipeline', params.pipeline, pipelines, [...paramsPath, 'pipeline'], problems);
-      }
-      if (type === 'scale') checkScaleCap(params, defaultScale, paramsPath, problems);
     });
   });
   return problems;
+}
+
+interface Known {
+  topics: string[];
+  pipelines: string[];
+  defaultScale: Record<string, unknown>;
+}
+
+/** A rule's `actions`, or a ladder step's: aliases, scale caps and templates of every entry. */
+function checkActionList(actions: unknown, listPath: DataPath, known: Known, problems: RunbookProblem[]): void {
+  if (!Array.isArray(actions)) return;
+  actions.forEach((entry: unknown, actionIndex) => {
+    if (!isPlainMap(entry) || Object.keys(entry).length !== 1) return;
+    const [type, params] = Object.entries(entry)[0] as [string, unknown];
+    const paramsPath = [...listPath, actionIndex, type];
+    checkTemplates(params, paramsPath, problems);
+    if (!isPlainMap(params)) return;
+    if (type === 'notify' && typeof params.topic === 'string') {
+      checkAlias('topic', params.topic, known.topics, [...paramsPath, 'topic'], problems);
+    }
+    if (type === 'retrain' && typeof params.pipeline === 'string') {
+      checkAlias('pipeline', params.pipeline, known.pipelines, [...paramsPath, 'pipeline'], problems);
+    }
+    if (type === 'scale') checkScaleCap(params, known.defaultScale, paramsPath, problems);
+  });
+}
+
+/**
+ * A ladder is checked against the alarm that started it ("is it still in ALARM?"), so only a rule
+ * that can only match an alarm entering ALARM may have one.
+ */
+function checkEscalateAllowed(rule: Record<string, unknown>, path: DataPath, problems: RunbookProblem[]): void {
+  const match = isPlainMap(rule.match) ? rule.match : {};
+  const only = (value: unknown, wanted: string) => value === wanted || (Array.isArray(value) && value.length === 1 && value[0] === wanted);
+  if (only(match.kind, 'alarm') && only(match.state, 'ALARM')) return;
+  problems.push({
+    path,
+    target: 'key',
+    message:
+      'escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
+  });
 }
 
 function checkAlias(what: 'topic' | 'pipeline', alias: string, known: string[], path: DataPath, problems: RunbookProblem[]): void {

@@ -159,12 +159,24 @@ const actionEntry = z.unknown().transform((entry, ctx): ActionSpec => {
   return { type, params: parsed.data } as ActionSpec;
 });
 
+/** A ladder step waits at least this long: a check sooner than the alarm's own period learns nothing. */
+export const MIN_ESCALATION_AFTER_MS = 60_000;
+
+const escalationStep = z.strictObject(
+  {
+    after: duration({ allowZero: false }).refine((ms) => ms >= MIN_ESCALATION_AFTER_MS, 'expected a duration of at least 1m'),
+    actions: z.array(actionEntry, { error: 'expected a list of actions' }).min(1, 'expected at least one action'),
+  },
+  mapError('a step: a map with after and actions, e.g. { after: 10m, actions: [...] }'),
+);
+
 const ruleSchema = z.strictObject(
   {
     id: z.string({ error: 'expected a rule id' }).min(1, 'expected a non-empty rule id'),
     description: z.string({ error: 'expected a string' }).optional(),
     match: matchSchema,
     actions: z.array(actionEntry, { error: 'expected a list of actions' }).min(1, 'expected at least one action'),
+    escalate: z.array(escalationStep, { error: 'expected a list of steps' }).min(1, 'expected at least one step').optional(),
     cooldown: duration({ allowZero: true }).optional(),
     mode: mode.optional(),
     continue: booleanFlag.optional(),

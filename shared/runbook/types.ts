@@ -53,11 +53,19 @@ export const MATCH_KEYS = [
 ] as const;
 export type MatchKey = (typeof MATCH_KEYS)[number];
 
+/** One step of an escalation ladder: run `actions` if the alarm is still in ALARM `afterMs` after the previous step. */
+export interface EscalationStep {
+  afterMs: number;
+  actions: ActionSpec[];
+}
+
 export interface Rule {
   id: string;
   description?: string;
   match: RuleMatch;
   actions: ActionSpec[];
+  /** Steps tried in order while the same ALARM persists (docs/runbook.md#escalation-ladders); empty: none. */
+  escalate: EscalationStep[];
   cooldownMs: number;
   mode: Mode;
   continue: boolean;

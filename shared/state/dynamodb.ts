@@ -24,7 +24,7 @@ import {
 import { toMedicError } from '../aws/errors.js';
 import { MedicError, RETRY_NOTE } from '../errors.js';
 import type { ActionReport } from '../report.js';
-import type { AuditRecord, CircuitState, ScaleChange, SignalClaim, StateStore } from './store.js';
+import type { AuditRecord, CircuitState, EndpointStatusRecord, LadderState, ScaleChange, SignalClaim, StateStore } from './store.js';
 import { ATTR, AUDIT_ITEM_MAX_BYTES, auditSortKey, CONFIG_HISTORY_LIMIT, GSI1, keys, timeKey, ttlSeconds } from './table-layout.js';
 
 export { createTableInput, timeToLiveInput } from './table-layout.js';
@@ -54,6 +54,7 @@ const NAMES = {
   '#history': 'history',
   '#last': 'last',
   '#report': 'report',
+  '#at': 'at',
   '#gsi1pk': ATTR.gsi1pk,
   '#gsi1sk': ATTR.gsi1sk,
 };
@@ -350,6 +351,74 @@ export class DynamoStateStore implements StateStore {
     const list = (await this.getItem(pk, sk))?.history?.L ?? [];
     // The bound holds even if a trim was lost.
     return list.map((v) => v.S ?? '').slice(-CONFIG_HISTORY_LIMIT);
+  }
+
+  // ---- endpoint status (busy endpoints) ----------------------------------------------------
+
+  async recordEndpointStatus(endpoint: string, status: EndpointStatusRecord, ttlMs: number): Promise<void> {
+    const { pk, sk } = keys.endpointStatus(endpoint);
+    // Events arrive out of order: an older state change must not overwrite a newer one.
+    const condition = 'attribute_not_exists(#pk) OR #at <= :at';
+    await this.conditional('PutItem', pk, () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: s(pk), sk: s(sk), status: s(status.status), at: n(status.at), ...expiry(status.at + ttlMs) },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names(condition),
+          ExpressionAttributeValues: { ':at': n(status.at) },
+        }),
+      ),
+    );
+  }
+
+  async getEndpointStatus(endpoint: string): Promise<EndpointStatusRecord | undefined> {
+    const { pk, sk } = keys.endpointStatus(endpoint);
+    const item = await this.getItem(pk, sk);
+    const status = str(item, 'status');
+    const at = num(item, 'at');
+    return status === undefined || at === undefined ? undefined : { status, at };
+  }
+
+  // ---- escalation ladders -----------------------------------------------------------------
+
+  async getLadders(alarmArn: string): Promise<LadderState[]> {
+    const pk = keys.ladders(alarmArn);
+    const items = await this.queryAll(pk, { TableName: this.tableName, ConsistentRead: true, ...partition(pk) });
+    return items.map((item) => JSON.parse(str(item, 'ladder') ?? 'null') as LadderState).filter((l) => l !== null);
+  }
+
+  async putLadder(ladder: LadderState, ttlMs: number, now: number): Promise<void> {
+    const { pk, sk } = keys.ladder(ladder.alarmArn, ladder.rule);
+    const open = ladder.status === 'open' && ladder.endpoint !== undefined;
+    await this.put(pk, {
+      pk: s(pk),
+      sk: s(sk),
+      ladder: s(JSON.stringify(ladder)),
+      ...(open
+        ? {
+            gsi1pk: s(keys.openLadders(ladder.endpoint as string)),
+            gsi1sk: s(`${timeKey(ladder.startedAt)}#${ladder.alarmArn}#${ladder.rule}`),
+          }
+        : {}),
+      ...expiry(now + ttlMs),
+    });
+  }
+
+  async listOpenLadders(endpoint: string, now: number): Promise<LadderState[]> {
+    const pk = keys.openLadders(endpoint);
+    const items = await this.queryAll(pk, {
+      TableName: this.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: '#gsi1pk = :pk',
+      ExpressionAttributeNames: names('#gsi1pk'),
+      ExpressionAttributeValues: { ':pk': s(pk) },
+      ScanIndexForward: false,
+    });
+    return items
+      .filter((item) => (num(item, ATTR.expiresAtMs) ?? 0) > now)
+      .map((item) => JSON.parse(str(item, 'ladder') ?? 'null') as LadderState)
+      .filter((l) => l !== null && l.status === 'open');
   }
 
   // ---- scale-change memory ----------------------------------------------------------------

@@ -4,7 +4,7 @@
  * works on a virtual clock.
  */
 import type { ActionReport } from '../report.js';
-import type { AuditRecord, CircuitState, ScaleChange, SignalClaim, StateStore } from './store.js';
+import type { AuditRecord, CircuitState, EndpointStatusRecord, LadderState, ScaleChange, SignalClaim, StateStore } from './store.js';
 import { auditSortKey, CONFIG_HISTORY_LIMIT, compareKeyBytes, keys } from './table-layout.js';
 
 interface SignalEntry {
@@ -25,6 +25,9 @@ export class MemoryStateStore implements StateStore {
   private readonly circuits = new Map<string, CircuitState>();
   private readonly configHistory = new Map<string, string[]>();
   private readonly scaleChanges = new Map<string, ScaleChange>();
+  private readonly endpointStatus = new Map<string, { record: EndpointStatusRecord; expiresAt: number }>();
+  /** By alarm ARN, then rule id. */
+  private readonly ladders = new Map<string, Map<string, { ladder: LadderState; expiresAt: number }>>();
   /** By the DynamoDB item's key (partition and sort key): a second write of the same key replaces the first. */
   private readonly audit = new Map<string, { sortKey: string; record: AuditRecord }>();
 
@@ -124,6 +127,39 @@ export class MemoryStateStore implements StateStore {
 
   async getEndpointConfigHistory(endpoint: string): Promise<string[]> {
     return [...(this.configHistory.get(endpoint) ?? [])];
+  }
+
+  async recordEndpointStatus(endpoint: string, status: EndpointStatusRecord, ttlMs: number): Promise<void> {
+    const known = this.endpointStatus.get(endpoint);
+    if (known && known.record.at > status.at) return;
+    this.endpointStatus.set(endpoint, { record: { ...status }, expiresAt: status.at + ttlMs });
+  }
+
+  async getEndpointStatus(endpoint: string): Promise<EndpointStatusRecord | undefined> {
+    const known = this.endpointStatus.get(endpoint);
+    return known ? { ...known.record } : undefined;
+  }
+
+  async getLadders(alarmArn: string): Promise<LadderState[]> {
+    return [...(this.ladders.get(alarmArn)?.values() ?? [])].map((l) => structuredClone(l.ladder));
+  }
+
+  async putLadder(ladder: LadderState, ttlMs: number, now: number): Promise<void> {
+    const byRule = this.ladders.get(ladder.alarmArn) ?? new Map<string, { ladder: LadderState; expiresAt: number }>();
+    byRule.set(ladder.rule, { ladder: structuredClone(ladder), expiresAt: now + ttlMs });
+    this.ladders.set(ladder.alarmArn, byRule);
+    // Long backtests: forget ended ladders that have expired (DynamoDB's TTL does the same).
+    for (const [rule, entry] of byRule) if (entry.expiresAt <= now) byRule.delete(rule);
+  }
+
+  async listOpenLadders(endpoint: string, now: number): Promise<LadderState[]> {
+    const open: LadderState[] = [];
+    for (const byRule of this.ladders.values()) {
+      for (const { ladder, expiresAt } of byRule.values()) {
+        if (ladder.endpoint === endpoint && ladder.status === 'open' && expiresAt > now) open.push(structuredClone(ladder));
+      }
+    }
+    return open.sort((a, b) => b.startedAt - a.startedAt);
   }
 
   async putScaleChange(endpoint: string, variant: string, change: ScaleChange): Promise<void> {

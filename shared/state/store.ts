@@ -6,6 +6,7 @@
  */
 import type { ActionReport, EventReport } from '../report.js';
 import type { RunbookIdentity } from '../runbook/types.js';
+import type { AlarmSignal } from '../signals/types.js';
 
 export type SignalClaim =
   | { status: 'started' }
@@ -28,6 +29,42 @@ export interface CircuitState {
   openedAt: number;
   until: number;
   reason: string;
+}
+
+export type LadderStatus = 'open' | 'resolved' | 'exhausted' | 'cancelled';
+
+/**
+ * An escalation ladder (docs/runbook.md#escalation-ladders): one per alarm, rule and ALARM
+ * transition. The alarm's own state is the truth at each check; this record says which check is
+ * due next, so a duplicate or stale check can tell it is one, and how the ladder ended.
+ */
+export interface LadderState {
+  /** ladderKey(alarmArn, since). */
+  key: string;
+  rule: string;
+  alarmArn: string;
+  alarm: string;
+  endpoint?: string;
+  /** When the ALARM state began (the alarm event's state timestamp). */
+  since: string;
+  startedAt: number;
+  status: LadderStatus;
+  /** The check due next, while open. */
+  next?: { step: number; attempt: number; at: number; timer: string };
+  /** Steps whose actions ran (held attempts do not count). */
+  stepsRun: number;
+  endedAt?: number;
+  /** Why it ended, for status, history and the next notify of the rule. */
+  endReason?: string;
+  /** The ALARM signal that started it: ladder steps act on it (with the check's key). */
+  signal: AlarmSignal;
+}
+
+/** The last state an endpoint state-change event reported (busy endpoints). */
+export interface EndpointStatusRecord {
+  status: string;
+  /** The event's time, epoch ms: an older event never overwrites a newer one. */
+  at: number;
 }
 
 export interface AuditRecord extends EventReport {
@@ -72,6 +109,16 @@ export interface StateStore {
   // Endpoint config history (feeds rollback): oldest first, the last one is live.
   recordEndpointConfig(endpoint: string, config: string, now: number): Promise<void>;
   getEndpointConfigHistory(endpoint: string): Promise<string[]>;
+
+  // Endpoint status from state-change events: busy while Updating & co. Older events lose.
+  recordEndpointStatus(endpoint: string, status: EndpointStatusRecord, ttlMs: number): Promise<void>;
+  getEndpointStatus(endpoint: string): Promise<EndpointStatusRecord | undefined>;
+
+  // Escalation ladders, per alarm (one per rule).
+  getLadders(alarmArn: string): Promise<LadderState[]>;
+  putLadder(ladder: LadderState, ttlMs: number, now: number): Promise<void>;
+  /** Open ladders on one endpoint (for status): most recently started first. */
+  listOpenLadders(endpoint: string, now: number): Promise<LadderState[]>;
 
   // What the last scale-out changed, per variant.
   putScaleChange(endpoint: string, variant: string, change: ScaleChange): Promise<void>;

@@ -11,6 +11,10 @@
  *   circuit           ENDPOINT#<endpoint>     CIRCUIT                     TTL when it closes by itself
  *   config history    ENDPOINT#<endpoint>     CONFIG_HISTORY              no TTL (feeds rollback)
  *   scale change      ENDPOINT#<endpoint>     SCALE#<variant>             no TTL (needed until restore)
+ *   endpoint status   ENDPOINT#<endpoint>     STATUS                      TTL  (busy endpoints; newer event wins)
+ *   ladder            LADDER#<alarm ARN>      RULE#<rule>                 TTL  (escalation ladders)
+ *                     while open, gsi1: gsi1pk = LADDERS#<endpoint>, gsi1sk = <startedAt, 16 digits>#<alarm ARN>#<rule>
+ *                     (a sparse index: an ended ladder drops the gsi1 attributes, so it lists open ladders only)
  *   remediation       REMEDIATIONS#<endpoint> <at, 16 digits>#<id>        TTL  (count = Query sk >= since)
  *   audit             AUDIT#<endpoint> | AUDIT <at, 16 digits>#<event>    TTL
  *                     gsi1: gsi1pk = AUDIT, gsi1sk = the same <at>#<event>
@@ -53,6 +57,10 @@ export const keys = {
   configHistory: (endpoint: string) => ({ pk: `ENDPOINT#${endpoint}`, sk: 'CONFIG_HISTORY' }),
   scaleChange: (endpoint: string, variant: string) => ({ pk: `ENDPOINT#${endpoint}`, sk: `SCALE#${variant}` }),
   remediations: (endpoint: string) => `REMEDIATIONS#${endpoint}`,
+  endpointStatus: (endpoint: string) => ({ pk: `ENDPOINT#${endpoint}`, sk: 'STATUS' }),
+  ladder: (alarmArn: string, rule: string) => ({ pk: `LADDER#${alarmArn}`, sk: `RULE#${rule}` }),
+  ladders: (alarmArn: string) => `LADDER#${alarmArn}`,
+  openLadders: (endpoint: string) => `LADDERS#${endpoint}`,
   /** Records without an endpoint: `AUDIT` cannot collide with `AUDIT#<name>`. */
   audit: (endpoint: string | undefined) => (endpoint === undefined ? 'AUDIT' : `AUDIT#${endpoint}`),
   auditAll: 'AUDIT',

@@ -12,6 +12,7 @@ function runbookOf(matches: Array<{ match: RuleMatch; continue: boolean }>): Run
     id: `r${index}`,
     match: m.match,
     actions: [{ type: 'rollback', params: {} }],
+    escalate: [],
     cooldownMs: 0,
     mode: 'live',
     continue: m.continue,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionReport } from '../../shared/report.js';
 import { DynamoStateStore } from '../../shared/state/dynamodb.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
-import type { AuditRecord, ScaleChange, StateStore } from '../../shared/state/store.js';
+import type { AuditRecord, LadderState, ScaleChange, StateStore } from '../../shared/state/store.js';
 import { CONFIG_HISTORY_LIMIT } from '../../shared/state/table-layout.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 
@@ -314,6 +314,77 @@ function stateStoreContract(name: string, makeStore: () => Promise<StateStore>):
         await store.putAudit({ ...audit('evt-a', T0, 'fraud-prod'), rule: 'first-attempt' }, 30 * 24 * HOUR);
         await store.putAudit({ ...audit('evt-a', T0, 'fraud-prod'), rule: 'second-attempt' }, 30 * 24 * HOUR);
         expect((await store.queryAudit({ since: 0 })).map((r) => r.rule)).toEqual(['second-attempt']);
+      });
+    });
+
+    describe('endpoint status', () => {
+      it('keeps the newest event: an older state change arriving late does not overwrite it', async () => {
+        const store = await makeStore();
+        expect(await store.getEndpointStatus('fraud-prod')).toBeUndefined();
+        await store.recordEndpointStatus('fraud-prod', { status: 'Updating', at: T0 + MINUTE }, HOUR);
+        await store.recordEndpointStatus('fraud-prod', { status: 'InService', at: T0 }, HOUR);
+        expect(await store.getEndpointStatus('fraud-prod')).toEqual({ status: 'Updating', at: T0 + MINUTE });
+        await store.recordEndpointStatus('fraud-prod', { status: 'InService', at: T0 + 2 * MINUTE }, HOUR);
+        expect(await store.getEndpointStatus('fraud-prod')).toEqual({ status: 'InService', at: T0 + 2 * MINUTE });
+        expect(await store.getEndpointStatus('other-prod')).toBeUndefined();
+      });
+    });
+
+    describe('escalation ladders', () => {
+      const ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:fraud-prod-5xx';
+      const ladder = (rule: string, over: Partial<LadderState> = {}): LadderState => ({
+        key: `${ALARM_ARN}#2026-01-15T12:00:00.000+0000`,
+        rule,
+        alarmArn: ALARM_ARN,
+        alarm: 'fraud-prod-5xx',
+        endpoint: 'fraud-prod',
+        since: '2026-01-15T12:00:00.000+0000',
+        startedAt: T0,
+        status: 'open',
+        next: { step: 1, attempt: 1, at: T0 + 10 * MINUTE, timer: 'medic-check-abc-1-1' },
+        stepsRun: 0,
+        signal: {
+          kind: 'alarm',
+          key: KEY,
+          source: 'aws.cloudwatch',
+          eventId: 'e1',
+          time: '2026-01-15T12:00:00Z',
+          account: '111122223333',
+          region: 'us-east-1',
+          endpoint: 'fraud-prod',
+          alarm: 'fraud-prod-5xx',
+          alarmArn: ALARM_ARN,
+          composite: false,
+          state: 'ALARM',
+          stateTimestamp: '2026-01-15T12:00:00.000+0000',
+          metrics: [],
+        },
+        ...over,
+      });
+
+      it('one ladder per alarm and rule: a put replaces it, and every rule of the alarm is read back', async () => {
+        const store = await makeStore();
+        expect(await store.getLadders(ALARM_ARN)).toEqual([]);
+        await store.putLadder(ladder('errors'), 24 * HOUR, T0);
+        await store.putLadder(ladder('latency'), 24 * HOUR, T0);
+        const advanced = ladder('errors', { stepsRun: 1, next: { step: 2, attempt: 1, at: T0 + 25 * MINUTE, timer: 't2' } });
+        await store.putLadder(advanced, 24 * HOUR, T0 + 10 * MINUTE);
+        const found = (await store.getLadders(ALARM_ARN)).sort((a, b) => a.rule.localeCompare(b.rule));
+        expect(found).toEqual([advanced, ladder('latency')]);
+      });
+
+      it('lists the open ladders of an endpoint, newest first; ended and expired ones are not listed', async () => {
+        const store = await makeStore();
+        const other = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:fraud-prod-latency';
+        await store.putLadder(ladder('errors'), 24 * HOUR, T0);
+        await store.putLadder(ladder('latency', { alarmArn: other, startedAt: T0 + MINUTE }), 24 * HOUR, T0 + MINUTE);
+        await store.putLadder(ladder('short', { alarmArn: other, startedAt: T0 + 2 * MINUTE }), MINUTE, T0 + 2 * MINUTE);
+        expect((await store.listOpenLadders('fraud-prod', T0 + 2 * MINUTE)).map((l) => l.rule)).toEqual(['short', 'latency', 'errors']);
+        expect((await store.listOpenLadders('fraud-prod', T0 + 4 * MINUTE)).map((l) => l.rule)).toEqual(['latency', 'errors']);
+        const { next: _next, ...ended } = ladder('errors', { status: 'resolved', endedAt: T0 + 5 * MINUTE, endReason: 'OK' });
+        await store.putLadder(ended, 24 * HOUR, T0 + 5 * MINUTE);
+        expect((await store.listOpenLadders('fraud-prod', T0 + 5 * MINUTE)).map((l) => l.rule)).toEqual(['latency']);
+        expect(await store.listOpenLadders('other-prod', T0)).toEqual([]);
       });
     });
   });
