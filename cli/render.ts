@@ -62,6 +62,12 @@ export function renderReport(report: EventReport, p: Paint): string[] {
     lines.push(`  ${colour(`${STATUS_MARK[action.status]} ${action.type} ${action.status}`)}: ${action.reason}`);
     for (const call of action.calls) lines.push(`      ${p.dim(`${call.service} ${call.operation}`)} ${summarizeInput(call.input)}`);
   }
+  for (const ladder of report.ladders ?? []) lines.push(`  ${p.dim('ladder')}  ${ladder.rule} ${ladder.event}: ${ladder.reason}`);
+  for (const check of report.scheduled ?? []) {
+    lines.push(
+      `  ${p.dim('check')}   step ${check.step}${check.attempt > 1 ? ` (attempt ${check.attempt})` : ''} of ${check.rule} at ${check.at}`,
+    );
+  }
   return lines;
 }
 

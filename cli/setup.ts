@@ -13,6 +13,7 @@ import type { EngineDeps } from '../shared/engine.js';
 import { type CompiledRunbook, compileRunbook, loadRunbookFile } from '../shared/runbook/index.js';
 import { MemoryStateStore } from '../shared/state/memory.js';
 import type { StateStore } from '../shared/state/store.js';
+import { notFiringTimers } from '../shared/timers/virtual.js';
 import type { Io } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -89,5 +90,7 @@ export async function createCliEngine(
     clock: options.clock ?? systemClock,
     allowWrites: options.live,
     owner: `medic-cli-${randomUUID()}`,
+    // Nothing waits for a check in a CLI run: replay reports what it would schedule.
+    timers: notFiringTimers,
   };
 }

@@ -4,6 +4,7 @@
  * in differ (recorded or live AWS reads, memory or DynamoDB state, system or virtual clock).
  */
 import type { ActionPlan, PlanContext } from './actions/action.js';
+import { BUSY_ENDPOINT_STATUSES } from './actions/endpoint-facts.js';
 import { ACTIONS } from './actions/registry.js';
 import { retryNoticeId, retrySucceededNotice } from './actions/retry-notice.js';
 import { memoizeReader } from './aws/memo-reader.js';
@@ -11,10 +12,13 @@ import type { AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
 import { leaseMs } from './deadline.js';
 import { describeError, isTransientKind, kindOf, MedicError } from './errors.js';
+import { endLaddersOnOk, previousLadderNotes, startLadder } from './escalation/ladders.js';
+import { runCheck, type StepRunner } from './escalation/run-check.js';
 import { checkRuleGuards, finishRuleGuards, type GuardNotice, type RuleGuard } from './guards.js';
 import type { ActionReport, EventReport } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
+import { checkKey } from './signals/check.js';
 import { normalizeEvent } from './signals/normalize.js';
 import type { EndpointStateChange, Signal } from './signals/types.js';
 import type { AuditRecord, StateStore } from './state/store.js';
@@ -45,6 +49,9 @@ export interface EngineDeps {
   timers?: Timers;
 }
 
+/** An endpoint's last status is kept past the hour after which a busy mark is forgotten anyway. */
+const ENDPOINT_STATUS_TTL_MS = 2 * 3600_000;
+
 /** Audit records are kept this long. */
 const AUDIT_TTL_MS = 90 * 24 * 3600_000;
 
@@ -62,6 +69,10 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
     if (normalized.type === 'endpoint-state') {
       subject = endpointStateSubject(normalized.change);
       await recordEndpointState(normalized.change, report, deps);
+    } else if (normalized.type === 'check') {
+      const { check } = normalized;
+      subject = { key: checkKey(check), ...(check.endpoint ? { endpoint: check.endpoint } : {}) };
+      await runCheck(check, report, { ...deps, reader }, stepRunner(report, { ...deps, reader }));
     } else {
       const { signal } = normalized;
       report.signal = signal;
@@ -75,13 +86,22 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
   return report;
 }
 
-/** An InService endpoint's config is live: remembered for rollback. Any other status changes nothing. */
+/**
+ * Every state change marks the endpoint busy or free (busy endpoints); an InService endpoint's
+ * config is also live, remembered for rollback.
+ */
 async function recordEndpointState(change: EndpointStateChange, report: EventReport, deps: EngineDeps): Promise<void> {
+  const eventAt = Date.parse(change.time);
+  const at = Number.isFinite(eventAt) ? eventAt : deps.clock.now();
+  await deps.store.recordEndpointStatus(change.endpoint, { status: change.status, at }, ENDPOINT_STATUS_TTL_MS);
+  const busy = BUSY_ENDPOINT_STATUSES.has(change.status);
   if (change.status === 'InService' && change.endpointConfig) {
     await deps.store.recordEndpointConfig(change.endpoint, change.endpointConfig, deps.clock.now());
     report.recorded = `${change.endpoint}: ${change.endpointConfig} is live`;
+  } else if (busy) {
+    report.recorded = `${change.endpoint} is ${change.status}: changes to it wait until it is InService`;
   } else {
-    report.ignored = `endpoint ${change.endpoint} is ${change.status}: no live config to record`;
+    report.recorded = `${change.endpoint} is ${change.status}`;
   }
 }
 
@@ -95,6 +115,7 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
     report.ignored = `composite alarm ${signal.alarm} has its actions suppressed by ${signal.actionsSuppressedBy}: nothing is done while it is suppressed`;
     return;
   }
+  if (signal.kind === 'alarm') await endLaddersOnOk(signal, report, deps);
   const { matches } = decide(deps.runbook, signal);
   if (matches.length === 0) {
     report.ignored = 'no runbook rule matched';
@@ -121,7 +142,16 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
 
   try {
     const done = await deps.store.getActionRecords(signal.key);
-    for (const rule of matches) await runRule(rule, signal, report, done, deps);
+    const laddered = signal.kind === 'alarm' && signal.state === 'ALARM' ? matches.filter((r) => r.escalate.length > 0) : [];
+    // Read before the rules run: their notify says how this alarm's previous ladder ended.
+    const previous = laddered.length > 0 && signal.kind === 'alarm' ? await deps.store.getLadders(signal.alarmArn) : [];
+    const previousOf = (rule: Rule) => previous.find((l) => l.rule === rule.id);
+    for (const rule of matches) {
+      await runRule(rule, signal, report, done, deps, { notes: previousLadderNotes(previousOf(rule)) });
+    }
+    if (signal.kind === 'alarm') {
+      for (const rule of laddered) await startLadder(rule, signal, previousOf(rule), report, deps);
+    }
   } catch (error) {
     // Let the retry of this event claim the key again and finish what is left.
     await deps.store.releaseSignal(signal.key, deps.owner);
@@ -134,10 +164,28 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
   }
 }
 
-async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Map<string, ActionReport>, deps: EngineDeps): Promise<void> {
+interface RuleRunOptions {
+  /** Where the actions' completion records live: the signal key, or a ladder step's key. */
+  recordsKey?: string;
+  /** Skip the rule's cooldown (a ladder step). */
+  stepOfLadder?: boolean;
+  /** Extra lines for the rule's notify. */
+  notes?: string[];
+}
+
+/** Runs one rule's actions through the guards; returns their outcomes (also added to the report). */
+async function runRule(
+  rule: Rule,
+  signal: Signal,
+  report: EventReport,
+  done: Map<string, ActionReport>,
+  deps: EngineDeps,
+  options: RuleRunOptions = {},
+): Promise<ActionReport[]> {
   const runbook = deps.runbook.runbook;
+  const recordsKey = options.recordsKey ?? signal.key;
   const resuming = rule.actions.some((_, i) => done.has(`${rule.id}#${i}`));
-  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps, resuming);
+  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps, resuming || options.stepOfLadder === true);
   const earlier: ActionReport[] = [];
   try {
     for (const [index, spec] of rule.actions.entries()) {
@@ -151,9 +199,9 @@ async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Ma
         const held = guard.holdBack(definition.mutatesEndpoint);
         action = held
           ? { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held }
-          : await runAction(spec, rule, signal, earlier, deps);
+          : await runAction(spec, rule, signal, earlier, deps, options.notes);
         if (action.status === 'executed' || action.status === 'skipped') {
-          await deps.store.putActionRecord(signal.key, actionId, action, deps.clock.now(), runbook.defaults.dedupeMs);
+          await deps.store.putActionRecord(recordsKey, actionId, action, deps.clock.now(), runbook.defaults.dedupeMs);
         }
       }
       earlier.push(action);
@@ -164,16 +212,34 @@ async function runRule(rule: Rule, signal: Signal, report: EventReport, done: Ma
     if (recovered) {
       notices.push({ action: recovered, record: { key: signal.key, id: retryNoticeId(rule), ttlMs: runbook.defaults.dedupeMs } });
     }
-    for (const notice of notices) {
-      const sent = await runExtra(notice.action, deps);
-      report.actions.push(sent);
-      if (sent.status === 'executed' || sent.status === 'planned') {
-        await deps.store.putActionRecord(notice.record.key, notice.record.id, sent, deps.clock.now(), notice.record.ttlMs);
-      }
-    }
+    for (const notice of notices) await sendNotice(notice, report, deps);
   } finally {
     await finishRuleGuards(guard, earlier, rule, signal, deps);
   }
+  return earlier;
+}
+
+/** Sends one of the engine's own notices and writes its completion record once it is sent. */
+async function sendNotice(notice: GuardNotice, report: EventReport, deps: EngineDeps): Promise<void> {
+  const sent = await runExtra(notice.action, deps);
+  report.actions.push(sent);
+  if (sent.status === 'executed' || sent.status === 'planned') {
+    await deps.store.putActionRecord(notice.record.key, notice.record.id, sent, deps.clock.now(), notice.record.ttlMs);
+  }
+}
+
+/** What a ladder check borrows from the engine: a step runs as the rule's actions would. */
+function stepRunner(report: EventReport, deps: EngineDeps): StepRunner {
+  return {
+    async runStep(rule, signal, recordsKey, notes) {
+      const done = await deps.store.getActionRecords(recordsKey);
+      return runRule(rule, signal, report, done, deps, { recordsKey, stepOfLadder: true, notes });
+    },
+    async sendNotice(notice) {
+      const done = await deps.store.getActionRecords(notice.record.key);
+      if (!done.has(notice.record.id)) await sendNotice(notice, report, deps);
+    },
+  };
 }
 
 async function runAction(
@@ -182,6 +248,7 @@ async function runAction(
   signal: Signal,
   earlier: readonly ActionReport[],
   deps: EngineDeps,
+  notes?: string[],
 ): Promise<ActionReport> {
   const definition = ACTIONS[spec.type];
   const mode = rule.mode;
@@ -196,6 +263,7 @@ async function runAction(
     mode,
     willExecute,
     earlier,
+    ...(notes && notes.length > 0 ? { notes } : {}),
   };
   const base = { type: spec.type, rule: rule.id };
   let plan: ActionPlan;
@@ -205,6 +273,9 @@ async function runAction(
     return failed(base, [], error, 'planning', deps);
   }
   if (plan.status === 'skipped') return { ...base, status: 'skipped', reason: plan.reason, calls: [] };
+  if (plan.status === 'held') {
+    return { ...base, status: 'suppressed', suppressedBy: plan.heldBy ?? 'endpoint-busy', reason: plan.reason, calls: [] };
+  }
   if (!willExecute) {
     // Replay and backtest simulate the outcome, so later events see what this one would have changed.
     if (!deps.allowWrites) await plan.remember?.(deps.store, ctx.now);

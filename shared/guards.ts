@@ -4,10 +4,12 @@
  * keeps two rules or two events from changing one endpoint at the same time.
  * Dedupe by signal key happens before them, in the engine.
  */
+import { noticeTopicArn } from './actions/notice-topic.js';
 import { ACTIONS } from './actions/registry.js';
 import { leaseMs } from './deadline.js';
 import type { EngineDeps } from './engine.js';
 import { MedicError, RETRY_NOTE } from './errors.js';
+import { busyReason, isBusy } from './guards/busy.js';
 import type { ActionReport, SuppressionCause } from './report.js';
 import { formatDuration } from './runbook/duration.js';
 import type { Rule, Runbook } from './runbook/types.js';
@@ -49,7 +51,8 @@ export interface RuleGuard {
 
 /**
  * `resuming`: this rule already ran part of its actions for this very signal (a Lambda retry
- * after a partial failure). Its own cooldown must not stop it from finishing.
+ * after a partial failure), or this is a ladder step (which runs while the same ALARM persists).
+ * The rule's own cooldown must not stop either.
  */
 export async function checkRuleGuards(
   rule: Rule,
@@ -86,11 +89,12 @@ async function decideUnderLock(
   const guard: RuleGuard = { holdBack: () => undefined, extraActions: [], now };
   if (lockedEndpoint) guard.lockedEndpoint = lockedEndpoint;
 
-  // The three reads are independent: one round trip's wait instead of three on DynamoDB.
-  const [cooldownUntil, circuit, recent] = await Promise.all([
+  // The reads are independent: one round trip's wait instead of four on DynamoDB.
+  const [cooldownUntil, circuit, recent, status] = await Promise.all([
     resuming ? undefined : deps.store.getCooldownUntil(rule.id, endpoint ?? '*'),
     lockedEndpoint ? deps.store.getCircuit(lockedEndpoint, now) : undefined,
     lockedEndpoint ? deps.store.countRemediations(lockedEndpoint, now - HOUR_MS) : 0,
+    lockedEndpoint ? deps.store.getEndpointStatus(lockedEndpoint) : undefined,
   ]);
 
   if (cooldownUntil !== undefined && cooldownUntil > now) {
@@ -121,6 +125,11 @@ async function decideUnderLock(
     guard.holdBack = (m) => (m ? { suppressedBy: 'limit', reason: `${reason}: circuit opened` } : undefined);
     if (opened) await addHumanNeeded(guard, rule, signal, runbook, deps, lockedEndpoint, now, reason);
     return guard;
+  }
+
+  if (status && isBusy(status, now)) {
+    const held: HeldBack = { suppressedBy: 'endpoint-busy', reason: busyReason(lockedEndpoint, status) };
+    guard.holdBack = (m) => (m ? held : undefined);
   }
   return guard;
 }
@@ -202,8 +211,7 @@ async function acquireLock(endpoint: string, deps: EngineDeps): Promise<void> {
 
 /** The "human needed" page of an opened circuit (exported for its subject's property test). */
 export function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason: string): ActionReport {
-  const alias = rule.actions.find((a) => a.type === 'notify')?.params as { topic?: string } | undefined;
-  const topicArn = (alias?.topic && runbook.topics[alias.topic]) || Object.values(runbook.topics)[0];
+  const topicArn = noticeTopicArn(rule, runbook);
   const endpoint = signal.endpoint ?? 'unknown endpoint';
   if (!topicArn) {
     return {

@@ -10,7 +10,33 @@ import type { Signal } from './signals/types.js';
 export type ActionStatus = 'planned' | 'executed' | 'failed' | 'suppressed' | 'skipped';
 
 /** Why a guard held an action back; backtest counts these separately. */
-export type SuppressionCause = 'dedupe' | 'cooldown' | 'lock' | 'limit' | 'circuit' | 'suppressed-alarm';
+export type SuppressionCause = 'dedupe' | 'cooldown' | 'lock' | 'limit' | 'circuit' | 'suppressed-alarm' | 'endpoint-busy';
+
+/** A ladder check the engine asked the timers for (`scheduled` in replay --json). */
+export interface ScheduledCheckReport {
+  /** When it is due, ISO 8601. */
+  at: string;
+  ladder: string;
+  step: number;
+  attempt: number;
+  rule: string;
+}
+
+/**
+ * What happened to an escalation ladder in this event: `started` after the rule's actions, `step`
+ * when a check ran a step, `held` when a step waits for a busy endpoint, and how it ended.
+ */
+export type LadderEventKind = 'started' | 'step' | 'held' | 'resolved' | 'exhausted' | 'cancelled' | 'stale';
+
+export interface LadderReport {
+  ladder: string;
+  rule: string;
+  alarm: string;
+  event: LadderEventKind;
+  /** The step concerned (1-based), when there is one. */
+  step?: number;
+  reason: string;
+}
 
 export interface ActionReport {
   type: ActionType;
@@ -35,8 +61,12 @@ export interface EventReport {
   error: string | null;
   /** The kind of error, when there is one: invalid-event is bad input, aws-* are AWS failures. */
   errorKind?: ErrorKind;
-  /** What the event changed in the state store (endpoint config history). */
+  /** What the event changed in the state store (endpoint config history, endpoint status). */
   recorded?: string;
+  /** Ladder checks scheduled by this event. */
+  scheduled?: ScheduledCheckReport[];
+  /** Ladders this event started, advanced or ended. */
+  ladders?: LadderReport[];
 }
 
 /** 0 all handled, 1 an action failed (or an AWS failure), 2 bad input. */

@@ -70,6 +70,8 @@ export function renderBacktest(summary: BacktestSummary, ctx: RenderContext, p: 
       : 'Every rule matched at least one event.',
   );
 
+  lines.push('', ...renderLadders(summary, p));
+
   lines.push('', p.bold('Endpoints'));
   const endpointRows: string[][] = [];
   for (const [endpoint, perType] of Object.entries(summary.endpoints)) {
@@ -131,6 +133,24 @@ export function renderBacktest(summary: BacktestSummary, ctx: RenderContext, p: 
     if (summary.rejected > summary.rejectedEvents.length) lines.push(`  ... and ${summary.rejected - summary.rejectedEvents.length} more`);
   }
   return lines.flatMap((l) => l.split('\n'));
+}
+
+/** Escalation ladders: how many started and how they ended, and the steps each rule ran. */
+function renderLadders(summary: BacktestSummary, p: Paint): string[] {
+  const l = summary.ladders;
+  if (l.started === 0 && l.checks === 0) return ['Ladders: none started'];
+  const ends = [`${l.resolved} resolved`, l.exhausted ? p.yellow(`${l.exhausted} exhausted`) : '0 exhausted'];
+  if (l.cancelled) ends.push(`${l.cancelled} cancelled`);
+  if (l.open) ends.push(`${l.open} still open`);
+  const lines = [
+    `${p.bold('Ladders')}: ${l.started} started, ${ends.join(', ')}; ${plural(l.steps, 'step')} ran in ${plural(l.checks, 'check')}`,
+  ];
+  for (const [id, r] of Object.entries(summary.rules)) {
+    if (r.escalated > 0) lines.push(`  ${id}: ${plural(r.escalated, 'escalation step')}`);
+  }
+  if (l.exhausted > 0)
+    lines.push(p.dim('  exhausted: every step ran and the alarm stayed in ALARM ("remediation did not clear" sent once each)'));
+  return lines;
 }
 
 function tableOptions(ctx: RenderContext): { indent: string; width?: number } {

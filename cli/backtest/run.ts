@@ -10,14 +10,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { SeenAlarmStates } from '../../shared/aws/seen-alarms.js';
 import { BacktestAggregator, type BacktestSummary } from '../../shared/backtest/index.js';
 import { VirtualClock } from '../../shared/clock.js';
 import { type EngineDeps, handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
 import type { EventReport } from '../../shared/report.js';
 import type { CompiledRunbook } from '../../shared/runbook/index.js';
+import { checkEvent } from '../../shared/signals/check.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { AuditRecord, StateStore } from '../../shared/state/store.js';
+import { VirtualTimers } from '../../shared/timers/virtual.js';
 import { readEventFile } from '../event-files.js';
 import type { Adapters } from '../setup.js';
 import { cliReport } from '../wording.js';
@@ -77,9 +80,11 @@ export async function runBacktest(
   for (const [endpoint, configs] of Object.entries(adapters.history)) {
     for (const config of configs) await store.recordEndpointConfig(endpoint, config, 0);
   }
+  const seen = new SeenAlarmStates();
+  const timers = new VirtualTimers();
   const deps: EngineDeps = {
     runbook,
-    reader: adapters.reader,
+    reader: seen.reader(adapters.reader),
     writer: adapters.writer,
     store,
     clock,
@@ -88,14 +93,29 @@ export async function runBacktest(
     // One event at a time: a lock is never held by someone else, and virtual time must not wait.
     lockWaitMs: 0,
     sleep: async () => {},
+    timers,
   };
   const aggregator = new BacktestAggregator(runbook.runbook);
+  // Ladder checks due by `until` run first, each at its own time, in time order.
+  const runChecks = async (until?: number): Promise<void> => {
+    for (let timer = timers.takeDue(until); timer; timer = timers.takeDue(until)) {
+      clock.set(timer.at);
+      const label = `check ${timer.check.rule} step ${timer.check.step}${timer.check.attempt > 1 ? `.${timer.check.attempt}` : ''} @ ${new Date(timer.at).toISOString()}`;
+      aggregator.add(cliReport(await handleEvent(checkEvent(timer.check, timer.at), label, deps)), timer.at, { check: true });
+    }
+  };
   for (const [i, event] of events.entries()) {
-    if (Number.isFinite(event.at)) clock.set(event.at);
+    if (Number.isFinite(event.at)) {
+      await runChecks(event.at);
+      clock.set(event.at);
+    }
     const report = await runOne(event, deps);
+    seen.observe(report);
     aggregator.add(report, Number.isFinite(event.at) ? event.at : undefined);
     onProgress?.({ phase: 'running', done: i + 1, total: events.length, ...(Number.isFinite(event.at) ? { at: event.at } : {}) });
   }
+  // After the last event, until every ladder has ended.
+  await runChecks();
   return aggregator.summary();
 }
 

@@ -5,7 +5,10 @@
 import { resolve } from 'node:path';
 import { memoizeReader } from '../../shared/aws/memo-reader.js';
 import { InvalidEventError } from '../../shared/errors.js';
+import { formatDuration } from '../../shared/runbook/duration.js';
 import { explain } from '../../shared/runbook/index.js';
+import type { Rule, Runbook } from '../../shared/runbook/types.js';
+import type { RemediationCheck } from '../../shared/signals/check.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
 import { inFile, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
@@ -42,7 +45,9 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     const why =
       normalized.type === 'ignored'
         ? `ignored: ${normalized.reason}`
-        : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded for rollback; no rule is evaluated)`;
+        : normalized.type === 'check'
+          ? describeCheck(normalized.check, compiled.runbook)
+          : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded: busy endpoints and rollback history; no rule is evaluated)`;
     if (options.json) io.out(JSON.stringify({ event: label, signal: null, rules: [], note: why }));
     else io.out(`${p.bold(label)}\n  ${why}`);
     return 0;
@@ -73,8 +78,31 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const suppressed = signal.kind === 'alarm' && signal.actionsSuppressedBy;
   if (acting.length === 0) io.out(`  → no rule matches: the event would be ignored`);
   else io.out(`  → ${suppressed ? 'would match, but the alarm is suppressed' : 'acts'}: ${acting.join(' + ')}`);
+  for (const id of acting) {
+    const rule = compiled.runbook.rules.find((r) => r.id === id);
+    if (!rule || rule.escalate.length === 0) continue;
+    io.out(`  ${p.dim('ladder')} ${id}, while the alarm stays in ALARM:`);
+    for (const line of describeLadder(rule)) io.out(`    ${line}`);
+  }
   io.out(p.dim('  Guards (dedupe, cooldown, lock, limits) are not evaluated here: `medic replay` shows what would run.'));
   return 0;
+}
+
+/** A rule's escalation steps, one line each, with the time since the rule's own actions. */
+export function describeLadder(rule: Rule): string[] {
+  let elapsed = 0;
+  const lines = rule.escalate.map((step, i) => {
+    elapsed += step.afterMs;
+    return `step ${i + 1} after ${formatDuration(step.afterMs)} (${formatDuration(elapsed)} in): ${step.actions.map((a) => a.type).join(', ')}`;
+  });
+  return [...lines, 'then, if still in ALARM: "remediation did not clear" to the ops topic'];
+}
+
+function describeCheck(check: RemediationCheck, runbook: Runbook): string {
+  const rule = runbook.rules.find((r) => r.id === check.rule);
+  const step = rule?.escalate[check.step - 1];
+  const what = step ? step.actions.map((a) => a.type).join(', ') : 'no such step in this runbook (the ladder would end)';
+  return `remediation check: step ${check.step}${check.attempt > 1 ? ` (attempt ${check.attempt})` : ''} of rule ${check.rule}'s ladder for ${check.alarmArn}, ALARM since ${check.since}: ${what} if the alarm is still in that ALARM (\`medic replay\` runs it)`;
 }
 
 /** The signal fields a rule can match on, without the bulky ones. */

@@ -4,6 +4,7 @@
  * across them). Prints the plan, or with --live the outcome. Never writes without --live.
  */
 import { resolve } from 'node:path';
+import { SeenAlarmStates } from '../../shared/aws/seen-alarms.js';
 import { handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
 import { type EventReport, exitCodeFor } from '../../shared/report.js';
@@ -30,7 +31,12 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   }
   const runbook = loadCompiledRunbook(options.runbook, io);
   const adapters = await createAdapters(options, io);
-  const deps = await createCliEngine(runbook, adapters, { live: options.live === true, clock: io.clock });
+  // Offline, a ladder check reads the alarm's state as the events replayed before it left it.
+  const seen = options.aws || options.live ? undefined : new SeenAlarmStates();
+  const deps = await createCliEngine(runbook, seen ? { ...adapters, reader: seen.reader(adapters.reader) } : adapters, {
+    live: options.live === true,
+    clock: io.clock,
+  });
   const stateFile = resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE);
   const files = listEventFiles(options.paths, [stateFile], io.cwd);
   if (files.length === 0) throw new UsageError(`no .json event files in ${options.paths.join(', ')}`);
@@ -44,6 +50,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   for (const file of files) {
     const label = relativeLabel(file, io.cwd);
     const report = cliReport(await replayFile(file, label, deps));
+    seen?.observe(report);
     reports.push(report);
     exit = Math.max(exit, exitCodeFor(report));
     if (options.json) io.out(JSON.stringify(report));

@@ -4,7 +4,7 @@
  * succeed. Execution itself is generic (see execute.ts): the calls are sent in order.
  */
 import type { AwsCall, AwsReader } from '../aws/ports.js';
-import type { ActionReport } from '../report.js';
+import type { ActionReport, SuppressionCause } from '../report.js';
 import type { Mode, Rule, Runbook } from '../runbook/types.js';
 import type { Signal } from '../signals/types.js';
 import type { StateStore } from '../state/store.js';
@@ -22,10 +22,15 @@ export interface PlanContext {
   willExecute: boolean;
   /** Outcomes of the earlier actions of this rule, for notify. */
   earlier: readonly ActionReport[];
+  /** Lines notify adds to its message (which ladder step this is, how the last ladder ended). */
+  notes?: readonly string[];
 }
 
 export interface ActionPlan {
-  status: 'planned' | 'skipped';
+  /** `held`: not now, for a reason that passes (a busy endpoint); reported as suppressed. */
+  status: 'planned' | 'skipped' | 'held';
+  /** Why it is held, when it is. */
+  heldBy?: SuppressionCause;
   /** What will be done, or why nothing will: read by an on-call engineer. */
   reason: string;
   calls: AwsCall[];
@@ -43,4 +48,8 @@ export interface ActionDefinition<P> {
 
 export function skip(reason: string): ActionPlan {
   return { status: 'skipped', reason, calls: [] };
+}
+
+export function hold(cause: SuppressionCause, reason: string): ActionPlan {
+  return { status: 'held', heldBy: cause, reason, calls: [] };
 }

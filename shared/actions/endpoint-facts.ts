@@ -1,19 +1,33 @@
 /**
  * Reads every endpoint action needs first: the endpoint must exist and be InService, since
- * SageMaker rejects changes to an endpoint that is Creating or Updating.
+ * SageMaker rejects changes to an endpoint that is Creating or Updating. An endpoint that is in
+ * the middle of a change is busy: the action is held (cause endpoint-busy, a ladder step is tried
+ * again at its next check); one that failed or is going away is a reason to skip.
  */
 
 import type { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
 import type { DescribeEndpointOutput } from '../aws/ports.js';
-import type { PlanContext } from './action.js';
+import type { ActionPlan, PlanContext } from './action.js';
+import { hold, skip } from './action.js';
 
-export type EndpointLookup = { endpoint: DescribeEndpointOutput; name: string } | { skip: string };
+/** Statuses of an endpoint that is changing: actions wait for it (docs/runbook.md#busy-endpoints). */
+export const BUSY_ENDPOINT_STATUSES: ReadonlySet<string> = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
+
+export type EndpointLookup = { endpoint: DescribeEndpointOutput; name: string } | { skip: string; busy?: true };
+
+/** The plan for a lookup that found no endpoint to act on: held when busy, skipped otherwise. */
+export function notActionable(lookup: { skip: string; busy?: true }): ActionPlan {
+  return lookup.busy ? hold('endpoint-busy', lookup.skip) : skip(lookup.skip);
+}
 
 export async function inServiceEndpoint(ctx: PlanContext): Promise<EndpointLookup> {
   const name = ctx.signal.endpoint;
   if (!name) return { skip: 'the signal names no endpoint (no EndpointName dimension or job environment)' };
   const endpoint = await ctx.reader.describeEndpoint(name);
   if (!endpoint) return { skip: `endpoint ${name} does not exist` };
+  if (endpoint.EndpointStatus && BUSY_ENDPOINT_STATUSES.has(endpoint.EndpointStatus)) {
+    return { skip: `endpoint ${name} is ${endpoint.EndpointStatus}: changes wait until it is InService`, busy: true };
+  }
   if (endpoint.EndpointStatus !== 'InService') {
     return { skip: `endpoint ${name} is ${endpoint.EndpointStatus ?? 'in an unknown state'}: changes wait until it is InService` };
   }

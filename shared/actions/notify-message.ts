@@ -4,6 +4,7 @@
  */
 import type { ActionReport } from '../report.js';
 import type { Rule } from '../runbook/types.js';
+import { parseAwsTime } from '../signals/timestamp.js';
 import type { AlarmSignal, MonitoringSignal, Signal } from '../signals/types.js';
 import { snsSubject } from '../sns-subject.js';
 import { consoleLinks } from './console-links.js';
@@ -56,9 +57,11 @@ export interface MessageInput {
   earlier: readonly ActionReport[];
   /** The rule runs in dry-run: earlier actions were only planned. */
   dryRun: boolean;
+  /** Said after the rule line: which ladder step this is, how the last ladder ended. */
+  notes?: readonly string[];
 }
 
-export function buildMessage({ signal, rule, earlier, dryRun }: MessageInput): string {
+export function buildMessage({ signal, rule, earlier, dryRun, notes = [] }: MessageInput): string {
   const lines: string[] = [];
   lines.push(headline(signal) + (signal.endpoint ? ` on ${signal.endpoint}${signal.variant ? `/${signal.variant}` : ''}` : ''));
   const failed = earlier.filter((a) => a.status === 'failed');
@@ -71,6 +74,7 @@ export function buildMessage({ signal, rule, earlier, dryRun }: MessageInput): s
   lines.push(...(signal.kind === 'alarm' ? describeAlarm(signal) : describeMonitoring(signal)));
   lines.push('');
   lines.push(`Runbook rule: ${rule.id}${rule.description ? ` (${rule.description})` : ''}${dryRun ? ' [dry-run]' : ''}`);
+  lines.push(...notes);
   if (earlier.length > 0) {
     lines.push(dryRun ? 'What model-medic would have done (dry-run, nothing was changed):' : 'What model-medic did:');
     for (const action of earlier) {
@@ -163,17 +167,12 @@ function shorten(text: string, max: number): string {
 
 export function durationBetween(from: string | undefined, to: string | undefined): string | undefined {
   if (!from || !to) return undefined;
-  const ms = Date.parse(normalizeTimestamp(to)) - Date.parse(normalizeTimestamp(from));
+  const ms = parseAwsTime(to) - parseAwsTime(from);
   if (!Number.isFinite(ms) || ms < 0) return undefined;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return `${Math.round(ms / 1000)} s`;
   if (minutes < 120) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-/** CloudWatch writes `2026-11-23T04:12:00.000+0000`: make the offset parseable. */
-function normalizeTimestamp(ts: string): string {
-  return ts.replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
 }
 
 /** Cuts at a line boundary and says how much was left out. */

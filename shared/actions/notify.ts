@@ -20,7 +20,13 @@ export const notifyAction: ActionDefinition<NotifyParams> = {
     const subjectTemplate = params.subject ? renderTemplate(params.subject, templateVars(ctx.signal, ctx.rule)).text : undefined;
     const failed = ctx.earlier.some((a) => a.status === 'failed');
     const subject = buildSubject(ctx.signal, params.severity, subjectTemplate, failed ? 'ACTION FAILED' : undefined);
-    const message = buildMessage({ signal: ctx.signal, rule: ctx.rule, earlier: ctx.earlier, dryRun: ctx.mode === 'dry-run' });
+    const message = buildMessage({
+      signal: ctx.signal,
+      rule: ctx.rule,
+      earlier: ctx.earlier,
+      dryRun: ctx.mode === 'dry-run',
+      ...(ctx.notes ? { notes: ctx.notes } : {}),
+    });
     const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {
       severity: { DataType: 'String', StringValue: params.severity },
       rule: { DataType: 'String', StringValue: ctx.rule.id },

@@ -13,7 +13,7 @@
  */
 import type { ActionDefinition } from './action.js';
 import { skip } from './action.js';
-import { inServiceEndpoint } from './endpoint-facts.js';
+import { inServiceEndpoint, notActionable } from './endpoint-facts.js';
 import type { RollbackParams } from './params.js';
 
 export const rollbackAction: ActionDefinition<RollbackParams> = {
@@ -21,7 +21,7 @@ export const rollbackAction: ActionDefinition<RollbackParams> = {
   runsInDryRun: false,
   async plan(_params, ctx) {
     const lookup = await inServiceEndpoint(ctx);
-    if ('skip' in lookup) return skip(lookup.skip);
+    if ('skip' in lookup) return notActionable(lookup);
     const { endpoint, name } = lookup;
     const current = endpoint.EndpointConfigName;
     const history = await ctx.store.getEndpointConfigHistory(name);

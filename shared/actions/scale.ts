@@ -17,7 +17,7 @@ import type { ScalableTarget } from '../aws/ports.js';
 import type { ScaleChange, StateStore } from '../state/store.js';
 import type { ActionDefinition, ActionPlan, PlanContext } from './action.js';
 import { skip } from './action.js';
-import { busiestVariant, inServiceEndpoint, instanceCount, variantsOf } from './endpoint-facts.js';
+import { busiestVariant, inServiceEndpoint, instanceCount, notActionable, variantsOf } from './endpoint-facts.js';
 import type { ScaleParams } from './params.js';
 
 export const SCALABLE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
@@ -37,7 +37,7 @@ export const scaleAction: ActionDefinition<ScaleParams> = {
   runsInDryRun: false,
   async plan(params, ctx) {
     const lookup = await inServiceEndpoint(ctx);
-    if ('skip' in lookup) return skip(lookup.skip);
+    if ('skip' in lookup) return notActionable(lookup);
     const { endpoint, name } = lookup;
     const variants = variantsOf(endpoint);
 

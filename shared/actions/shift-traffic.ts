@@ -7,7 +7,7 @@
 import type { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
 import type { ActionDefinition } from './action.js';
 import { skip } from './action.js';
-import { busiestVariant, inServiceEndpoint, instanceCount, variantsOf, weightOf } from './endpoint-facts.js';
+import { busiestVariant, inServiceEndpoint, instanceCount, notActionable, variantsOf, weightOf } from './endpoint-facts.js';
 import type { ShiftTrafficParams } from './params.js';
 
 export const shiftTrafficAction: ActionDefinition<ShiftTrafficParams> = {
@@ -15,7 +15,7 @@ export const shiftTrafficAction: ActionDefinition<ShiftTrafficParams> = {
   runsInDryRun: false,
   async plan(params, ctx) {
     const lookup = await inServiceEndpoint(ctx);
-    if ('skip' in lookup) return skip(lookup.skip);
+    if ('skip' in lookup) return notActionable(lookup);
     const { endpoint, name } = lookup;
     const variants = variantsOf(endpoint);
     if (variants.length < 2) {

@@ -44,8 +44,27 @@ export interface RuleSummary {
   failed: number;
   /** `suppressed` split by the guard that held the action back. */
   suppressedBy: SuppressionCounts;
+  /** Escalation steps of this rule's ladders that ran (their actions are counted above too). */
+  escalated: number;
   /** The most frequent skip reasons, most frequent first. */
   skippedReasons: ReasonCount[];
+}
+
+/** Escalation ladders over the whole run (docs/runbook.md#escalation-ladders). */
+export interface LadderSummary {
+  started: number;
+  /** Ended because the alarm left ALARM (an OK event, or its state at a check). */
+  resolved: number;
+  /** Every step ran and the alarm was still in ALARM: one "did not clear" message each. */
+  exhausted: number;
+  /** Steps that ran. */
+  steps: number;
+  /** Checks run on the virtual clock (a held step's retries included). */
+  checks: number;
+  /** Ended because the runbook no longer had the rule or step, or the alarm was gone. */
+  cancelled: number;
+  /** Still open when the backtest ended (none, unless the run was cut short). */
+  open: number;
 }
 
 export interface EndpointActionSummary {
@@ -91,6 +110,7 @@ export interface BacktestSummary {
   rejectedEvents: RejectedEvent[];
   /** Nothing is written in a backtest: `executed` counts the actions that would have been. */
   executedMeans: 'planned';
+  ladders: LadderSummary;
 }
 
 /** Counts reasons, up to a fixed number of distinct ones (reasons can embed ids). */
@@ -147,6 +167,7 @@ export class BacktestAggregator {
   private readonly ignoredReasons = new ReasonCounter();
   private readonly rejectedEvents: RejectedEvent[] = [];
   private readonly thrash: ThrashDetector;
+  private readonly ladders: LadderSummary = { started: 0, resolved: 0, exhausted: 0, steps: 0, checks: 0, cancelled: 0, open: 0 };
 
   constructor(
     private readonly runbook: Runbook,
@@ -156,8 +177,18 @@ export class BacktestAggregator {
     this.thrash = new ThrashDetector(runbook, options.thrashWindowMs, options.thrashListed);
   }
 
-  /** One event's report; `at` is the event time (epoch ms) when known. */
-  add(report: EventReport, at?: number): void {
+  /**
+   * One event's report; `at` is the event time (epoch ms) when known. A ladder check
+   * (`check: true`) is not an event file: it counts its actions and ladders, not as an event.
+   */
+  add(report: EventReport, at?: number, options: { check?: boolean } = {}): void {
+    this.countLadders(report);
+    if (options.check) {
+      this.ladders.checks += 1;
+      this.countActions(report);
+      if (report.signal?.endpoint && at !== undefined) this.thrash.add(report, report.signal.endpoint, at);
+      return;
+    }
     this.events += 1;
     if (at !== undefined && Number.isFinite(at)) {
       if (this.first === undefined || at < this.first) this.first = at;
@@ -181,7 +212,24 @@ export class BacktestAggregator {
       this.ignoredReasons.add(report.ignored);
     }
     for (const id of matched) this.tally(id).summary.matched += 1;
+    this.countActions(report);
+    if (report.signal?.endpoint && at !== undefined) this.thrash.add(report, report.signal.endpoint, at);
+  }
 
+  private countLadders(report: EventReport): void {
+    for (const entry of report.ladders ?? []) {
+      if (entry.event === 'started') this.ladders.started += 1;
+      else if (entry.event === 'resolved') this.ladders.resolved += 1;
+      else if (entry.event === 'exhausted') this.ladders.exhausted += 1;
+      else if (entry.event === 'cancelled') this.ladders.cancelled += 1;
+      else if (entry.event === 'step') {
+        this.ladders.steps += 1;
+        this.tally(entry.rule).summary.escalated += 1;
+      }
+    }
+  }
+
+  private countActions(report: EventReport): void {
     const endpoint = report.signal?.endpoint ?? '(unknown)';
     for (const action of report.actions) {
       const bucket = bucketOf(action);
@@ -193,7 +241,6 @@ export class BacktestAggregator {
       perType[bucket] += 1;
       if (bucket === 'suppressed') bump(perType.suppressedBy, action.suppressedBy);
     }
-    if (report.signal?.endpoint && at !== undefined) this.thrash.add(report, report.signal.endpoint, at);
   }
 
   summary(): BacktestSummary {
@@ -221,6 +268,10 @@ export class BacktestAggregator {
       ignoredReasons: this.ignoredReasons.top(),
       rejectedEvents: [...this.rejectedEvents],
       executedMeans: 'planned',
+      ladders: {
+        ...this.ladders,
+        open: this.ladders.started - this.ladders.resolved - this.ladders.exhausted - this.ladders.cancelled,
+      },
     };
   }
 
@@ -249,7 +300,7 @@ export class BacktestAggregator {
 
 function newTally(): RuleTally {
   return {
-    summary: { matched: 0, executed: 0, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
+    summary: { matched: 0, executed: 0, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {}, escalated: 0 },
     skipped: new ReasonCounter(),
   };
 }

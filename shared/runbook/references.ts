@@ -102,8 +102,7 @@ function checkEscalateAllowed(rule: Record<string, unknown>, path: DataPath, pro
   problems.push({
     path,
     target: 'key',
-    message:
-      'escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
+    message: 'escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import type { AwsReader } from '../aws/ports.js';
 import { parseAlarmEvent } from './alarm.js';
+import { CHECK_DETAIL_TYPE, CHECK_SOURCE, parseCheckEvent, type RemediationCheck } from './check.js';
 import { resolveCompositeTarget } from './composite.js';
 import { parseEndpointStateEvent } from './endpoint-state.js';
 import { parseEnvelope } from './envelope.js';
@@ -17,6 +18,7 @@ export const ENDPOINT_DETAIL_TYPE = 'SageMaker Endpoint State Change';
 export type Normalized =
   | { type: 'signal'; signal: Signal }
   | { type: 'endpoint-state'; change: EndpointStateChange }
+  | { type: 'check'; check: RemediationCheck }
   | { type: 'ignored'; reason: string };
 
 export async function normalizeEvent(raw: unknown, reader: AwsReader): Promise<Normalized> {
@@ -33,6 +35,8 @@ export async function normalizeEvent(raw: unknown, reader: AwsReader): Promise<N
     }
     case `aws.sagemaker/${ENDPOINT_DETAIL_TYPE}`:
       return { type: 'endpoint-state', change: parseEndpointStateEvent(envelope) };
+    case `${CHECK_SOURCE}/${CHECK_DETAIL_TYPE}`:
+      return { type: 'check', check: parseCheckEvent(envelope) };
     default:
       return { type: 'ignored', reason: `unsupported event type "${envelope['detail-type']}" from ${envelope.source}` };
   }

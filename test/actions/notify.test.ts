@@ -55,10 +55,10 @@ describe('notify', () => {
     expect(input?.Message).toContain('Recovered: churn-prod-model-latency is OK again after 14 min in ALARM.');
   });
 
-  it('each earlier action: skipped and why', async () => {
+  it('each earlier action: held back and why', async () => {
     await runEvent(sample('16-'));
     expect(published(aws)[0]?.Message).toContain(
-      '  - scale: skipped: endpoint pricing-prod is Updating: changes wait until it is InService',
+      '  - scale: held back (endpoint-busy): endpoint pricing-prod is Updating: changes wait until it is InService',
     );
   });
 

@@ -74,11 +74,12 @@ describe('rollback', () => {
     expect(report.actions[0]?.reason).toMatch(/^the live config fraud-prod-config-2026-11-20 of fraud-prod is not in the recorded history/);
   });
 
-  it('the endpoint is Updating: skipped', async () => {
+  it('the endpoint is Updating: held (endpoint-busy)', async () => {
     (aws.world.sagemaker?.endpoints?.['fraud-prod'] as { EndpointStatus: string }).EndpointStatus = 'Updating';
     const report = await runEvent(sample('05-'));
     expect(report.actions[0]).toMatchObject({
-      status: 'skipped',
+      status: 'suppressed',
+      suppressedBy: 'endpoint-busy',
       reason: 'endpoint fraud-prod is Updating: changes wait until it is InService',
     });
     expect(aws.sagemaker).not.toHaveReceivedCommand(UpdateEndpointCommand);

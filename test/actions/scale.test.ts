@@ -120,10 +120,11 @@ describe('scale', () => {
     expect(published(aws)[0]?.Message).toContain('  - scale: skipped: recsys-prod/AllTraffic is already at 8 instances, the cap is 6');
   });
 
-  it('endpoint Updating: skipped, SageMaker would refuse the change', async () => {
+  it('endpoint Updating: held (endpoint-busy), SageMaker would refuse the change', async () => {
     const report = await runEvent(sample('16-'));
     expect(report.actions[0]).toMatchObject({
-      status: 'skipped',
+      status: 'suppressed',
+      suppressedBy: 'endpoint-busy',
       reason: 'endpoint pricing-prod is Updating: changes wait until it is InService',
     });
     expect(aws.writes()).toEqual(['Publish']);

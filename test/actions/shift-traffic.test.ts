@@ -120,12 +120,13 @@ describe('shift-traffic', () => {
     expect(published(aws)[0]?.Message).toContain('  - shift-traffic: skipped: variant green of ranker-prod has no instances');
   });
 
-  it('the endpoint is not InService: skipped', async () => {
+  it('the endpoint is Updating: held (endpoint-busy)', async () => {
     const endpoint = aws.world.sagemaker?.endpoints?.['churn-prod'] as { EndpointStatus: string };
     endpoint.EndpointStatus = 'Updating';
     const report = await runEvent(sample('04-'));
     expect(report.actions[0]).toMatchObject({
-      status: 'skipped',
+      status: 'suppressed',
+      suppressedBy: 'endpoint-busy',
       reason: 'endpoint churn-prod is Updating: changes wait until it is InService',
     });
     expect(aws.writes()).toEqual(['Publish']);

@@ -77,7 +77,7 @@ describe('snsSubject', () => {
 
   it('the "human needed" page of an opened circuit, for any endpoint name (SageMaker allows 63 characters)', () => {
     const runbook = { topics: { ops: 'arn:aws:sns:us-east-1:111122223333:ops' } } as unknown as Runbook;
-    const rule = { id: 'scale-out', actions: [{ type: 'notify', params: { topic: 'ops' } }] } as unknown as Rule;
+    const rule = { id: 'scale-out', actions: [{ type: 'notify', params: { topic: 'ops' } }], escalate: [] } as unknown as Rule;
     fc.assert(
       fc.property(fc.oneof(fc.string({ minLength: 1, maxLength: 63 }), fc.constant('x'.repeat(63))), (endpoint) => {
         const page = humanNeeded(rule, alarm('a', endpoint), runbook, '3 automatic changes reached the limit of 3');

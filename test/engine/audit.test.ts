@@ -29,7 +29,7 @@ describe('audit records', () => {
     expect(byEvent.get('churn-updating')).toMatchObject({
       endpoint: 'churn-prod',
       endpointState: { status: 'Updating', endpointConfig: 'churn-prod-config-v2' },
-      ignored: 'endpoint churn-prod is Updating: no live config to record',
+      recorded: 'churn-prod is Updating: changes to it wait until it is InService',
     });
   });
 });

@@ -84,6 +84,7 @@ describe('loadRunbook: a valid runbook', () => {
             { type: 'scale', params: { by: 1, max: 6 } },
             { type: 'notify', params: { topic: 'ops', severity: 'high' } },
           ],
+          escalate: [],
           cooldownMs: 600_000,
           mode: 'live',
           continue: false,
@@ -102,6 +103,7 @@ describe('loadRunbook: a valid runbook', () => {
             { type: 'retrain', params: { pipeline: 'churn-retrain' } },
             { type: 'notify', params: { topic: 'ops', severity: 'medium' } },
           ],
+          escalate: [],
           cooldownMs: 900_000,
           mode: 'dry-run',
           continue: true,
@@ -271,7 +273,7 @@ describe('loadRunbook: every problem is reported with file:line:col path: messag
       'runbook.yml:10:18 rules[0].description: expected a string',
       'runbook.yml:14:15 rules[0].continue: expected true or false',
       'runbook.yml:15:11 rules[0].mode: expected one of live, dry-run',
-      'runbook.yml:16:5 rules[0].colour: unknown key "colour" (known: id, description, match, actions, cooldown, mode, continue)',
+      'runbook.yml:16:5 rules[0].colour: unknown key "colour" (known: id, description, match, actions, escalate, cooldown, mode, continue)',
       'runbook.yml:17:15 rules[0].cooldown: expected a duration like 15m, 90s, 2h30m or 1d, got "10 minutes" (unexpected " " after "10")',
     ]);
   });
