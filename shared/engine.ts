@@ -167,8 +167,12 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
 interface RuleRunOptions {
   /** Where the actions' completion records live: the signal key, or a ladder step's key. */
   recordsKey?: string;
-  /** Skip the rule's cooldown (a ladder step). */
-  stepOfLadder?: boolean;
+  /**
+   * A ladder step, and which attempt of it: the rule's cooldown does not apply. A step held by a
+   * busy endpoint is tried again; what it changed is done once per step, but its notify speaks
+   * again at every attempt (it reports a new outcome), so notify records are per attempt.
+   */
+  stepOfLadder?: { attempt: number };
   /** Extra lines for the rule's notify. */
   notes?: string[];
 }
@@ -185,12 +189,13 @@ async function runRule(
   const runbook = deps.runbook.runbook;
   const recordsKey = options.recordsKey ?? signal.key;
   const resuming = rule.actions.some((_, i) => done.has(`${rule.id}#${i}`));
-  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps, resuming || options.stepOfLadder === true);
+  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps, resuming || options.stepOfLadder !== undefined);
   const earlier: ActionReport[] = [];
   try {
     for (const [index, spec] of rule.actions.entries()) {
-      const actionId = `${rule.id}#${index}`;
       const definition = ACTIONS[spec.type];
+      const perAttempt = options.stepOfLadder && !definition.mutatesEndpoint ? `@${options.stepOfLadder.attempt}` : '';
+      const actionId = `${rule.id}#${index}${perAttempt}`;
       const previous = done.get(actionId);
       let action: ActionReport;
       if (previous && (previous.status === 'executed' || previous.status === 'skipped')) {
@@ -231,9 +236,9 @@ async function sendNotice(notice: GuardNotice, report: EventReport, deps: Engine
 /** What a ladder check borrows from the engine: a step runs as the rule's actions would. */
 function stepRunner(report: EventReport, deps: EngineDeps): StepRunner {
   return {
-    async runStep(rule, signal, recordsKey, notes) {
+    async runStep(rule, signal, recordsKey, attempt, notes) {
       const done = await deps.store.getActionRecords(recordsKey);
-      return runRule(rule, signal, report, done, deps, { recordsKey, stepOfLadder: true, notes });
+      return runRule(rule, signal, report, done, deps, { recordsKey, stepOfLadder: { attempt }, notes });
     },
     async sendNotice(notice) {
       const done = await deps.store.getActionRecords(notice.record.key);
