@@ -209,6 +209,41 @@ describe('lint: the others', () => {
     expect(codes(rb).sort()).toEqual(['unused-pipeline pipelines.p2', 'unused-topic topics.spare']);
   });
 
+  it('ladders: longer than the dedupe window; a step repeating a change of the rule within its cooldown', () => {
+    const rb = runbook(
+      `
+  - id: latency
+    match: { kind: alarm, state: ALARM }
+    actions: [ { scale: { by: 1 } }, { notify: { topic: ops } } ]
+    cooldown: 30m
+    escalate:
+      - { after: 10m, actions: [ { notify: { topic: ops } }, { scale: { by: 1 } } ] }
+      - { after: 30m, actions: [ { scale: { by: 1 } } ] }
+  - id: long
+    match: { kind: alarm, state: ALARM, metric: X }
+    actions: [ { notify: { topic: ops } } ]
+    escalate:
+      - { after: 20h, actions: [ { notify: { topic: ops } } ] }
+      - { after: 5h, actions: [ { scale: { by: 1 } } ] }
+`,
+      `defaults: { scale: { max: 8 }, dedupe: 24h }\n${OPS}`,
+    );
+    const findings = lintRunbook(rb).filter((f) => f.code.startsWith('ladder'));
+    expect(findings.map((f) => `${f.code} ${f.path}: ${f.message}`)).toEqual([
+      "ladder-repeats-cooled-action rules[0].escalate[0].actions[1]: rule latency escalate[0] runs scale again 10m after the rule's actions, within its 30m cooldown: ladder steps are not held by the cooldown, so this repeats what the cooldown would refuse; if that is intended, ignore this warning",
+      "ladder-outlives-dedupe rules[1].escalate: rule long's ladder lasts 1d1h, longer than defaults.dedupe (1d): an ALARM event redelivered after that would start a second ladder; raise defaults.dedupe or shorten the steps",
+    ]);
+  });
+
+  it('every action type that changes an endpoint is known to the lint', async () => {
+    const { ACTIONS } = await import('../../shared/actions/registry.js');
+    const { ACTIONS_THAT_CHANGE_ENDPOINTS } = await import('../../shared/actions/params.js');
+    const changing = Object.entries(ACTIONS)
+      .filter(([, d]) => d.mutatesEndpoint)
+      .map(([type]) => type);
+    expect([...ACTIONS_THAT_CHANGE_ENDPOINTS].sort()).toEqual(changing.sort());
+  });
+
   it('the default runbook is clean', async () => {
     const { code, stderr, stdout } = await runCli(['validate']);
     expect(code).toBe(0);

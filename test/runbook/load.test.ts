@@ -288,6 +288,70 @@ describe('loadRunbook: every problem is reported with file:line:col path: messag
     ]);
   });
 
+  it('escalate: steps need after (at least 1m) and actions; only on rules matching kind: alarm and state: ALARM', () => {
+    expect(
+      issuesOf(
+        withRules(
+          '  - id: ok-ladder',
+          '    match: { kind: alarm, state: ALARM }',
+          '    actions: [{ rollback: {} }]',
+          '    escalate:',
+          '      - after: 30s',
+          '        actions: [{ rollback: {} }]',
+          '      - actions: []',
+          '      - { after: 5m, actions: [{ notify: { topic: nowhere } }], wait: 1m }',
+          '  - id: any-state',
+          '    match: { kind: alarm }',
+          '    actions: [{ rollback: {} }]',
+          '    escalate:',
+          '      - after: 10m',
+          '        actions: [{ rollback: {} }]',
+          '  - id: monitoring',
+          '    match: { kind: monitoring, state: ALARM }',
+          '    actions: [{ rollback: {} }]',
+          '    escalate: []',
+        ),
+      ),
+    ).toEqual([
+      'runbook.yml:13:16 rules[0].escalate[0].after: expected a duration of at least 1m',
+      'runbook.yml:15:9 rules[0].escalate[1].after: required, expected a duration like 15m, 90s, 2h30m or 1d',
+      'runbook.yml:15:18 rules[0].escalate[1].actions: expected at least one action',
+      'runbook.yml:16:51 rules[0].escalate[2].actions[0].notify.topic: unknown topic "nowhere" (known: ops, ml-team)',
+      'runbook.yml:16:65 rules[0].escalate[2].wait: unknown key "wait" (known: after, actions)',
+      'runbook.yml:20:5 rules[1].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
+      'runbook.yml:26:5 rules[2].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
+      'runbook.yml:26:15 rules[2].escalate: expected at least one step',
+    ]);
+  });
+
+  it('escalate: steps load in order with their after in ms', () => {
+    const loaded = loadRunbook(
+      lines(
+        'version: 1',
+        'topics: { ops: arn:aws:sns:us-east-1:111122223333:ops }',
+        'rules:',
+        '  - id: errors',
+        '    match: { kind: [alarm], state: ALARM }',
+        '    actions: [{ rollback: {} }]',
+        '    escalate:',
+        '      - { after: 10m, actions: [{ notify: { topic: ops } }] }',
+        '      - { after: 1h, actions: [{ rollback: {} }, { notify: { topic: ops, severity: critical } }] }',
+      ),
+      'runbook.yml',
+      {},
+    );
+    expect(loaded.rules[0]?.escalate).toEqual([
+      { afterMs: 600_000, actions: [{ type: 'notify', params: { topic: 'ops', severity: 'medium' } }] },
+      {
+        afterMs: 3_600_000,
+        actions: [
+          { type: 'rollback', params: {} },
+          { type: 'notify', params: { topic: 'ops', severity: 'critical' } },
+        ],
+      },
+    ]);
+  });
+
   it('rules: a duplicate id is reported at the second rule', () => {
     expect(
       issuesOf(
