@@ -83,21 +83,22 @@ const deploymentWait = z
     return parsed.ms;
   });
 
-const alarmName = z
-  .string({ error: 'expected a CloudWatch alarm name' })
-  .max(MAX_ALARM_NAME, `expected a CloudWatch alarm name of at most ${MAX_ALARM_NAME} characters`)
-  .refine((name) => name.trim() !== '', 'expected a CloudWatch alarm name, got an empty one');
-
-const rollbackAlarms = z
-  .array(alarmName, { error: 'expected a list of CloudWatch alarm names, like [fraud-prod-5xx-rate]' })
-  .min(1, 'expected at least one alarm name')
-  .max(MAX_ROLLBACK_ALARMS, `at most ${MAX_ROLLBACK_ALARMS} alarms (SageMaker's limit)`)
-  .superRefine((names, ctx) => {
-    names.forEach((name, index) => {
-      const first = names.indexOf(name);
-      if (first !== index) ctx.addIssue({ code: 'custom', message: `alarm "${name}" is listed twice`, path: [index] });
-    });
+/** rollbackAlarms: checked by hand, so that a wrong type says only that (zod would also count a string's characters). */
+const rollbackAlarms = z.unknown().transform((value, ctx): string[] => {
+  const fail = (message: string, path: number[] = []) => ctx.addIssue({ code: 'custom', message, path });
+  if (!Array.isArray(value)) {
+    fail('expected a list of CloudWatch alarm names, like [fraud-prod-5xx-rate]');
+    return z.NEVER;
+  }
+  if (value.length === 0) fail('expected at least one alarm name');
+  if (value.length > MAX_ROLLBACK_ALARMS) fail(`at most ${MAX_ROLLBACK_ALARMS} alarms (SageMaker's limit)`);
+  value.forEach((name: unknown, index) => {
+    if (typeof name !== 'string' || name.trim() === '') fail('expected a CloudWatch alarm name', [index]);
+    else if (name.length > MAX_ALARM_NAME) fail(`expected a CloudWatch alarm name of at most ${MAX_ALARM_NAME} characters`, [index]);
+    else if (value.indexOf(name) !== index) fail(`alarm "${name}" is listed twice`, [index]);
   });
+  return value as string[];
+});
 
 /**
  * How an UpdateEndpoint is carried out (rollback, redeploy): `wait` is how long the old fleet
