@@ -1,6 +1,6 @@
 /**
  * Builds a recorded AWS state (docs/cli.md, the recorded AWS state) for some endpoints from a CaptureSource: their
- * DescribeEndpoint output, the scalable targets of their variants, the alarms on them (metric
+ * DescribeEndpoint output and their live EndpointConfig (what redeploy copies), the scalable targets of their variants, the alarms on them (metric
  * alarms with an EndpointName/Endpoint dimension naming one of them, and the composite alarms
  * built on those), the recent executions of the runbook's pipelines, their recent Model Monitor
  * executions with the violation reports those point at, and each endpoint's live config as its
@@ -68,6 +68,16 @@ export async function captureState(
     else missing.push(name);
   }
 
+  // The live EndpointConfig of each endpoint: what redeploy copies.
+  const endpointConfigs: Record<string, Json> = {};
+  for (const config of new Set(Object.values(described).map((e) => e.EndpointConfigName))) {
+    if (typeof config !== 'string') continue;
+    const read = await attempt(() => source.describeEndpointConfig(config));
+    if (!read.ok) continue;
+    if (read.value) endpointConfigs[config] = plain(read.value);
+    else notes.push(`EndpointConfig ${config} does not exist (deleted while its endpoint runs on it): redeploy cannot copy it`);
+  }
+
   const resourceIds = Object.entries(described).flatMap(([name, e]) =>
     ((e.ProductionVariants as Json[] | undefined) ?? [])
       .map((v) => v.VariantName)
@@ -128,7 +138,7 @@ export async function captureState(
   }
 
   const state: RecordedState = {
-    sagemaker: { endpoints: described, processingJobs: monitoring.jobs, pipelineExecutions: sagemakerExecutions },
+    sagemaker: { endpoints: described, endpointConfigs, processingJobs: monitoring.jobs, pipelineExecutions: sagemakerExecutions },
     applicationAutoScaling: { scalableTargets },
     cloudwatch: { alarms: alarms.map(plain) },
     codepipeline: { pipelineExecutions: codepipelineExecutions },
@@ -221,6 +231,7 @@ export function mergeStates(older: RecordedState, newer: RecordedState): Recorde
   const merged: RecordedState = {
     sagemaker: {
       endpoints: { ...(older.sagemaker?.endpoints ?? {}), ...newEndpoints },
+      endpointConfigs: { ...(older.sagemaker?.endpointConfigs ?? {}), ...(newer.sagemaker?.endpointConfigs ?? {}) },
       processingJobs: { ...(older.sagemaker?.processingJobs ?? {}), ...(newer.sagemaker?.processingJobs ?? {}) },
       pipelineExecutions: { ...(older.sagemaker?.pipelineExecutions ?? {}), ...(newer.sagemaker?.pipelineExecutions ?? {}) },
     },

@@ -18,6 +18,8 @@ type Json = Record<string, unknown>;
 export interface CaptureSource {
   /** DescribeEndpoint; undefined when the endpoint does not exist. */
   describeEndpoint(name: string): Promise<Json | undefined>;
+  /** DescribeEndpointConfig; undefined when the config does not exist. */
+  describeEndpointConfig(name: string): Promise<Json | undefined>;
   /** DescribeScalableTargets of SageMaker variants (ResourceIds like endpoint/E/variant/V). */
   describeScalableTargets(resourceIds: string[]): Promise<Json[]>;
   /** DescribeAlarms without names: every metric and composite alarm in the region, all pages. */
@@ -44,6 +46,9 @@ export function sdkCaptureSource(env: Env, send: AwsSend = createAwsSend(env)): 
   return {
     async describeEndpoint(name) {
       return json(await notFoundAsUndefined(() => send('sagemaker', 'DescribeEndpoint', { EndpointName: name })));
+    },
+    async describeEndpointConfig(name) {
+      return json(await notFoundAsUndefined(() => send('sagemaker', 'DescribeEndpointConfig', { EndpointConfigName: name })));
     },
     async describeScalableTargets(resourceIds) {
       return (await describeVariantScalableTargets(send, resourceIds)) as unknown as Json[];

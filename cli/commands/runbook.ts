@@ -2,6 +2,7 @@
  * medic runbook [--runbook F] [--width N]: the runbook as a table (id | when | then | cooldown
  * | mode), in evaluation order, fitted to the terminal width on a TTY (or to --width).
  */
+import type { DeploymentOptions } from '../../shared/actions/params.js';
 import type { ActionSpec } from '../../shared/actions/specs.js';
 import type { Rule, RuleMatch, Runbook } from '../../shared/runbook/index.js';
 import { formatDuration } from '../../shared/runbook/index.js';
@@ -109,8 +110,18 @@ function describeAction(action: ActionSpec): string {
     case 'shift-traffic':
       return `shift ${action.params.weight}% to ${action.params.to}`;
     case 'rollback':
-      return 'rollback';
+      return `rollback${describeDeploymentOptions(action.params)}`;
     case 'retrain':
       return `retrain ${action.params.pipeline}`;
+    case 'redeploy':
+      return `redeploy${describeDeploymentOptions(action.params)}`;
   }
+}
+
+/** ` (wait 10m, rollback on a|b)`: the deployment options a rollback or redeploy row sets. */
+function describeDeploymentOptions(params: DeploymentOptions): string {
+  const parts: string[] = [];
+  if (params.wait !== undefined) parts.push(`wait ${formatDuration(params.wait)}`);
+  if (params.rollbackAlarms) parts.push(`rollback on ${params.rollbackAlarms.join('|')}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

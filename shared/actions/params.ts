@@ -5,6 +5,7 @@
  */
 
 import * as z from 'zod';
+import { formatDuration, parseDuration } from '../runbook/duration.js';
 import { MAX_SNS_SUBJECT } from '../sns-subject.js';
 
 /** Shared with the runbook schema, so both say the same about numbers. */
@@ -53,7 +54,65 @@ export const shiftTrafficParams = z.strictObject({
     .default(100),
 });
 
-export const rollbackParams = z.preprocess((v) => v ?? {}, z.strictObject({}));
+/** SageMaker keeps the old fleet at most this long after a blue/green deployment (TerminationWaitInSeconds ≤ 3600). */
+export const MAX_DEPLOYMENT_WAIT_MS = 3_600_000;
+/** AutoRollbackConfig takes 1 to 10 alarms. */
+export const MAX_ROLLBACK_ALARMS = 10;
+/** A CloudWatch alarm name: 1 to 255 characters, not only blanks. */
+const MAX_ALARM_NAME = 255;
+
+const deploymentWait = z
+  .string({ error: `expected a duration from 0s to ${formatDuration(MAX_DEPLOYMENT_WAIT_MS)}, like 5m` })
+  .transform((text, ctx) => {
+    const parsed = parseDuration(text);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }
+    if (parsed.ms > MAX_DEPLOYMENT_WAIT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `at most ${formatDuration(MAX_DEPLOYMENT_WAIT_MS)} (SageMaker keeps the old fleet at most 3600 s), got "${text}"`,
+      });
+      return z.NEVER;
+    }
+    if (parsed.ms % 1000 !== 0) {
+      ctx.addIssue({ code: 'custom', message: `expected whole seconds (SageMaker counts the wait in seconds), got "${text}"` });
+      return z.NEVER;
+    }
+    return parsed.ms;
+  });
+
+/** rollbackAlarms: checked by hand, so that a wrong type says only that (zod would also count a string's characters). */
+const rollbackAlarms = z.unknown().transform((value, ctx): string[] => {
+  const fail = (message: string, path: number[] = []) => ctx.addIssue({ code: 'custom', message, path });
+  if (!Array.isArray(value)) {
+    fail('expected a list of CloudWatch alarm names, like [fraud-prod-5xx-rate]');
+    return z.NEVER;
+  }
+  if (value.length === 0) fail('expected at least one alarm name');
+  if (value.length > MAX_ROLLBACK_ALARMS) fail(`at most ${MAX_ROLLBACK_ALARMS} alarms (SageMaker's limit)`);
+  value.forEach((name: unknown, index) => {
+    if (typeof name !== 'string' || name.trim() === '') fail('expected a CloudWatch alarm name', [index]);
+    else if (name.length > MAX_ALARM_NAME) fail(`expected a CloudWatch alarm name of at most ${MAX_ALARM_NAME} characters`, [index]);
+    else if (value.indexOf(name) !== index) fail(`alarm "${name}" is listed twice`, [index]);
+  });
+  return value as string[];
+});
+
+/**
+ * How an UpdateEndpoint is carried out (rollback, redeploy): `wait` is how long the old fleet
+ * is kept after traffic moved (in ms), `rollbackAlarms` the alarms that make SageMaker roll the
+ * deployment back. Absent: as the action says by default.
+ */
+const deploymentOptions = {
+  wait: deploymentWait.optional(),
+  rollbackAlarms: rollbackAlarms.optional(),
+};
+
+export const rollbackParams = z.preprocess((v) => v ?? {}, z.strictObject(deploymentOptions));
+
+export const redeployParams = z.preprocess((v) => v ?? {}, z.strictObject(deploymentOptions));
 
 export const retrainParams = z.strictObject({
   pipeline: z.string({ error: 'expected a pipeline alias (a key of `pipelines`)' }).min(1),
@@ -65,6 +124,7 @@ export const ACTION_PARAMS = {
   'shift-traffic': shiftTrafficParams,
   rollback: rollbackParams,
   retrain: retrainParams,
+  redeploy: redeployParams,
 } as const;
 
 export type ActionType = keyof typeof ACTION_PARAMS;
@@ -72,7 +132,7 @@ export type ActionType = keyof typeof ACTION_PARAMS;
  * The action types that change an endpoint (each action file says so too: mutatesEndpoint); here
  * for the runbook's lint, which does not load planning code.
  */
-export const ACTIONS_THAT_CHANGE_ENDPOINTS: readonly ActionType[] = ['scale', 'shift-traffic', 'rollback'];
+export const ACTIONS_THAT_CHANGE_ENDPOINTS: readonly ActionType[] = ['scale', 'shift-traffic', 'rollback', 'redeploy'];
 export const ACTION_TYPES = Object.keys(ACTION_PARAMS) as ActionType[];
 
 export type NotifyParams = z.output<typeof notifyParams>;
@@ -80,3 +140,6 @@ export type ScaleParams = z.output<typeof scaleParams>;
 export type ShiftTrafficParams = z.output<typeof shiftTrafficParams>;
 export type RollbackParams = z.output<typeof rollbackParams>;
 export type RetrainParams = z.output<typeof retrainParams>;
+export type RedeployParams = z.output<typeof redeployParams>;
+/** The deployment options rollback and redeploy share. */
+export type DeploymentOptions = RollbackParams;

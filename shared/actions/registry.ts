@@ -5,6 +5,7 @@
 import type { ActionDefinition } from './action.js';
 import { notifyAction } from './notify.js';
 import type { ActionType } from './params.js';
+import { redeployAction } from './redeploy.js';
 import { retrainAction } from './retrain.js';
 import { rollbackAction } from './rollback.js';
 import { scaleAction } from './scale.js';
@@ -17,4 +18,5 @@ export const ACTIONS: Record<ActionType, ActionDefinition<any>> = {
   'shift-traffic': shiftTrafficAction,
   rollback: rollbackAction,
   retrain: retrainAction,
+  redeploy: redeployAction,
 };

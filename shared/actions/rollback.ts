@@ -10,16 +10,22 @@
  * live is dropped; an auto scaling target on the variant raises it again within its range.
  * SageMaker refuses the update (ValidationException, reported as a failed action) when it
  * would change the instance type of a variant that has an auto scaling target.
+ *
+ * With `wait` or `rollbackAlarms` the update carries the blue/green DeploymentConfig of
+ * deployment-config.ts (the old fleet kept for `wait`, default 5m); without them the request is
+ * the plain UpdateEndpoint it always was. SageMaker runs such a deployment only when the older
+ * config has the same variant names as the live one.
  */
 import type { ActionDefinition } from './action.js';
 import { skip } from './action.js';
+import { deploymentConfig, describeDeployment, hasDeploymentOptions } from './deployment-config.js';
 import { inServiceEndpoint, notActionable } from './endpoint-facts.js';
 import type { RollbackParams } from './params.js';
 
 export const rollbackAction: ActionDefinition<RollbackParams> = {
   mutatesEndpoint: true,
   runsInDryRun: false,
-  async plan(_params, ctx) {
+  async plan(params, ctx) {
     const lookup = await inServiceEndpoint(ctx);
     if ('skip' in lookup) return notActionable(lookup);
     const { endpoint, name } = lookup;
@@ -37,16 +43,13 @@ export const rollbackAction: ActionDefinition<RollbackParams> = {
       .reverse()
       .find((c) => c !== current);
     if (!previous) return skip(`no EndpointConfig was live on ${name} before ${current}: nothing to roll back to`);
+    const input: Record<string, unknown> = { EndpointName: name, EndpointConfigName: previous, RetainAllVariantProperties: false };
+    const deployment = hasDeploymentOptions(params);
+    if (deployment) input.DeploymentConfig = deploymentConfig(params);
     return {
       status: 'planned',
-      reason: `roll ${name} back from ${current} to ${previous} (its variants, weights and instance counts as configured there)`,
-      calls: [
-        {
-          service: 'sagemaker',
-          operation: 'UpdateEndpoint',
-          input: { EndpointName: name, EndpointConfigName: previous, RetainAllVariantProperties: false },
-        },
-      ],
+      reason: `roll ${name} back from ${current} to ${previous} (its variants, weights and instance counts as configured there${deployment ? `; ${describeDeployment(params)}` : ''})`,
+      calls: [{ service: 'sagemaker', operation: 'UpdateEndpoint', input }],
     };
   },
 };

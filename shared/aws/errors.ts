@@ -191,6 +191,7 @@ export function resourceOf(input: Record<string, unknown>): string | undefined {
   if (typeof input.Bucket === 'string' && typeof input.Key === 'string') return `s3://${input.Bucket}/${input.Key}`;
   for (const key of [
     'EndpointName',
+    'EndpointConfigName',
     'ResourceId',
     'PipelineName',
     'name',

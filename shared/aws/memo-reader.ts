@@ -18,6 +18,9 @@ export function memoizeReader(reader: AwsReader): AwsReader {
   };
   return {
     describeEndpoint: (name) => once(`ep:${name}`, () => reader.describeEndpoint(name)),
+    // Not remembered: redeploy asks whether its copy exists, and an earlier action of the same
+    // rule may just have created it.
+    describeEndpointConfig: (name) => reader.describeEndpointConfig(name),
     describeScalableTargets: (ids) => once(`st:${ids.join(',')}`, () => reader.describeScalableTargets(ids)),
     describeAlarms: (names) => once(`al:${names.join(',')}`, () => reader.describeAlarms(names)),
     describeProcessingJob: (name) => once(`pj:${name}`, () => reader.describeProcessingJob(name)),

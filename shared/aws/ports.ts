@@ -8,6 +8,7 @@ import type { ScalableTarget } from '@aws-sdk/client-application-auto-scaling';
 import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { PipelineExecutionSummary as CodePipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
 import type {
+  DescribeEndpointConfigOutput,
   DescribeEndpointOutput,
   DescribeProcessingJobResponse,
   PipelineExecutionSummary as SageMakerPipelineExecutionSummary,
@@ -16,6 +17,7 @@ import type {
 export type {
   CodePipelineExecutionSummary,
   CompositeAlarm,
+  DescribeEndpointConfigOutput,
   DescribeEndpointOutput,
   DescribeProcessingJobResponse,
   MetricAlarm,
@@ -36,6 +38,8 @@ export interface AwsCall {
 export interface AwsReader {
   /** DescribeEndpoint; undefined when the endpoint does not exist. */
   describeEndpoint(name: string): Promise<DescribeEndpointOutput | undefined>;
+  /** DescribeEndpointConfig; undefined when the config does not exist. */
+  describeEndpointConfig(name: string): Promise<DescribeEndpointConfigOutput | undefined>;
   /** DescribeScalableTargets for SageMaker variants (ResourceIds like endpoint/E/variant/V). */
   describeScalableTargets(resourceIds: string[]): Promise<ScalableTarget[]>;
   /** DescribeAlarms by name (metric and composite alarms). Unknown names are simply absent. */

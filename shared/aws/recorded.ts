@@ -10,6 +10,7 @@ import type {
   AwsReader,
   CodePipelineExecutionSummary,
   CompositeAlarm,
+  DescribeEndpointConfigOutput,
   DescribeEndpointOutput,
   DescribeProcessingJobResponse,
   MetricAlarm,
@@ -24,6 +25,7 @@ const recordedStateSchema = z.strictObject({
   sagemaker: z
     .strictObject({
       endpoints: recordSchema.optional(),
+      endpointConfigs: recordSchema.optional(),
       processingJobs: recordSchema.optional(),
       pipelineExecutions: listsSchema.optional(),
     })
@@ -84,6 +86,10 @@ export class RecordedAwsReader implements AwsReader {
 
   async describeEndpoint(name: string): Promise<DescribeEndpointOutput | undefined> {
     return this.state.sagemaker?.endpoints?.[name] as DescribeEndpointOutput | undefined;
+  }
+
+  async describeEndpointConfig(name: string): Promise<DescribeEndpointConfigOutput | undefined> {
+    return this.state.sagemaker?.endpointConfigs?.[name] as DescribeEndpointConfigOutput | undefined;
   }
 
   async describeScalableTargets(resourceIds: string[]): Promise<ScalableTarget[]> {

@@ -45,6 +45,8 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
       new m.SageMakerClient(config),
       {
         DescribeEndpoint: m.DescribeEndpointCommand,
+        DescribeEndpointConfig: m.DescribeEndpointConfigCommand,
+        CreateEndpointConfig: m.CreateEndpointConfigCommand,
         DescribeProcessingJob: m.DescribeProcessingJobCommand,
         ListProcessingJobs: m.ListProcessingJobsCommand,
         ListPipelineExecutions: m.ListPipelineExecutionsCommand,
@@ -209,6 +211,7 @@ export function createSdkAdapters(env: Env = process.env, send: AwsSend = create
 
   const reader: AwsReader = {
     describeEndpoint: (name) => readOrUndefined('sagemaker', 'DescribeEndpoint', { EndpointName: name }),
+    describeEndpointConfig: (name) => readOrUndefined('sagemaker', 'DescribeEndpointConfig', { EndpointConfigName: name }),
     describeScalableTargets: (resourceIds) => describeVariantScalableTargets(send, resourceIds),
     async describeAlarms(names) {
       const alarms: Array<MetricAlarm | CompositeAlarm> = [];

@@ -29,6 +29,7 @@ export class SeenAlarmStates {
   reader(base: AwsReader): AwsReader {
     return {
       describeEndpoint: (name) => base.describeEndpoint(name),
+      describeEndpointConfig: (name) => base.describeEndpointConfig(name),
       describeScalableTargets: (ids) => base.describeScalableTargets(ids),
       describeProcessingJob: (name) => base.describeProcessingJob(name),
       getJsonObject: (uri) => base.getJsonObject(uri),

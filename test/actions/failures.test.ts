@@ -5,6 +5,8 @@
  * (Throttling absorbed by the SDK's retries is tested against the fake endpoint in
  * test/aws/retry.test.ts: aws-sdk-client-mock replaces `send`, so no SDK middleware runs here.)
  */
+
+import { createHash } from 'node:crypto';
 import {
   ApplicationAutoScalingServiceException,
   ValidationException as AutoScalingValidationException,
@@ -18,6 +20,7 @@ import {
   StartPipelineExecutionCommand as StartCodePipelineCommand,
 } from '@aws-sdk/client-codepipeline';
 import {
+  CreateEndpointConfigCommand,
   DescribeEndpointCommand,
   ResourceNotFound,
   StartPipelineExecutionCommand,
@@ -104,8 +107,28 @@ function serviceError(service: Service, name: string, message: string, status: n
   return sageMakerError(name, message, status);
 }
 
-/** Every write an action makes, on a sample event of the default runbook. */
-const WRITES = [
+/** A rule that redeploys fraud-prod (the default runbook has none). */
+const REDEPLOY_RUNBOOK = runbookWith(
+  '  - id: restart',
+  '    match: { kind: alarm, state: ALARM, endpoint: fraud-prod }',
+  '    actions: [{ redeploy: { wait: 2m } }, { notify: { topic: ops } }]',
+);
+/** The copy redeploy makes of fraud-prod's live config for event 05. */
+const REDEPLOY_COPY = `fraud-prod-config-2026-11-20-medic-${createHash('sha256')
+  .update('arn:aws:cloudwatch:us-east-1:111122223333:alarm:fraud-prod-5xx-rate|ALARM|2026-11-23T04:36:20.268+0000')
+  .digest('hex')
+  .slice(0, 8)}`;
+
+/** Every write an action makes, on a sample event of the default runbook (or the runbook given). */
+const WRITES: Array<{
+  action: string;
+  event: string;
+  service: Service;
+  command: new (input: never) => unknown;
+  api: string;
+  resource: string;
+  runbook?: string;
+}> = [
   {
     action: 'scale',
     event: '01-',
@@ -154,7 +177,25 @@ const WRITES = [
     api: 'codepipeline:StartPipelineExecution',
     resource: 'fraud-model-build',
   },
-] as const;
+  {
+    action: 'redeploy',
+    event: '05-',
+    service: 'sagemaker',
+    command: CreateEndpointConfigCommand,
+    api: 'sagemaker:CreateEndpointConfig',
+    resource: REDEPLOY_COPY,
+    runbook: REDEPLOY_RUNBOOK,
+  },
+  {
+    action: 'redeploy',
+    event: '05-',
+    service: 'sagemaker',
+    command: UpdateEndpointCommand,
+    api: 'sagemaker:UpdateEndpoint',
+    resource: 'fraud-prod',
+    runbook: REDEPLOY_RUNBOOK,
+  },
+];
 
 const CASES = WRITES.flatMap((write) =>
   FAILURES.map((failure) => ({ ...write, failure, title: `${write.api} (${write.action}, ${write.event}) × ${failure.label}` })),
@@ -163,11 +204,11 @@ const CASES = WRITES.flatMap((write) =>
 describe('a failing write', () => {
   it.each(CASES)(
     '$title: failed, named, reported, later actions run, exit 1',
-    async ({ event, service, command, api, resource, action, failure }) => {
+    async ({ event, service, command, api, resource, action, failure, runbook }) => {
       const error = failure.make(service);
       // biome-ignore lint/suspicious/noExplicitAny: one stub per service, each with its own command types
       (aws[service] as any).on(command).rejects(error);
-      const report = await runEvent(sample(event));
+      const report = await runEvent(sample(event), runbook ? { runbook } : {});
 
       const [failed, notify] = report.actions;
       expect(failed?.type).toBe(action);

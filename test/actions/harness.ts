@@ -23,7 +23,9 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import {
+  CreateEndpointConfigCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeProcessingJobCommand,
   ListPipelineExecutionsCommand,
   type ProductionVariantSummary,
@@ -85,6 +87,7 @@ export class MockedAws {
   writes(): string[] {
     const writes = new Set([
       'PublishCommand',
+      'CreateEndpointConfigCommand',
       'RegisterScalableTargetCommand',
       'UpdateEndpointWeightsAndCapacitiesCommand',
       'UpdateEndpointCommand',
@@ -107,6 +110,15 @@ export class MockedAws {
           `Could not find endpoint "arn:aws:sagemaker:${REGION}:111122223333:endpoint/${EndpointName}".`,
         );
       return structuredClone(endpoint);
+    });
+    this.sagemaker.on(DescribeEndpointConfigCommand).callsFake(({ EndpointConfigName }) => {
+      const config = w.sagemaker?.endpointConfigs?.[EndpointConfigName];
+      if (!config)
+        throw sageMakerError(
+          'ValidationException',
+          `Could not find endpoint configuration "arn:aws:sagemaker:${REGION}:111122223333:endpoint-config/${EndpointConfigName}".`,
+        );
+      return structuredClone(config);
     });
     this.sagemaker.on(DescribeProcessingJobCommand).callsFake(({ ProcessingJobName }) => {
       const job = w.sagemaker?.processingJobs?.[ProcessingJobName];
@@ -167,9 +179,25 @@ export class MockedAws {
       }
       return { EndpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${EndpointName}` };
     });
-    this.sagemaker
-      .on(UpdateEndpointCommand)
-      .callsFake(({ EndpointName }) => ({ EndpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${EndpointName}` }));
+    this.sagemaker.on(CreateEndpointConfigCommand).callsFake((input) => {
+      const name = String(input.EndpointConfigName);
+      const configs = this.world.sagemaker?.endpointConfigs ?? {};
+      if (configs[name])
+        throw sageMakerError(
+          'ValidationException',
+          `Cannot create already existing endpoint configuration "arn:aws:sagemaker:${REGION}:111122223333:endpoint-config/${name}".`,
+        );
+      const EndpointConfigArn = `arn:aws:sagemaker:${REGION}:111122223333:endpoint-config/${name}`;
+      configs[name] = { ...structuredClone(input), EndpointConfigArn, CreationTime: new Date(NOW).toISOString() };
+      if (this.world.sagemaker) this.world.sagemaker.endpointConfigs = configs;
+      return { EndpointConfigArn };
+    });
+    // The endpoint now runs the new config (SageMaker: once the update is done).
+    this.sagemaker.on(UpdateEndpointCommand).callsFake(({ EndpointName, EndpointConfigName }) => {
+      const endpoint = this.world.sagemaker?.endpoints?.[String(EndpointName)];
+      if (endpoint) endpoint.EndpointConfigName = EndpointConfigName;
+      return { EndpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${EndpointName}` };
+    });
     this.sagemaker.on(StartPipelineExecutionCommand).callsFake(({ PipelineName }) => ({
       PipelineExecutionArn: `arn:aws:sagemaker:us-east-1:111122223333:pipeline/${PipelineName}/execution/fake`,
     }));

@@ -12,6 +12,7 @@ import { CodePipelineClient, ListPipelineExecutionsCommand as CodePipelineListEx
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeProcessingJobCommand,
   ListPipelineExecutionsCommand,
   ListProcessingJobsCommand,
@@ -25,7 +26,12 @@ import { AWS_STATE, EVENTS_DIR, sampleEventFiles } from '../support/samples.js';
 
 type Json = Record<string, unknown>;
 const recorded = JSON.parse(readFileSync(AWS_STATE, 'utf8')) as {
-  sagemaker: { endpoints: Record<string, Json>; processingJobs: Record<string, Json>; pipelineExecutions: Record<string, Json[]> };
+  sagemaker: {
+    endpoints: Record<string, Json>;
+    endpointConfigs: Record<string, Json>;
+    processingJobs: Record<string, Json>;
+    pipelineExecutions: Record<string, Json[]>;
+  };
   applicationAutoScaling: { scalableTargets: Json[] };
   cloudwatch: { alarms: Json[] };
   codepipeline: { pipelineExecutions: Record<string, Json[]> };
@@ -97,6 +103,15 @@ beforeEach(() => {
       });
     return { ...asSdk(endpoint), ...meta };
   });
+  sagemaker.on(DescribeEndpointConfigCommand).callsFake(async (input: { EndpointConfigName: string }) => {
+    const config = recorded.sagemaker.endpointConfigs[input.EndpointConfigName];
+    if (!config)
+      throw Object.assign(new Error(`Could not find endpoint configuration "${input.EndpointConfigName}".`), {
+        name: 'ValidationException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    return { ...asSdk(config), ...meta };
+  });
   sagemaker.on(ListPipelineExecutionsCommand).callsFake(async (input: { PipelineName: string }) => {
     const runs = recorded.sagemaker.pipelineExecutions[input.PipelineName];
     if (!runs) throw Object.assign(new Error(`Pipeline ${input.PipelineName} does not exist`), { name: 'ResourceNotFound' });
@@ -163,6 +178,17 @@ describe('medic capture', () => {
     expect(names).toContain('fraud-prod-health'); // composite on fraud-prod's alarms
     expect(state.sagemaker.pipelineExecutions).toEqual(recorded.sagemaker.pipelineExecutions);
     expect(state.codepipeline.pipelineExecutions).toEqual(recorded.codepipeline.pipelineExecutions);
+    // The live config of each, as DescribeEndpointConfig answered (what redeploy copies).
+    expect(state.sagemaker.endpointConfigs).toEqual({
+      'churn-prod-config-v2': recorded.sagemaker.endpointConfigs['churn-prod-config-v2'],
+      'fraud-prod-config-2026-11-20': recorded.sagemaker.endpointConfigs['fraud-prod-config-2026-11-20'],
+      'ranker-prod-config-bg-3': recorded.sagemaker.endpointConfigs['ranker-prod-config-bg-3'],
+    });
+    expect(sagemaker.commandCalls(DescribeEndpointConfigCommand).map((c) => c.args[0].input)).toEqual([
+      { EndpointConfigName: 'churn-prod-config-v2' },
+      { EndpointConfigName: 'fraud-prod-config-2026-11-20' },
+      { EndpointConfigName: 'ranker-prod-config-bg-3' },
+    ]);
     expect(state.history.endpointConfigs).toEqual({
       'churn-prod': ['churn-prod-config-v2'],
       'fraud-prod': ['fraud-prod-config-2026-11-20'],
@@ -231,6 +257,7 @@ describe('medic capture', () => {
     ]);
     expect(state.s3['s3://b/k']).toEqual({ violations: [] });
     expect(state.history.endpointConfigs['fraud-prod']).toEqual(['fraud-prod-config-2026-10-01', 'fraud-prod-config-2026-11-20']);
+    expect(Object.keys(state.sagemaker.endpointConfigs)).toEqual(['fraud-prod-config-2026-11-20']);
     // With the history, rollback replays too.
     const rollback = await runCli(['replay', 'events/05-alarm-5xx-rate-fraud-prod-math.json', '--aws-state', out, '--json']);
     expect(JSON.parse(rollback.stdout[0] as string).actions[0]).toMatchObject({ type: 'rollback', status: 'planned' });
@@ -273,6 +300,43 @@ describe('medic capture', () => {
     expect(Object.keys(state.sagemaker.endpoints)).toEqual(['churn-prod']);
     expect(state.cloudwatch.alarms).toEqual([]);
     expect(Object.keys(state.sagemaker.processingJobs).length).toBeGreaterThan(0);
+  });
+
+  it('DescribeEndpointConfig refused: that read named, the endpoint itself still captured, exit 1', async () => {
+    sagemaker.on(DescribeEndpointConfigCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: sagemaker:DescribeEndpointConfig'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const out = join(tmp(), 'state.json');
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--out', out], { env: ENV });
+    expect(code).toBe(1);
+    expect(stderr.filter((l) => !l.startsWith('note:'))).toEqual([
+      expect.stringMatching(
+        /^medic: not captured: sagemaker:DescribeEndpointConfig on fraud-prod-config-2026-11-20 failed: AccessDeniedException: User is not authorized/,
+      ),
+      `medic: 1 read failed; everything else was captured in ${out}`,
+    ]);
+    const state = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(state.sagemaker.endpoints)).toEqual(['fraud-prod']);
+    expect(state.sagemaker.endpointConfigs).toEqual({});
+  });
+
+  it('a live config that no longer exists: a note, nothing recorded for it, exit 0', async () => {
+    sagemaker.on(DescribeEndpointConfigCommand).rejects(
+      Object.assign(new Error('Could not find endpoint configuration "fraud-prod-config-2026-11-20".'), {
+        name: 'ValidationException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const out = join(tmp(), 'state.json');
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--out', out], { env: ENV });
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'note: EndpointConfig fraud-prod-config-2026-11-20 does not exist (deleted while its endpoint runs on it): redeploy cannot copy it',
+    );
+    expect(JSON.parse(readFileSync(out, 'utf8')).sagemaker.endpointConfigs).toEqual({});
   });
 
   it('--out - prints the snapshot on stdout and the summary on stderr', async () => {

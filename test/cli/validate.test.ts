@@ -20,7 +20,7 @@ describe('medic validate', () => {
       'test/fixtures/six-mistakes.yml:10:22 rules[0].actions[0].scale.by: expected a positive integer',
       'test/fixtures/six-mistakes.yml:11:9 rules[1].id: duplicate rule id "a" (first used by rules[0])',
       'test/fixtures/six-mistakes.yml:14:26 rules[1].actions[0].notify.topic: unknown topic "opz" (known: ops)',
-      'test/fixtures/six-mistakes.yml:15:9 rules[1].actions[1].scael: unknown action "scael" (known: notify, scale, shift-traffic, rollback, retrain)',
+      'test/fixtures/six-mistakes.yml:15:9 rules[1].actions[1].scael: unknown action "scael" (known: notify, scale, shift-traffic, rollback, retrain, redeploy)',
       '6 errors: the runbook was not loaded',
     ]);
   });

@@ -9,6 +9,7 @@ import { handleEvent } from '../../shared/engine.js';
 import { MedicError } from '../../shared/errors.js';
 import type { EventReport } from '../../shared/report.js';
 import { checkEvent, checkTimerName } from '../../shared/signals/check.js';
+import type { AlarmSignal } from '../../shared/signals/types.js';
 import type { ScheduledCheck } from '../../shared/timers/timers.js';
 import { VirtualTimers } from '../../shared/timers/virtual.js';
 import { testEngine } from '../support/engine.js';
@@ -167,7 +168,7 @@ describe('escalation ladders', () => {
     seen.observe({
       event: 'x',
       signal: {
-        ...((await store.getLadders(ALARM_ARN))[0]?.signal as never),
+        ...((await store.getLadders(ALARM_ARN))[0]?.signal as AlarmSignal),
         state: 'OK',
         stateTimestamp: new Date(T0 + 7 * MINUTE).toISOString(),
       },

@@ -462,7 +462,7 @@ describe('loadRunbook: every problem is reported with file:line:col path: messag
       'runbook.yml:12:22 rules[0].actions[0].scale.by: expected a positive integer',
       'runbook.yml:13:26 rules[0].actions[1].notify.topic: unknown topic "opz" (known: ops, ml-team)',
       'runbook.yml:13:31 rules[0].actions[1].notify.sevrity: unknown key "sevrity" (known: topic, severity, subject)',
-      'runbook.yml:14:9 rules[0].actions[2].scael: unknown action "scael" (known: notify, scale, shift-traffic, rollback, retrain)',
+      'runbook.yml:14:9 rules[0].actions[2].scael: unknown action "scael" (known: notify, scale, shift-traffic, rollback, retrain, redeploy)',
       'runbook.yml:15:9 rules[0].actions[3]: expected a single-key map such as { notify: { topic: ops } }',
       'runbook.yml:16:9 rules[0].actions[4]: expected a single-key map such as { notify: { topic: ops } }, got 2 keys (scale, notify); list each action as its own "- " item',
       'runbook.yml:17:30 rules[0].actions[5].retrain.pipeline: unknown pipeline "churn-retrian" (known: churn-retrain)',

@@ -443,6 +443,9 @@ describe('IAM: least privilege, statement by statement', () => {
           expect(resources.filter((r) => r.includes(':endpoint/'))).toEqual([arn('sagemaker', 'endpoint/*-prod')]);
           expect(resources.filter((r) => !r.includes(':endpoint/'))).toEqual([arn('sagemaker', 'endpoint-config/*')]);
           break;
+        case 'sagemaker:CreateEndpointConfig':
+          expect(resources).toEqual([arn('sagemaker', 'endpoint-config/*-medic-*')]);
+          break;
         case 'application-autoscaling:RegisterScalableTarget':
           expect(resources).toEqual([arn('application-autoscaling', 'scalable-target/*')]);
           break;
@@ -479,6 +482,9 @@ describe('IAM: least privilege, statement by statement', () => {
         case 'sagemaker:DescribeEndpoint':
           expect(resources).toEqual([arn('sagemaker', 'endpoint/*')]);
           break;
+        case 'sagemaker:DescribeEndpointConfig':
+          expect(resources).toEqual([arn('sagemaker', 'endpoint-config/*')]);
+          break;
         case 'sagemaker:DescribeProcessingJob':
           expect(resources).toEqual([arn('sagemaker', 'processing-job/*')]);
           break;
@@ -505,6 +511,8 @@ describe('IAM: least privilege, statement by statement', () => {
     const endpointActions = [
       'sagemaker:UpdateEndpoint',
       'sagemaker:UpdateEndpointWeightsAndCapacities',
+      'sagemaker:CreateEndpointConfig',
+      'sagemaker:DescribeEndpointConfig',
       'application-autoscaling:RegisterScalableTarget',
     ];
     // endpoint-state records the live config: state, logs, the failure queue, the runbook, ops.

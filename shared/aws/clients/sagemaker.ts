@@ -2,7 +2,9 @@
 // dynamic import() from shared/aws/sdk.ts and shared/lambda/*, so esbuild keeps these in their own
 // chunk (serverless.yml custom.esbuild splitting) and tree-shakes the rest of the package.
 export {
+  CreateEndpointConfigCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeProcessingJobCommand,
   ListPipelineExecutionsCommand,
   ListProcessingJobsCommand,
