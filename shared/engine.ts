@@ -146,8 +146,12 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
     // Read before the rules run: their notify says how this alarm's previous ladder ended.
     const previous = laddered.length > 0 && signal.kind === 'alarm' ? await deps.store.getLadders(signal.alarmArn) : [];
     const previousOf = (rule: Rule) => previous.find((l) => l.rule === rule.id);
+    // An OK that just ended ladders: its notify says so (a recovery rule reports what recovered).
+    const ended = (report.ladders ?? [])
+      .filter((l) => l.event === 'resolved')
+      .map((l) => `Escalation ladder of rule ${l.rule}: ${l.reason}.`);
     for (const rule of matches) {
-      await runRule(rule, signal, report, done, deps, { notes: previousLadderNotes(previousOf(rule)) });
+      await runRule(rule, signal, report, done, deps, { notes: [...ended, ...previousLadderNotes(previousOf(rule))] });
     }
     if (signal.kind === 'alarm') {
       for (const rule of laddered) await startLadder(rule, signal, previousOf(rule), report, deps);
@@ -172,7 +176,7 @@ interface RuleRunOptions {
    * busy endpoint is tried again; what it changed is done once per step, but its notify speaks
    * again at every attempt (it reports a new outcome), so notify records are per attempt.
    */
-  stepOfLadder?: { attempt: number };
+  stepOfLadder?: { step: number; of: number; attempt: number };
   /** Extra lines for the rule's notify. */
   notes?: string[];
 }
@@ -204,7 +208,7 @@ async function runRule(
         const held = guard.holdBack(definition.mutatesEndpoint);
         action = held
           ? { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held }
-          : await runAction(spec, rule, signal, earlier, deps, options.notes);
+          : await runAction(spec, rule, signal, earlier, deps, options);
         if (action.status === 'executed' || action.status === 'skipped') {
           await deps.store.putActionRecord(recordsKey, actionId, action, deps.clock.now(), runbook.defaults.dedupeMs);
         }
@@ -236,9 +240,9 @@ async function sendNotice(notice: GuardNotice, report: EventReport, deps: Engine
 /** What a ladder check borrows from the engine: a step runs as the rule's actions would. */
 function stepRunner(report: EventReport, deps: EngineDeps): StepRunner {
   return {
-    async runStep(rule, signal, recordsKey, attempt, notes) {
+    async runStep(rule, signal, recordsKey, step, notes) {
       const done = await deps.store.getActionRecords(recordsKey);
-      return runRule(rule, signal, report, done, deps, { recordsKey, stepOfLadder: { attempt }, notes });
+      return runRule(rule, signal, report, done, deps, { recordsKey, stepOfLadder: step, notes });
     },
     async sendNotice(notice) {
       const done = await deps.store.getActionRecords(notice.record.key);
@@ -253,8 +257,9 @@ async function runAction(
   signal: Signal,
   earlier: readonly ActionReport[],
   deps: EngineDeps,
-  notes?: string[],
+  options: Pick<RuleRunOptions, 'notes' | 'stepOfLadder'> = {},
 ): Promise<ActionReport> {
+  const { notes, stepOfLadder } = options;
   const definition = ACTIONS[spec.type];
   const mode = rule.mode;
   const willExecute = deps.allowWrites && (mode === 'live' || definition.runsInDryRun);
@@ -269,6 +274,7 @@ async function runAction(
     willExecute,
     earlier,
     ...(notes && notes.length > 0 ? { notes } : {}),
+    ...(stepOfLadder ? { escalation: { step: stepOfLadder.step, of: stepOfLadder.of } } : {}),
   };
   const base = { type: spec.type, rule: rule.id };
   let plan: ActionPlan;

@@ -24,6 +24,8 @@ export interface PlanContext {
   earlier: readonly ActionReport[];
   /** Lines notify adds to its message (which ladder step this is, how the last ladder ended). */
   notes?: readonly string[];
+  /** Set when these are a ladder step's actions: which step, of how many (notify flags its subject). */
+  escalation?: { step: number; of: number };
 }
 
 export interface ActionPlan {

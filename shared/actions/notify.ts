@@ -19,7 +19,8 @@ export const notifyAction: ActionDefinition<NotifyParams> = {
     if (!topicArn) return skip(`unknown topic alias ${params.topic}`); // validated at load; defensive
     const subjectTemplate = params.subject ? renderTemplate(params.subject, templateVars(ctx.signal, ctx.rule)).text : undefined;
     const failed = ctx.earlier.some((a) => a.status === 'failed');
-    const subject = buildSubject(ctx.signal, params.severity, subjectTemplate, failed ? 'ACTION FAILED' : undefined);
+    const flag = failed ? 'ACTION FAILED' : ctx.escalation ? `escalation ${ctx.escalation.step}/${ctx.escalation.of}` : undefined;
+    const subject = buildSubject(ctx.signal, params.severity, subjectTemplate, flag);
     const message = buildMessage({
       signal: ctx.signal,
       rule: ctx.rule,

@@ -26,7 +26,13 @@ import { ended, HELD_RETRY_MAX_MS, ladderEntry, ladderTtlMs, MAX_HELD_ATTEMPTS, 
 /** What the engine lends a check: running a step as the rule's actions, and sending its own notices. */
 export interface StepRunner {
   /** Runs `rule.actions` (the step's) on `signal` through the guards, except the rule's cooldown. */
-  runStep(rule: Rule, signal: AlarmSignal, recordsKey: string, attempt: number, notes: string[]): Promise<ActionReport[]>;
+  runStep(
+    rule: Rule,
+    signal: AlarmSignal,
+    recordsKey: string,
+    step: { step: number; of: number; attempt: number },
+    notes: string[],
+  ): Promise<ActionReport[]>;
   /** Sends a notice at most once (its own completion record) and reports it. */
   sendNotice(notice: GuardNotice): Promise<void>;
 }
@@ -117,7 +123,13 @@ async function runClaimed(
   const notes = [
     `Escalation step ${check.step} of ${of}${check.attempt > 1 ? ` (attempt ${check.attempt})` : ''}: ${name} is still in ALARM since ${check.since}.`,
   ];
-  const actions = await runner.runStep({ ...rule, actions: step.actions }, signal, stepKey(check), check.attempt, notes);
+  const actions = await runner.runStep(
+    { ...rule, actions: step.actions },
+    signal,
+    stepKey(check),
+    { step: check.step, of, attempt: check.attempt },
+    notes,
+  );
   if (actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) return false;
 
   const now = deps.clock.now();

@@ -113,6 +113,11 @@ const REDEPLOY_RUNBOOK = runbookWith(
   '    match: { kind: alarm, state: ALARM, endpoint: fraud-prod }',
   '    actions: [{ redeploy: { wait: 2m } }, { notify: { topic: ops } }]',
 );
+const ROLLBACK_RUNBOOK = runbookWith(
+  '  - id: error-rate-rollback',
+  '    match: { kind: alarm, state: ALARM, endpoint: fraud-prod }',
+  '    actions: [{ rollback: {} }, { notify: { topic: ops } }]',
+);
 /** The copy redeploy makes of fraud-prod's live config for event 05. */
 const REDEPLOY_COPY = `fraud-prod-config-2026-11-20-medic-${createHash('sha256')
   .update('arn:aws:cloudwatch:us-east-1:111122223333:alarm:fraud-prod-5xx-rate|ALARM|2026-11-23T04:36:20.268+0000')
@@ -160,6 +165,7 @@ const WRITES: Array<{
     command: UpdateEndpointCommand,
     api: 'sagemaker:UpdateEndpoint',
     resource: 'fraud-prod',
+    runbook: ROLLBACK_RUNBOOK,
   },
   {
     action: 'retrain',

@@ -35,7 +35,7 @@ describe('notify', () => {
       'State: OK -> ALARM at 2026-11-23T04:12:40.512+0000',
       expect.stringMatching(/^Reason: Threshold Crossed: 3 out of the last 3 datapoints/),
       '',
-      'Runbook rule: latency-scale-out (Latency or utilisation above threshold on a prod endpoint -> add capacity)',
+      'Runbook rule: latency-scale-out (Latency or utilisation above threshold on a prod endpoint -> add capacity; if it persists, add more; then page)',
       'What model-medic did:',
       '  - scale: done: raise MinCapacity of churn-prod/v2 from 2 to 3 (2 instances now; auto scaling target)',
       '',

@@ -215,11 +215,12 @@ describe('redeploy', () => {
     expect(aws.writes()).toEqual(['Publish']);
   });
 
-  it('the endpoint is Updating: skipped, changes wait until it is InService', async () => {
+  it('the endpoint is Updating: held (endpoint-busy), changes wait until it is InService', async () => {
     endpoint().EndpointStatus = 'Updating';
     const report = await runEvent(sample(EVENT), { runbook: redeployRunbook() });
     expect(report.actions[0]).toMatchObject({
-      status: 'skipped',
+      status: 'suppressed',
+      suppressedBy: 'endpoint-busy',
       reason: 'endpoint fraud-prod is Updating: changes wait until it is InService',
     });
     expect(aws.writes()).toEqual(['Publish']);

@@ -4,7 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { StateStore } from '../../shared/state/store.js';
 import { sample, withDetail } from '../support/samples.js';
-import { inputsOf, MockedAws, published, runEvent } from './harness.js';
+import { inputsOf, MockedAws, published, runbookWith, runEvent } from './harness.js';
+
+/** The rule the default runbook once had for event 05: roll back at once (it escalates to it now). */
+const runbook = runbookWith(
+  '  - id: error-rate-rollback',
+  '    match: { kind: alarm, state: ALARM, alarm: "*-5xx-rate" }',
+  '    actions: [{ rollback: {} }, { notify: { topic: ops, severity: critical } }]',
+);
 
 let aws: MockedAws;
 beforeEach(() => {
@@ -23,7 +30,7 @@ function inService(config: string, id: string) {
 
 describe('rollback', () => {
   it('UpdateEndpoint to the previous config, RetainAllVariantProperties false (the old config as it was)', async () => {
-    const report = await runEvent(sample('05-'));
+    const report = await runEvent(sample('05-'), { runbook });
     expect(report.actions[0]).toMatchObject({ type: 'rollback', status: 'executed' });
     expect(inputsOf(aws.sagemaker, UpdateEndpointCommand)).toEqual([
       { EndpointName: 'fraud-prod', EndpointConfigName: 'fraud-prod-config-2026-10-01', RetainAllVariantProperties: false },
@@ -40,14 +47,14 @@ describe('rollback', () => {
       'fraud-prod: fraud-prod-config-2026-10-01 is live',
     );
     await runEvent(inService('fraud-prod-config-2026-11-20', 'e2'), { store });
-    await runEvent(sample('05-'), { store });
+    await runEvent(sample('05-'), { store, runbook });
     expect(inputsOf(aws.sagemaker, UpdateEndpointCommand)).toEqual([
       { EndpointName: 'fraud-prod', EndpointConfigName: 'fraud-prod-config-2026-10-01', RetainAllVariantProperties: false },
     ]);
   });
 
   it('no history recorded: skipped with that reason, the notification says so', async () => {
-    const report = await runEvent(sample('05-'), { store: new MemoryStateStore() });
+    const report = await runEvent(sample('05-'), { store: new MemoryStateStore(), runbook });
     expect(report.actions[0]).toMatchObject({
       status: 'skipped',
       reason: 'no EndpointConfig history is recorded for fraud-prod: nothing to roll back to',
@@ -59,7 +66,7 @@ describe('rollback', () => {
   it('only the live config recorded: skipped, nothing came before it', async () => {
     const store = new MemoryStateStore();
     await runEvent(inService('fraud-prod-config-2026-11-20', 'e1'), { store });
-    const report = await runEvent(sample('05-'), { store });
+    const report = await runEvent(sample('05-'), { store, runbook });
     expect(report.actions[0]).toMatchObject({
       status: 'skipped',
       reason: 'no EndpointConfig was live on fraud-prod before fraud-prod-config-2026-11-20: nothing to roll back to',
@@ -69,14 +76,14 @@ describe('rollback', () => {
   it('the live config is not in the history: skipped, "before it" is unknown', async () => {
     const store: StateStore = new MemoryStateStore();
     await store.recordEndpointConfig('fraud-prod', 'fraud-prod-config-2026-09-01', 0);
-    const report = await runEvent(sample('05-'), { store });
+    const report = await runEvent(sample('05-'), { store, runbook });
     expect(report.actions[0]?.status).toBe('skipped');
     expect(report.actions[0]?.reason).toMatch(/^the live config fraud-prod-config-2026-11-20 of fraud-prod is not in the recorded history/);
   });
 
   it('the endpoint is Updating: held (endpoint-busy)', async () => {
     (aws.world.sagemaker?.endpoints?.['fraud-prod'] as { EndpointStatus: string }).EndpointStatus = 'Updating';
-    const report = await runEvent(sample('05-'));
+    const report = await runEvent(sample('05-'), { runbook });
     expect(report.actions[0]).toMatchObject({
       status: 'suppressed',
       suppressedBy: 'endpoint-busy',
