@@ -38,6 +38,17 @@ describeEmulator('AwsReader over the SDK', () => {
     ]);
   });
 
+  it('DescribeEndpointConfig: the config, its variants and a Date; a missing one ("Could not find endpoint configuration") is undefined', async () => {
+    const config = await aws.reader.describeEndpointConfig('fraud-prod-config-2026-11-20');
+    expect(config?.ProductionVariants?.map((v) => [v.VariantName, v.ModelName])).toEqual([['AllTraffic', 'fraud-prod-AllTraffic']]);
+    expect(config?.CreationTime).toBeInstanceOf(Date);
+    expect(await aws.reader.describeEndpointConfig('nope')).toBeUndefined();
+    expect(requests().map((r) => [r.service, r.operation, r.input])).toEqual([
+      ['sagemaker', 'DescribeEndpointConfig', { EndpointConfigName: 'fraud-prod-config-2026-11-20' }],
+      ['sagemaker', 'DescribeEndpointConfig', { EndpointConfigName: 'nope' }],
+    ]);
+  });
+
   it('DescribeScalableTargets (JSON 1.1)', async () => {
     const targets = await aws.reader.describeScalableTargets(['endpoint/churn-prod/variant/v2', 'endpoint/fraud-prod/variant/AllTraffic']);
     expect(targets.map((t) => [t.ResourceId, t.MinCapacity, t.MaxCapacity])).toEqual([['endpoint/churn-prod/variant/v2', 2, 6]]);
