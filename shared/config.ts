@@ -22,6 +22,15 @@ export interface RuntimeConfig {
   failureQueueUrl?: string;
   /** SNS topic told about problems of model-medic itself (e.g. an invalid runbook in SSM). */
   opsTopicArn?: string;
+  /**
+   * Where ladder checks are scheduled (EventBridge Scheduler): the stack's schedule group, the
+   * role Scheduler assumes, the function it invokes, and the dead-letter queue of a check that
+   * could not be delivered. Without the first three, ladders do not advance (the local stage).
+   */
+  scheduleGroup?: string;
+  schedulerRoleArn?: string;
+  checkFunctionArn?: string;
+  failureQueueArn?: string;
 }
 
 export function readRuntimeConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
@@ -42,5 +51,9 @@ export function readRuntimeConfig(env: Record<string, string | undefined> = proc
   if (env.MEDIC_AWS_STATE) config.awsStateFile = env.MEDIC_AWS_STATE;
   if (env.MEDIC_FAILURE_QUEUE_URL) config.failureQueueUrl = env.MEDIC_FAILURE_QUEUE_URL;
   if (env.MEDIC_OPS_TOPIC_ARN) config.opsTopicArn = env.MEDIC_OPS_TOPIC_ARN;
+  if (env.MEDIC_SCHEDULE_GROUP) config.scheduleGroup = env.MEDIC_SCHEDULE_GROUP;
+  if (env.MEDIC_SCHEDULER_ROLE_ARN) config.schedulerRoleArn = env.MEDIC_SCHEDULER_ROLE_ARN;
+  if (env.MEDIC_CHECK_FUNCTION_ARN) config.checkFunctionArn = env.MEDIC_CHECK_FUNCTION_ARN;
+  if (env.MEDIC_FAILURE_QUEUE_ARN) config.failureQueueArn = env.MEDIC_FAILURE_QUEUE_ARN;
   return config;
 }

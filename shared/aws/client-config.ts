@@ -32,6 +32,7 @@ const ENDPOINT_ENV_SUFFIX: Record<string, string> = {
   dynamodb: 'DYNAMODB',
   sqs: 'SQS',
   ssm: 'SSM',
+  scheduler: 'SCHEDULER',
 };
 
 export interface ClientConfig {

@@ -85,6 +85,7 @@ const QUOTA = new Set([
   'ResourceLimitExceeded', // SageMaker, e.g. the instance quota of an instance type
   'LimitExceededException', // Application Auto Scaling, CodePipeline
   'ConcurrentPipelineExecutionsLimitExceededException',
+  'ServiceQuotaExceededException', // EventBridge Scheduler: schedules per account and region
 ]);
 
 /** Another change is in flight on the same resource: worth trying the event again later. */

@@ -26,7 +26,7 @@ export type {
 };
 
 /** Short SDK client names, as they appear in plans and JSON output. */
-export type AwsService = 'sns' | 'sagemaker' | 'application-auto-scaling' | 'codepipeline';
+export type AwsService = 'sns' | 'sagemaker' | 'application-auto-scaling' | 'codepipeline' | 'scheduler';
 
 /** One write request, exactly as it will be sent. */
 export interface AwsCall {

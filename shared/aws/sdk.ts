@@ -85,6 +85,14 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
     const m = await import('./clients/ssm.js');
     return senderFor(new m.SSMClient(config), { GetParameter: m.GetParameterCommand }, 'ssm');
   },
+  async scheduler(config) {
+    const m = await import('./clients/scheduler.js');
+    return senderFor(
+      new m.SchedulerClient(config),
+      { CreateSchedule: m.CreateScheduleCommand, DeleteSchedule: m.DeleteScheduleCommand },
+      'scheduler',
+    );
+  },
   async s3(config) {
     const m = await import('./clients/s3.js');
     // A custom endpoint (LocalStack, MinIO, a test server) rarely resolves bucket subdomains.

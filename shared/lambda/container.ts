@@ -1,6 +1,6 @@
 /**
  * What one Lambda container builds once and reuses across invocations: AWS adapters, the
- * state store, the runbook source and the failure queue. Built on the first event, not at
+ * state store, the runbook source, the failure queue and the ladder timers. Built on the first event, not at
  * import, so a cold start pays only for what the event needs.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,8 @@ import type { RuntimeConfig } from '../config.js';
 import type { CompiledRunbook } from '../runbook/index.js';
 import { MemoryStateStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
+import { createSchedulerTimers } from '../timers/eventbridge-scheduler.js';
+import type { Timers } from '../timers/timers.js';
 import { createFailureQueue, type FailureQueue } from './failure-queue.js';
 import { RunbookSource, type RunbookSourceLog } from './runbook-source.js';
 
@@ -22,12 +24,14 @@ export interface Container {
   runbook(now: number): Promise<CompiledRunbook>;
   /** Where malformed events go (a no-op without MEDIC_FAILURE_QUEUE_URL). */
   failures: FailureQueue;
+  /** Where ladder checks are scheduled: EventBridge Scheduler, or nowhere (logged) without it. */
+  timers: Timers;
   /** The signal of the invocation in progress: its AWS calls are aborted when it fires. */
   setDeadline(signal: AbortSignal | undefined): void;
 }
 
 export interface ContainerOptions {
-  /** Logs of the runbook source (refused or unreadable runbook parameter). */
+  /** Logs of the runbook source (refused or unreadable runbook parameter) and of unscheduled checks. */
   log?: RunbookSourceLog;
 }
 
@@ -41,6 +45,7 @@ export async function createContainer(
   let deadline: AbortSignal | undefined;
   let reader: AwsReader;
   let writer: AwsWriter = refusingWriter;
+  let liveWriter = false;
   let history: Record<string, string[]> = {};
   if (config.awsStateFile) {
     const recorded = RecordedAwsReader.fromFile(resolve(root, config.awsStateFile));
@@ -50,7 +55,10 @@ export async function createContainer(
     const { createAwsSend, createSdkAdapters } = await import('../aws/sdk.js');
     const sdk = createSdkAdapters(env, createAwsSend(env, { abortSignal: () => deadline }));
     reader = sdk.reader;
-    if (config.allowWrites) writer = sdk.writer;
+    if (config.allowWrites) {
+      writer = sdk.writer;
+      liveWriter = true;
+    }
   }
 
   let store: StateStore;
@@ -83,8 +91,54 @@ export async function createContainer(
     store,
     runbook: (now) => source.current(now),
     failures: createFailureQueue(config.failureQueueUrl, env),
+    timers: containerTimers(config, liveWriter ? writer : undefined, options.log),
     setDeadline: (signal) => {
       deadline = signal;
+    },
+  };
+}
+
+/**
+ * EventBridge Scheduler over the container's writer when the stack configured it and this
+ * container writes to AWS; otherwise timers that schedule nothing and say so once per check: the
+ * ladder stops at its first step (the local stage, `writes: off`, a stack without the scheduler).
+ */
+export function containerTimers(config: RuntimeConfig, liveWriter: AwsWriter | undefined, log?: RunbookSourceLog): Timers {
+  const { scheduleGroup, schedulerRoleArn, checkFunctionArn } = config;
+  if (liveWriter && scheduleGroup && schedulerRoleArn && checkFunctionArn) {
+    return createSchedulerTimers(
+      {
+        groupName: scheduleGroup,
+        roleArn: schedulerRoleArn,
+        targetArn: checkFunctionArn,
+        ...(config.failureQueueArn ? { deadLetterArn: config.failureQueueArn } : {}),
+      },
+      liveWriter,
+    );
+  }
+  const missing = [
+    ['MEDIC_SCHEDULE_GROUP', scheduleGroup],
+    ['MEDIC_SCHEDULER_ROLE_ARN', schedulerRoleArn],
+    ['MEDIC_CHECK_FUNCTION_ARN', checkFunctionArn],
+  ]
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
+  const why = !liveWriter
+    ? 'this container does not write to AWS (MEDIC_WRITES=off or recorded AWS state)'
+    : `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set`;
+  return {
+    async schedule(timer) {
+      log?.warn('ladder check not scheduled: no scheduler is configured, so this ladder will not advance', {
+        reason: why,
+        timer: timer.name,
+        at: new Date(timer.at).toISOString(),
+        ladder: timer.check.ladder,
+        step: timer.check.step,
+        rule: timer.check.rule,
+      });
+    },
+    async cancel() {
+      // Nothing was scheduled.
     },
   };
 }

@@ -75,6 +75,7 @@ export function createHandler(entry: string) {
         clock: systemClock,
         allowWrites: config.allowWrites,
         owner: context.awsRequestId,
+        timers: c.timers,
         // A bug: logged with its stack (the report carries only the message).
         onInternalError: (error, during) => logger.error('internal error: a bug in model-medic', { entry, event: label, during, error }),
       });

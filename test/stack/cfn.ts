@@ -130,6 +130,8 @@ export class CfnEvaluator {
         return `key-${name}`;
       case 'AWS::Lambda::Function':
         return this.physicalName(name, props.FunctionName);
+      case 'AWS::Scheduler::ScheduleGroup':
+        return this.physicalName(name, props.Name);
       default:
         return this.physicalName(name, undefined);
     }
@@ -154,6 +156,8 @@ export class CfnEvaluator {
         return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
       case 'AWS::IAM::Role.Arn':
         return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+      case 'AWS::Scheduler::ScheduleGroup.Arn':
+        return `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/${name}`;
       default:
         throw new Error(`unsupported GetAtt ${id}.${attribute} (${resource.Type})`);
     }
@@ -171,6 +175,68 @@ export interface IamStatement {
   Resource: string[];
   Principal?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The resources each resource depends on, as CloudFormation orders creation: Ref and Fn::GetAtt of
+ * another resource, `${Resource}` / `${Resource.Attribute}` in Fn::Sub, and DependsOn.
+ */
+export function resourceDependencies(template: CfnTemplate): Map<string, Set<string>> {
+  const ids = new Set(Object.keys(template.Resources));
+  const graph = new Map<string, Set<string>>();
+  const walk = (value: unknown, into: Set<string>): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v, into);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, arg] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'Ref' && typeof arg === 'string' && ids.has(arg)) into.add(arg);
+      else if (key === 'Fn::GetAtt') {
+        const id = Array.isArray(arg) ? String(arg[0]) : String(arg).split('.')[0];
+        if (id && ids.has(id)) into.add(id);
+      } else if (key === 'Fn::Sub') {
+        const [text, vars] = Array.isArray(arg) ? (arg as [string, unknown]) : [String(arg), undefined];
+        for (const [, name] of String(text).matchAll(/\$\{([^}!]+)\}/g)) {
+          const id = String(name).split('.')[0] as string;
+          if (ids.has(id)) into.add(id);
+        }
+        walk(vars, into);
+      } else walk(arg, into);
+    }
+  };
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const deps = new Set<string>();
+    walk(resource.Properties, deps);
+    for (const d of [resource.DependsOn ?? []].flat()) deps.add(d);
+    graph.set(id, deps);
+  }
+  return graph;
+}
+
+/** A dependency cycle among the template's resources (ids in order), or undefined: CloudFormation refuses one. */
+export function dependencyCycle(template: CfnTemplate): string[] | undefined {
+  const graph = resourceDependencies(template);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const dep of graph.get(id) ?? []) {
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of graph.keys()) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
 }
 
 /** Statements with Action and Resource as lists of strings. */

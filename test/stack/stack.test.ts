@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTR, createTableInput } from '../../shared/state/table-layout.js';
 import { matchesPattern } from '../support/eventbridge-pattern.js';
 import { EVENTS_DIR, INVALID_DIR } from '../support/samples.js';
-import { ACCOUNT, CfnEvaluator, type IamStatement, normalizeStatements, REGION } from './cfn.js';
+import { ACCOUNT, CfnEvaluator, dependencyCycle, type IamStatement, normalizeStatements, REGION, resourceDependencies } from './cfn.js';
 import { type CfnResource, type CfnTemplate, copyService, type PackagedStack, packageStack, runOsls, zipFile } from './package-stack.js';
 
 const FUNCTIONS = {
@@ -95,7 +95,8 @@ describe('packaged prod stack', () => {
     expect(count('AWS::Lambda::EventInvokeConfig')).toBe(3);
     expect(count('AWS::Events::Rule')).toBe(3);
     expect(count('AWS::Lambda::Permission')).toBe(3);
-    expect(count('AWS::IAM::Role')).toBe(3);
+    expect(count('AWS::IAM::Role')).toBe(4); // one per function, and the one EventBridge Scheduler assumes
+    expect(count('AWS::Scheduler::ScheduleGroup')).toBe(1);
     expect(count('AWS::Logs::LogGroup')).toBe(3);
     expect(count('AWS::DynamoDB::Table')).toBe(1);
     expect(count('AWS::SQS::Queue')).toBe(1);
@@ -458,6 +459,14 @@ describe('IAM: least privilege, statement by statement', () => {
         case 'codepipeline:StartPipelineExecution':
           expect(resources).toEqual([`arn:aws:codepipeline:${REGION}:*:fraud-model-build`]);
           break;
+        // --- Ladder timers (alarm only; see "ladder timers" below) ---
+        case 'scheduler:CreateSchedule':
+        case 'scheduler:DeleteSchedule':
+          expect(resources).toEqual([arn('scheduler', 'schedule/model-medic-prod/*')]);
+          break;
+        case 'iam:PassRole':
+          expect(resources).toEqual([cfn.getAtt('CheckSchedulerRole', 'Arn')]);
+          break;
         default:
           throw new Error(`${entry} may ${action}: add it to this test with the resources it must be limited to`);
       }
@@ -681,3 +690,114 @@ function parsesAsObject(path: string): boolean {
     return false;
   }
 }
+
+describe('ladder timers: the schedule group, the role EventBridge Scheduler assumes, and who may use them', () => {
+  const GROUP = 'model-medic-prod';
+  const ALARM_FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:model-medic-prod-alarm`;
+  const SCHEDULER_ENV = ['MEDIC_SCHEDULE_GROUP', 'MEDIC_SCHEDULER_ROLE_ARN', 'MEDIC_CHECK_FUNCTION_ARN', 'MEDIC_FAILURE_QUEUE_ARN'];
+  const envOf = (template: CfnTemplate, entry: Entry) =>
+    (props(template, FUNCTIONS[entry].logicalId).Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('one schedule group, named after the stack', () => {
+    const groups = resourcesOfType(prod.template, 'AWS::Scheduler::ScheduleGroup');
+    expect(groups.map(([id]) => id)).toEqual(['CheckScheduleGroup']);
+    expect(props(prod.template, 'CheckScheduleGroup')).toEqual({ Name: GROUP });
+  });
+
+  it('only the alarm function is told where to schedule checks, with the values CloudFormation will resolve', () => {
+    const cfn = new CfnEvaluator(prod.template);
+    const env = cfn.evaluate(envOf(prod.template, 'alarm')) as Record<string, string>;
+    expect(env).toMatchObject({
+      MEDIC_SCHEDULE_GROUP: GROUP,
+      MEDIC_SCHEDULER_ROLE_ARN: cfn.getAtt('CheckSchedulerRole', 'Arn'),
+      MEDIC_CHECK_FUNCTION_ARN: ALARM_FUNCTION_ARN,
+      MEDIC_FAILURE_QUEUE_ARN: cfn.getAtt('FailureQueue', 'Arn'),
+    });
+    // The ARN built from the name is the function's own ARN.
+    expect(env.MEDIC_CHECK_FUNCTION_ARN).toBe(cfn.getAtt(FUNCTIONS.alarm.logicalId, 'Arn'));
+    for (const entry of ['monitoring', 'endpoint-state'] as const) {
+      for (const name of SCHEDULER_ENV) expect(envOf(prod.template, entry), `${entry} ${name}`).not.toHaveProperty(name);
+    }
+  });
+
+  it('no dependency cycle: the scheduler role names the alarm function by its ARN, not by GetAtt', () => {
+    expect(dependencyCycle(prod.template)).toBeUndefined();
+    const deps = resourceDependencies(prod.template);
+    expect([...(deps.get('CheckSchedulerRole') ?? [])].sort()).toEqual(['FailureQueue']);
+    expect(deps.get(FUNCTIONS.alarm.logicalId)).toEqual(expect.any(Set));
+    expect([...(deps.get(FUNCTIONS.alarm.logicalId) ?? [])]).toEqual(expect.arrayContaining(['CheckSchedulerRole', 'CheckScheduleGroup']));
+    // What a GetAtt of the function in the role would do (the check itself is sound):
+    const withGetAtt = structuredClone(prod.template);
+    const role = withGetAtt.Resources.CheckSchedulerRole as unknown as {
+      Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }> };
+    };
+    (role.Properties.Policies[0]?.PolicyDocument.Statement[0] as Record<string, unknown>).Resource = getAtt(FUNCTIONS.alarm.logicalId);
+    expect(dependencyCycle(withGetAtt)).toEqual(expect.arrayContaining(['CheckSchedulerRole', FUNCTIONS.alarm.logicalId]));
+  });
+
+  it('the scheduler role: assumable only by EventBridge Scheduler of this account; may only invoke the alarm function and dead-letter to the failure queue', () => {
+    const cfn = new CfnEvaluator(prod.template);
+    const role = cfn.evaluate(props(prod.template, 'CheckSchedulerRole')) as {
+      AssumeRolePolicyDocument: { Statement: unknown };
+      Policies: Array<{ PolicyDocument: { Statement: unknown } }>;
+      ManagedPolicyArns?: unknown;
+    };
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(normalizeStatements(role.AssumeRolePolicyDocument.Statement)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: ['sts:AssumeRole'],
+        Resource: [],
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+      },
+    ]);
+    const statements = role.Policies.flatMap((p) => normalizeStatements(p.PolicyDocument.Statement));
+    expect(statements.map(({ Sid: _sid, ...s }) => s)).toEqual([
+      { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [ALARM_FUNCTION_ARN] },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [cfn.getAtt('FailureQueue', 'Arn')] },
+    ]);
+  });
+
+  it('the failure queue needs no KMS grant for Scheduler: SQS-managed encryption, no customer managed key', () => {
+    const queue = props(prod.template, 'FailureQueue');
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.KmsMasterKeyId).toBeUndefined();
+  });
+
+  it('the alarm role may create and delete schedules only in the group, and pass only the scheduler role, only to Scheduler', () => {
+    const cfn = new CfnEvaluator(prod.template);
+    const statementsOf = (entry: Entry) => {
+      const role = cfn.evaluate(props(prod.template, FUNCTIONS[entry].role)) as {
+        Policies: Array<{ PolicyDocument: { Statement: unknown } }>;
+      };
+      return role.Policies.flatMap((p) => normalizeStatements(p.PolicyDocument.Statement));
+    };
+    const alarm = statementsOf('alarm').filter((s) => s.Action.some((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'));
+    expect(alarm.map(({ Sid: _sid, ...s }) => s)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        Resource: [`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${GROUP}/*`],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [cfn.getAtt('CheckSchedulerRole', 'Arn')],
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ]);
+    for (const entry of ['monitoring', 'endpoint-state'] as const) {
+      const actions = statementsOf(entry).flatMap((s) => s.Action);
+      expect(
+        actions.filter((a) => a.startsWith('scheduler:') || a.startsWith('iam:')),
+        entry,
+      ).toEqual([]);
+    }
+  });
+
+  it('local stage: no scheduler in the environment (the container logs that ladders do not advance)', () => {
+    const env = envOf(local.template, 'alarm');
+    for (const name of SCHEDULER_ENV) expect(env[name], name).toBe('');
+  });
+});

@@ -2,13 +2,16 @@
  * The stack as `osls package` ships it, on the emulator: packaged once per test run (the
  * emulator suite's global setup), each function's zip unpacked into a folder of its own (the
  * task root Lambda would give it), then "deployed" to moto from the CloudFormation template
- * itself: the state table from the template's table definition, the failure queue and the ops
- * topic by their template names, and each function's environment with its `Ref`s resolved to
- * those resources, exactly as CloudFormation would set it.
+ * itself: the state table from the template's table definition, the failure queue, the ops
+ * topic and the ladder checks' schedule group by their template names, and each function's
+ * environment with its `Ref`s, `Fn::GetAtt`s and `Fn::Sub`s resolved to those resources, exactly
+ * as CloudFormation would set it. The scheduler role is not created in moto (its Scheduler never
+ * assumes a role nor checks one): its ARN is the one CloudFormation would give it.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type CfnTemplate, copyService, runOsls, zipEntries, zipFile } from '../../stack/package-stack.js';
@@ -93,11 +96,15 @@ export interface DeployedStack {
   tableName: string;
   failureQueueUrl: string;
   opsTopicArn: string;
+  failureQueueArn: string;
+  /** The ladder checks' schedule group (CheckScheduleGroup) and the role Scheduler would assume. */
+  scheduleGroup: string;
+  schedulerRoleArn: string;
   /** A function's environment variables as CloudFormation sets them. */
   environmentOf(fn: PackagedFunction): Record<string, string>;
 }
 
-/** Creates the template's table, queue and topic in moto and resolves the functions' environments. */
+/** Creates the template's table, queue, topic and schedule group in moto and resolves the functions' environments. */
 export async function deployToEmulator(clients: MotoClients, stack: PackagedStack): Promise<DeployedStack> {
   const template = JSON.parse(readFileSync(stack.templateFile, 'utf8')) as CfnTemplate;
   const props = (id: string) => {
@@ -127,26 +134,45 @@ export async function deployToEmulator(clients: MotoClients, stack: PackagedStac
       Attributes: { VisibilityTimeout: String(queue.VisibilityTimeout ?? 30) },
     }),
   );
-  await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const queueAttributes = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const failureQueueArn = String(queueAttributes.Attributes?.QueueArn);
   const topic = props('OpsTopic');
   const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: String(topic.TopicName) }));
+  const scheduleGroup = String(props('CheckScheduleGroup').Name);
+  await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: scheduleGroup }));
+  // What CloudFormation names a role without RoleName: <stack>-<logical id>-<random suffix>.
+  props('CheckSchedulerRole');
+  const schedulerRoleArn = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/model-medic-${EMULATOR_STAGE}-CheckSchedulerRole-EMU1A2B3C4D5`;
 
   const refs: Record<string, string> = {
     StateTable: tableName,
     FailureQueue: String(QueueUrl),
     OpsTopic: String(TopicArn),
+    CheckScheduleGroup: scheduleGroup,
     'AWS::AccountId': SAMPLE_ACCOUNT,
     'AWS::Region': SAMPLE_REGION,
     'AWS::Partition': 'aws',
   };
+  const getAtts: Record<string, string> = {
+    'FailureQueue.Arn': failureQueueArn,
+    'CheckSchedulerRole.Arn': schedulerRoleArn,
+    'CheckScheduleGroup.Arn': `arn:aws:scheduler:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:schedule-group/${scheduleGroup}`,
+  };
+  const resolveName = (name: string): string => {
+    const resolved = name.includes('.') ? getAtts[name] : refs[name];
+    if (resolved === undefined) throw new Error(`the emulator cannot resolve ${name.includes('.') ? 'GetAtt' : 'Ref'} ${name}`);
+    return resolved;
+  };
   const resolveValue = (value: unknown): string => {
     if (typeof value === 'string' || typeof value === 'number') return String(value);
-    const ref = (value as { Ref?: string } | null)?.Ref;
-    if (ref !== undefined) {
-      const resolved = refs[ref];
-      if (resolved === undefined) throw new Error(`the emulator cannot resolve Ref ${ref}`);
-      return resolved;
+    const intrinsic = (value ?? {}) as { Ref?: string; 'Fn::GetAtt'?: string[] | string; 'Fn::Sub'?: unknown };
+    if (intrinsic.Ref !== undefined) return resolveName(intrinsic.Ref);
+    if (intrinsic['Fn::GetAtt'] !== undefined) {
+      const att = intrinsic['Fn::GetAtt'];
+      return resolveName(Array.isArray(att) ? att.join('.') : att);
     }
+    if (typeof intrinsic['Fn::Sub'] === 'string')
+      return intrinsic['Fn::Sub'].replace(/\$\{([^}!]+)\}/g, (_, name: string) => resolveName(name));
     throw new Error(`the emulator cannot resolve ${JSON.stringify(value)}`);
   };
   return {
@@ -154,6 +180,9 @@ export async function deployToEmulator(clients: MotoClients, stack: PackagedStac
     tableName,
     failureQueueUrl: String(QueueUrl),
     opsTopicArn: String(TopicArn),
+    failureQueueArn,
+    scheduleGroup,
+    schedulerRoleArn,
     environmentOf(fn) {
       const variables = ((props(fn.logicalId).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
         {}) as Record<string, unknown>;

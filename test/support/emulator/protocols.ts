@@ -9,13 +9,16 @@
  *   timestamps as epoch seconds.
  * - awsQuery (SNS): a form-encoded POST with Action and Version; XML answers and errors.
  * - S3 REST-XML, path-style GET /bucket/key (the client sets forcePathStyle with a custom endpoint).
- * - Other REST services (EventBridge Scheduler): the service from the SigV4 credential scope.
+ * - EventBridge Scheduler, REST-JSON: the operation from the method and path (`POST
+ *   /schedules/{Name}` is CreateSchedule), the input from the path, the query and the JSON body;
+ *   errors as `X-Amzn-ErrorType` and `{"Message"}`.
+ * - Other REST services: the service from the SigV4 credential scope.
  */
 
 /** The SDK client's short name (sns, sagemaker, dynamodb, ...). */
 export type AwsServiceName = string;
 
-export type Protocol = 'json1.0' | 'json1.1' | 'query' | 's3';
+export type Protocol = 'json1.0' | 'json1.1' | 'query' | 's3' | 'rest-json';
 
 export interface DecodedRequest {
   protocol: Protocol;
@@ -60,6 +63,10 @@ export function decodeRequest(req: RawRequest): DecodedRequest | { unsupported: 
     return { protocol: 'query', service, operation: params.get('Action') ?? '', input: decodeQueryParams(params) };
   }
   const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(header(req, 'authorization') ?? '')?.[1];
+  if (scope === 'scheduler') {
+    const decoded = decodeScheduler(req);
+    if (decoded) return decoded;
+  }
   if (scope && scope !== 's3') {
     return { protocol: 's3', service: scope, operation: `${req.method} ${new URL(req.url, 'http://stand-in').pathname}`, input: {} };
   }
@@ -77,6 +84,41 @@ export function decodeRequest(req: RawRequest): DecodedRequest | { unsupported: 
     };
   }
   return { unsupported: `${req.method} ${req.url}` };
+}
+
+/** EventBridge Scheduler's REST-JSON routes, for the operations model-medic and its tests send. */
+const SCHEDULER_ROUTES: Array<{ method: string; path: RegExp; operation: string; key?: string }> = [
+  { method: 'POST', path: /^\/schedules\/([^/]+)$/, operation: 'CreateSchedule', key: 'Name' },
+  { method: 'PUT', path: /^\/schedules\/([^/]+)$/, operation: 'UpdateSchedule', key: 'Name' },
+  { method: 'GET', path: /^\/schedules\/([^/]+)$/, operation: 'GetSchedule', key: 'Name' },
+  { method: 'DELETE', path: /^\/schedules\/([^/]+)$/, operation: 'DeleteSchedule', key: 'Name' },
+  { method: 'GET', path: /^\/schedules$/, operation: 'ListSchedules' },
+  { method: 'POST', path: /^\/schedule-groups\/([^/]+)$/, operation: 'CreateScheduleGroup', key: 'Name' },
+  { method: 'GET', path: /^\/schedule-groups\/([^/]+)$/, operation: 'GetScheduleGroup', key: 'Name' },
+  { method: 'DELETE', path: /^\/schedule-groups\/([^/]+)$/, operation: 'DeleteScheduleGroup', key: 'Name' },
+];
+/** Query parameters of the Scheduler API, by the input member they carry. */
+const SCHEDULER_QUERY: Record<string, string> = {
+  groupName: 'GroupName',
+  clientToken: 'ClientToken',
+  ScheduleGroup: 'GroupName',
+  NamePrefix: 'NamePrefix',
+  State: 'State',
+  MaxResults: 'MaxResults',
+  NextToken: 'NextToken',
+};
+
+function decodeScheduler(req: RawRequest): DecodedRequest | undefined {
+  const url = new URL(req.url, 'http://stand-in');
+  for (const route of SCHEDULER_ROUTES) {
+    const match = route.method === req.method ? route.path.exec(url.pathname) : null;
+    if (!match) continue;
+    const input: Record<string, unknown> = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+    if (route.key && match[1]) input[route.key] = decodeURIComponent(match[1]);
+    for (const [name, value] of url.searchParams) input[SCHEDULER_QUERY[name] ?? name] = value;
+    return { protocol: 'rest-json', service: 'scheduler', operation: route.operation, input };
+  }
+  return undefined;
 }
 
 function header(req: RawRequest, name: string): string | undefined {
@@ -145,6 +187,12 @@ export function encodeSuccess(req: DecodedRequest, body: unknown, requestId: str
     }
     case 's3':
       return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-request-id': requestId }, body: String(body) };
+    case 'rest-json':
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+        body: JSON.stringify(isoDatesToEpochSeconds(body)),
+      };
   }
 }
 
@@ -170,6 +218,12 @@ export function encodeError(req: DecodedRequest, status: number, code: string, m
       const xml = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
       return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: xml };
     }
+    case 'rest-json':
+      return {
+        status,
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code },
+        body: JSON.stringify({ Message: message }),
+      };
   }
 }
 

@@ -28,7 +28,7 @@ export interface Emulator {
   /** Environment for a process (the built CLI) that talks to AWS through the stand-in. */
   env(): Record<string, string>;
   stack: PackagedStack;
-  /** The stack's table, queue and topic in moto; created by `deployStack()`. */
+  /** The stack's table, queue, topic and schedule group in moto; created by `deployStack()`. */
   deployed(): DeployedStack;
   deployStack(): Promise<DeployedStack>;
   /** A host for a packaged function (alarm, monitoring, endpoint-state), stopped after the file. */

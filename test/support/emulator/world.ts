@@ -29,6 +29,13 @@ import {
   ListPipelineParametersForExecutionCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import {
+  GetScheduleCommand,
+  type GetScheduleCommandOutput,
+  ListSchedulesCommand,
+  type ListSchedulesCommandOutput,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -61,6 +68,7 @@ export function motoClients(motoUrl: string) {
     sqs: new SQSClient(config),
     ssm: new SSMClient(config),
     dynamodb: new DynamoDBClient(config),
+    scheduler: new SchedulerClient(config),
   };
 }
 export type MotoClients = ReturnType<typeof motoClients>;
@@ -293,6 +301,24 @@ export async function pipelineExecutionsNow(clients: MotoClients, pipeline: stri
     });
   }
   return executions;
+}
+
+/**
+ * Every schedule in a schedule group now, as GetSchedule answers (ListSchedules only gives a
+ * summary), by name. Pending checks: a schedule that fired is deleted (ActionAfterCompletion),
+ * though moto never fires one.
+ */
+export async function schedulesNow(clients: MotoClients, group: string): Promise<GetScheduleCommandOutput[]> {
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page: ListSchedulesCommandOutput = await clients.scheduler.send(new ListSchedulesCommand({ GroupName: group, NextToken }));
+    names.push(...(page.Schedules ?? []).map((s) => String(s.Name)));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const schedules: GetScheduleCommandOutput[] = [];
+  for (const Name of names.sort()) schedules.push(await clients.scheduler.send(new GetScheduleCommand({ Name, GroupName: group })));
+  return schedules;
 }
 
 /** A message as an SQS subscriber of an SNS topic receives it (the SNS envelope, not raw). */
