@@ -104,6 +104,7 @@ describe('BacktestAggregator', () => {
     expect(s.matchedEvents).toBe(4);
     expect(s.rules['scale-out']).toEqual({
       matched: 4,
+      escalated: 0,
       executed: 3,
       suppressed: 3,
       skipped: 1,

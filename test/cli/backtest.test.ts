@@ -29,13 +29,24 @@ async function backtestJson(dir: string, ...args: string[]): Promise<{ code: num
 }
 
 describe('medic backtest', () => {
-  it('runs events in event-time order on a virtual clock: cooldowns expire between events', async () => {
-    // latency-scale-out has a 10m cooldown: 0 acts, 5 is held back, 20 acts again, 25 is held back.
-    // The file names run against time: in name order the clock could not go back, and only one would act.
+  it('runs events in event-time order on a virtual clock: cooldowns expire between events, ladder checks run between them', async () => {
+    // latency-scale-out has a 10m cooldown and a ladder (scale again after 10m, page 10m later).
+    // 0 acts and starts a ladder; 5 is held back (cooldown) and starts its own ladder (a new ALARM
+    // transition), which cancels the first one's check; 15: that ladder's step 1 scales (and its
+    // change starts the cooldown again); 20 is held back; 25 acts; 35 and 45: its ladder's steps,
+    // then one "did not clear". The file names run against time: in name order the clock could
+    // not go back, and only one would act.
     const { code, summary } = await backtestJson(latencyFolder([0, 5, 20, 25]));
     expect(code).toBe(0);
-    expect(summary.rules['latency-scale-out']).toMatchObject({ matched: 4, executed: 4, suppressed: 4, suppressedBy: { cooldown: 4 } });
-    expect(summary.endpoints['churn-prod']?.scale).toMatchObject({ executed: 2, suppressed: 2 });
+    expect(summary.rules['latency-scale-out']).toMatchObject({
+      matched: 4,
+      executed: 10,
+      suppressed: 4,
+      suppressedBy: { cooldown: 4 },
+      escalated: 3,
+    });
+    expect(summary.endpoints['churn-prod']?.scale).toMatchObject({ executed: 4, suppressed: 2 });
+    expect(summary.ladders).toEqual({ started: 4, resolved: 3, exhausted: 1, steps: 3, checks: 3, cancelled: 0, open: 0 });
     expect(summary.from).toBe('2026-11-23T04:00:00.000Z');
     expect(summary.to).toBe('2026-11-23T04:25:00.000Z');
   });
@@ -71,7 +82,8 @@ describe('medic backtest', () => {
     expect(summary.events).toBe(3);
     expect(summary.rejected).toBe(2);
     expect(summary.rejectedEvents.map((r) => r.event.split('/').pop())).toEqual(['bad.json', 'empty.json']);
-    expect(summary.rules['latency-scale-out']?.executed).toBe(2);
+    // The alarm's two actions, then its ladder: scale and notify, page, "did not clear".
+    expect(summary.rules['latency-scale-out']?.executed).toBe(6);
   });
 
   it('skips aws-state* files and subfolders', async () => {
@@ -100,7 +112,9 @@ describe('medic backtest', () => {
     expect(text).toMatch(/^Backtest of 2 events, 2026-11-23T04:00:00.000Z → 2026-11-23T04:05:00.000Z/);
     expect(text).toContain('"executed" counts the actions that would have run (planned)');
     expect(text).toContain('does not change as actions "run"');
-    expect(text).toMatch(/latency-scale-out\s+2\s+2\s+2\s+cooldown 2\s+0\s+0/);
+    // 2 actions, 2 held back, then the second ALARM's ladder: scale + notify, page + "did not clear".
+    expect(text).toMatch(/latency-scale-out\s+2\s+6\s+2\s+cooldown 2\s+0\s+0/);
+    expect(text).toContain('Ladders: 2 started, 1 resolved, 1 exhausted; 2 steps ran in 2 checks');
     expect(text).toContain('Never matched (14):');
   });
 

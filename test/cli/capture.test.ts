@@ -258,8 +258,18 @@ describe('medic capture', () => {
     expect(state.s3['s3://b/k']).toEqual({ violations: [] });
     expect(state.history.endpointConfigs['fraud-prod']).toEqual(['fraud-prod-config-2026-10-01', 'fraud-prod-config-2026-11-20']);
     expect(Object.keys(state.sagemaker.endpointConfigs)).toEqual(['fraud-prod-config-2026-11-20']);
-    // With the history, rollback replays too.
-    const rollback = await runCli(['replay', 'events/05-alarm-5xx-rate-fraud-prod-math.json', '--aws-state', out, '--json']);
+    // With the history, rollback replays too (the default runbook rolls back as a ladder's last step).
+    const runbook = join(dir, 'rollback.yml');
+    writeFileSync(runbook, 'version: 1\nrules:\n  - { id: back, match: { kind: alarm, state: ALARM }, actions: [{ rollback: {} }] }\n');
+    const rollback = await runCli([
+      'replay',
+      'events/05-alarm-5xx-rate-fraud-prod-math.json',
+      '--aws-state',
+      out,
+      '--runbook',
+      runbook,
+      '--json',
+    ]);
     expect(JSON.parse(rollback.stdout[0] as string).actions[0]).toMatchObject({ type: 'rollback', status: 'planned' });
   });
 
