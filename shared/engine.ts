@@ -14,7 +14,7 @@ import { leaseMs } from './deadline.js';
 import { describeError, isTransientKind, kindOf, MedicError } from './errors.js';
 import { endLaddersOnOk, previousLadderNotes, startLadder } from './escalation/ladders.js';
 import { runCheck, type StepRunner } from './escalation/run-check.js';
-import { checkRuleGuards, finishRuleGuards, type GuardNotice, type RuleGuard } from './guards.js';
+import { checkRuleGuards, finishRuleGuards, type GuardNotice, type HeldBack, type RuleGuard } from './guards.js';
 import type { ActionReport, EventReport } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
@@ -205,7 +205,7 @@ async function runRule(
       if (previous && (previous.status === 'executed' || previous.status === 'skipped')) {
         action = { ...previous, reason: `already done in an earlier attempt: ${previous.reason}` };
       } else {
-        const held = guard.holdBack(definition.mutatesEndpoint);
+        const held = guard.holdBack(definition.mutatesEndpoint) ?? quietWhileBusy(spec.type, earlier, options.stepOfLadder);
         action = held
           ? { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held }
           : await runAction(spec, rule, signal, earlier, deps, options);
@@ -226,6 +226,22 @@ async function runRule(
     await finishRuleGuards(guard, earlier, rule, signal, deps);
   }
   return earlier;
+}
+
+/**
+ * A ladder step tried again because its endpoint is still busy says nothing new: its notify spoke
+ * at the first attempt ("held back (endpoint-busy)") and speaks again when the step runs.
+ */
+function quietWhileBusy(
+  type: Rule['actions'][number]['type'],
+  earlier: readonly ActionReport[],
+  step: RuleRunOptions['stepOfLadder'],
+): HeldBack | undefined {
+  if (type !== 'notify' || !step || step.attempt < 2 || !earlier.some((a) => a.suppressedBy === 'endpoint-busy')) return undefined;
+  return {
+    suppressedBy: 'endpoint-busy',
+    reason: `escalation step ${step.step} is still waiting for a busy endpoint (attempt ${step.attempt}): told at the first attempt, told again when it runs`,
+  };
 }
 
 /** Sends one of the engine's own notices and writes its completion record once it is sent. */
