@@ -120,6 +120,7 @@ const finite = (format) => (value) => (typeof value === 'number' && Number.isFin
 
 export const fmt = {
   kb: finite((bytes) => `${(bytes / 1024).toFixed(1)} KB`),
+  mb: finite((kb) => `${(kb / 1024).toFixed(1)} MB`),
   ms: finite((ms) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`),
   us: finite((us) => `${us.toFixed(us < 10 ? 2 : 1)} µs`),
   int: finite((n) => Math.round(n).toLocaleString('en-US')),

@@ -1,6 +1,7 @@
-// Generated, realistic inputs for the in-process benchmarks: a world of N SageMaker endpoints
-// (recorded-state layout of events/aws-state.json), runbooks of any size, and alarm events,
-// all derived from the sample files so that their shapes are the ones AWS sends.
+// Generated, realistic inputs for the benchmarks: a world of N SageMaker endpoints
+// (recorded-state layout of events/aws-state.json) and its alarms' DescribeAlarms entries,
+// runbooks of any size, alarm events (ALARM and OK) and endpoint state changes, all derived from
+// the sample files so that their shapes are the ones AWS sends.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './common.mjs';
@@ -167,16 +168,22 @@ export function generateRunbook(size, endpoints = 100) {
 }
 
 const template = JSON.parse(readFileSync(join(ROOT, 'events', '01-alarm-latency-churn-prod.json'), 'utf8'));
+/** The same alarm's ALARM -> OK transition (event 11): the recovery. */
+const okTemplate = JSON.parse(readFileSync(join(ROOT, 'events', '11-alarm-ok-latency-churn-prod.json'), 'utf8'));
+const TEMPLATES = { ALARM: template, OK: okTemplate };
 
 /**
  * An ALARM state change for one alarm on one endpoint/variant (event 01 with the names
  * changed), above its threshold; `at` sets its time and state timestamp (a new occurrence).
+ * `{ state: 'OK' }` gives the recovery instead (event 11: OK, previous state ALARM).
  * Built by copying only the parts that change and sharing the rest (the long reason texts),
  * so that holding thousands of events in the benchmark does not itself load the heap: a
  * Lambda holds one parsed event at a time.
  */
-export function alarmEvent({ alarm, endpoint, variant, metric }, at, id) {
+export function alarmEvent({ alarm, endpoint, variant, metric }, at, id, { state = 'ALARM' } = {}) {
   const when = new Date(at).toISOString();
+  const template = TEMPLATES[state];
+  if (!template) throw new Error(`alarmEvent: no template for state ${state}`);
   const detail = template.detail;
   const first = detail.configuration.metrics[0];
   return {
@@ -212,6 +219,83 @@ export function alarmEvent({ alarm, endpoint, variant, metric }, at, id) {
 
 export function variantOf(endpointIndex) {
   return endpointIndex % 2 === 0 ? 'blue' : 'AllTraffic';
+}
+
+const endpointTemplate = JSON.parse(readFileSync(join(ROOT, 'events', '35-endpoint-state-churn-prod-updating.json'), 'utf8'));
+
+/**
+ * A SageMaker Endpoint State Change (event 35 with the names changed) for endpoint `i` of
+ * generateWorld: `status` as the event spells it (UPDATING, IN_SERVICE, ...), at `at`; its config
+ * is the endpoint's live one, so an IN_SERVICE records no new config.
+ */
+export function endpointStateEvent(endpointIndex, status, at, id) {
+  const name = endpointName(endpointIndex);
+  const variants =
+    endpointIndex % 2 === 0
+      ? [
+          { VariantName: 'blue', CurrentWeight: 0.9, DesiredWeight: 0.9, CurrentInstanceCount: 2, DesiredInstanceCount: 2 },
+          { VariantName: 'green', CurrentWeight: 0.1, DesiredWeight: 0.1, CurrentInstanceCount: 1, DesiredInstanceCount: 1 },
+        ]
+      : [{ VariantName: 'AllTraffic', CurrentWeight: 1, DesiredWeight: 1, CurrentInstanceCount: 2, DesiredInstanceCount: 2 }];
+  return {
+    ...endpointTemplate,
+    id,
+    time: `${new Date(at).toISOString().slice(0, 19)}Z`,
+    resources: [`arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name}`],
+    detail: {
+      ...endpointTemplate.detail,
+      EndpointName: name,
+      EndpointArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name}`,
+      EndpointConfigName: `${name}-config-v3`,
+      ProductionVariants: variants,
+      EndpointStatus: status,
+      LastModifiedTime: at,
+    },
+  };
+}
+
+/**
+ * The DescribeAlarms entry (MetricAlarm) of an alarm of alarmEvent, in `state` since `at`: what a
+ * recorded state file holds for it, so a ladder check can read the alarm.
+ */
+export function describedAlarm({ alarm, endpoint, variant, metric }, state, at) {
+  const when = new Date(at).toISOString();
+  return {
+    AlarmName: alarm,
+    AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${alarm}`,
+    AlarmDescription: `${endpoint} ${metric.name} above threshold`,
+    AlarmConfigurationUpdatedTimestamp: '2026-10-14T09:30:12.584Z',
+    ActionsEnabled: true,
+    OKActions: [],
+    AlarmActions: [],
+    InsufficientDataActions: [],
+    StateValue: state,
+    StateReason: `Threshold Crossed (generated for the benchmarks): ${state}`,
+    StateUpdatedTimestamp: when,
+    StateTransitionedTimestamp: when,
+    MetricName: metric.name,
+    Namespace: metric.namespace,
+    Statistic: 'Average',
+    Dimensions: [{ Name: 'EndpointName', Value: endpoint }, ...(variant ? [{ Name: 'VariantName', Value: variant }] : [])],
+    Period: 60,
+    EvaluationPeriods: 3,
+    DatapointsToAlarm: 3,
+    Threshold: 500000,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'missing',
+  };
+}
+
+/** Deterministic numbers in [0, 1) from a seed (mulberry32): generated inputs are the same every run. */
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 export { METRICS };

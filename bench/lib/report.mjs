@@ -97,6 +97,30 @@ export function summaryRows(results) {
           : `first ${fmt.int(d.events)} events of the storm${d.timedOut ? ' (time limit)' : ''}`,
     });
   }
+  const ladders = results.ladders;
+  if (ladders) {
+    const many = ladders.results.length > 1;
+    for (const r of ladders.results) {
+      const prefix = `backtest with ladders${many ? ` (${r.runbook})` : ''}`;
+      const { time, memory } = r.budgets;
+      const insane = [r.large, r.small].flatMap((x) => x.sanity.failed);
+      const warn = insane.length > 0 ? `; summary not as generated: ${[...new Set(insane)].join(', ')}` : '';
+      rows.push({
+        what: `${prefix}: ${fmt.int(ladders.events)} events`,
+        value: `${time.value.toFixed(1)} s (${fmt.int(r.large.eventsPerSecond)} events/s, ${fmt.int(r.large.checksPerSecond)} checks/s)`,
+        budget: `< ${time.budget} s`,
+        verdict: verdict(time.pass),
+        margin: `${time.pass ? `${(time.budget - time.value).toFixed(1)} s to spare` : pct(time.value, time.budget)}${warn}`,
+      });
+      rows.push({
+        what: `${prefix}: peak RSS ${fmt.int(ladders.events)} ÷ ${fmt.int(ladders.smallEvents)} events`,
+        value: `${fmt.ratio(memory.value)} (${fmt.mb(r.peakRssKb.large)} ÷ ${fmt.mb(r.peakRssKb.small)})`,
+        budget: `≤ ${fmt.ratio(memory.budget)} (bounded)`,
+        verdict: verdict(memory.pass),
+        margin: memory.pass ? 'within' : `${pct(memory.value, memory.budget)}`,
+      });
+    }
+  }
   return rows;
 }
 
@@ -352,6 +376,66 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
         `dynalite gets the first ${fmt.int(storm.dynamo.events)} events of the same storm${storm.dynamo.timedOut ? ' (stopped at its time limit)' : ''}: all 10,000 would take longer than the whole suite may (BENCH_STORM_DYNAMO_EVENTS=10000 BENCH_STORM_DYNAMO_SECONDS=300 node bench/storm.mjs runs them all).`,
       );
     }
+    out.push('');
+  }
+  const ladders = results.ladders;
+  if (ladders) {
+    out.push('## 5. Backtest with escalation ladders (the shipped CLI, its own process)');
+    out.push('');
+    out.push(
+      `\`${ladders.cli.command}\` (dist/medic.js ${ladders.cli.bundle === 'up to date' ? 'up to date' : `was ${ladders.cli.bundle}: built first`}), measured with ${ladders.measuredWith}: wall time and peak RSS of the whole command. ${fmt.int(ladders.events)} and ${fmt.int(ladders.smallEvents)} generated event files on ${ladders.endpoints} endpoints over a week (${ladders.span.from} to ${ladders.span.to}), the same world and alarms; sizes interleaved, ${ladders.runsPerSize} runs each (fewer if the time limit stopped it): time is the median run, peak RSS the largest. Shipped runbook.yml: ${ladders.shippedRunbook}.`,
+    );
+    out.push('');
+    for (const r of ladders.results) {
+      out.push(`**${r.runbook}**`, '');
+      const line = (x) => [
+        fmt.int(x.events),
+        `${x.seconds.toFixed(2)} s`,
+        fmt.int(x.eventsPerSecond),
+        fmt.int(x.checksPerSecond),
+        fmt.mb(x.peakRssKb),
+        `${x.ladders.started} / ${x.ladders.resolved} / ${x.ladders.exhausted} / ${x.ladders.cancelled} / ${x.ladders.open}`,
+        `${x.ladders.steps} / ${x.ladders.checks}`,
+        fmt.int(x.heldEndpointBusy),
+        `${x.code}`,
+        x.sanity.ok ? 'yes' : `**no**: ${x.sanity.failed.join(', ')}`,
+      ];
+      out.push(
+        table(
+          [
+            'events',
+            'wall time',
+            'events/s',
+            'checks/s',
+            'peak RSS (this run)',
+            'ladders started / resolved / exhausted / cancelled / open',
+            'steps / checks',
+            'held endpoint-busy',
+            'exit',
+            'as generated',
+          ],
+          [line(r.small), line(r.large)],
+        ),
+      );
+      out.push('');
+      out.push(
+        `All runs: ${fmt.int(ladders.smallEvents)} events ${r.runs.small.map((x) => `${x.seconds.toFixed(2)} s ${fmt.mb(x.peakRssKb)}`).join(', ')}; ${fmt.int(ladders.events)} events ${r.runs.large.map((x) => `${x.seconds.toFixed(2)} s ${fmt.mb(x.peakRssKb)}`).join(', ')} (1-minute load average ${r.runs.large.map((x) => x.loadavg1.join(' → ')).join(', ')}).`,
+      );
+      out.push('');
+      out.push(
+        `${ladders.floor ? `The floor, the same command on 1 event file: ${ladders.floor.seconds.toFixed(2)} s, peak RSS ${fmt.mb(ladders.floor.peakRssKb)}. ` : ''}Budgets: ${fmt.int(ladders.events)} events in ${r.budgets.time.value.toFixed(1)} s < ${r.budgets.time.budget} s → **${verdict(r.budgets.time.pass)}**; peak RSS ${fmt.mb(r.peakRssKb.large)} ÷ ${fmt.mb(r.peakRssKb.small)} = ${fmt.ratio(r.budgets.memory.value)} ≤ ${fmt.ratio(r.budgets.memory.budget)} (memory does not grow with the number of events) → **${verdict(r.budgets.memory.pass)}**.`,
+      );
+      out.push('');
+    }
+    out.push(`What the ${fmt.int(ladders.events)} events are (episodes per alarm family and how long the alarm stayed in ALARM):`, '');
+    out.push(
+      table(
+        ['episode', 'count'],
+        Object.entries(ladders.mix.large)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => [k, fmt.int(v)]),
+      ),
+    );
     out.push('');
   }
   return `${out.join('\n')}\n`;
