@@ -16,6 +16,9 @@ interface SignalEntry {
   claimedAt?: number;
 }
 
+/** Expired claims and action records are dropped every this many claims (DynamoDB's TTL does the same). */
+const SWEEP_EVERY = 1024;
+
 export class MemoryStateStore implements StateStore {
   private readonly signals = new Map<string, SignalEntry>();
   private readonly actionRecords = new Map<string, Map<string, { record: ActionReport; expiresAt: number }>>();
@@ -31,7 +34,11 @@ export class MemoryStateStore implements StateStore {
   /** By the DynamoDB item's key (partition and sort key): a second write of the same key replaces the first. */
   private readonly audit = new Map<string, { sortKey: string; record: AuditRecord }>();
 
+  /** Claims since the last sweep of expired claims and action records. */
+  private claimsSinceSweep = 0;
+
   async claimSignal(key: string, owner: string, now: number, leaseMs: number, ttlMs: number): Promise<SignalClaim> {
+    if (++this.claimsSinceSweep >= SWEEP_EVERY) this.sweep(now);
     const entry = this.signals.get(key);
     if (entry && entry.expiresAt > now) {
       if (entry.status === 'completed') return { status: 'completed' };
@@ -39,6 +46,20 @@ export class MemoryStateStore implements StateStore {
     }
     this.signals.set(key, { status: 'in-progress', owner, leaseUntil: now + leaseMs, expiresAt: now + ttlMs, claimedAt: now });
     return { status: 'started' };
+  }
+
+  /**
+   * A long backtest claims a key per event and per ladder check: without this, memory would grow
+   * with the run instead of with what is still remembered. Semantics are unchanged: reads already
+   * treat an expired entry as absent.
+   */
+  private sweep(now: number): void {
+    this.claimsSinceSweep = 0;
+    for (const [key, entry] of this.signals) if (entry.expiresAt <= now) this.signals.delete(key);
+    for (const [key, records] of this.actionRecords) {
+      for (const [id, r] of records) if (r.expiresAt <= now) records.delete(id);
+      if (records.size === 0) this.actionRecords.delete(key);
+    }
   }
 
   async completeSignal(key: string, owner: string, now: number, ttlMs: number): Promise<void> {
