@@ -153,7 +153,9 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
     for (const rule of matches) {
       await runRule(rule, signal, report, done, deps, { notes: [...ended, ...previousLadderNotes(previousOf(rule))] });
     }
-    if (signal.kind === 'alarm') {
+    // A transient failure gets the event retried: the retry starts the ladder, once.
+    const retried = report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
+    if (signal.kind === 'alarm' && !retried) {
       for (const rule of laddered) await startLadder(rule, signal, previousOf(rule), report, deps);
     }
   } catch (error) {

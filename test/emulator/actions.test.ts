@@ -5,12 +5,13 @@
  * moto lacks; the SageMaker idempotency token is asserted on the request, since moto does not
  * keep it.
  */
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { readFileSync } from 'node:fs';
+import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { EMULATOR_RUNBOOK_PARAMETER } from '../support/emulator/packaged.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
 import { endpointNow, pipelineExecutionsNow, type Subscriber, scalableTargetNow } from '../support/emulator/world.js';
-import { sample, withDetail } from '../support/samples.js';
+import { ROLLBACK_RUNBOOK, sample, withDetail } from '../support/samples.js';
 
 const emulator = useEmulator();
 let ops: Subscriber;
@@ -79,7 +80,20 @@ describeEmulator('every action type through the packaged functions', () => {
     expect((await endpointState.invoke(live)).ok).toBe(true);
     expect(await endpointNow(e.clients, 'fraud-prod')).toMatchObject({ config: 'fraud-prod-config-2026-11-20' });
 
-    expect((await e.host('alarm').invoke(sample('05-'))).ok).toBe(true);
+    // The default runbook rolls back as a ladder's last step: this one does at once.
+    await e.clients.ssm.send(
+      new PutParameterCommand({
+        Name: EMULATOR_RUNBOOK_PARAMETER,
+        Type: 'String',
+        Overwrite: true,
+        Value: readFileSync(ROLLBACK_RUNBOOK, 'utf8'),
+      }),
+    );
+    try {
+      expect((await e.host('alarm').invoke(sample('05-'))).ok).toBe(true);
+    } finally {
+      await e.clients.ssm.send(new DeleteParameterCommand({ Name: EMULATOR_RUNBOOK_PARAMETER }));
+    }
     expect(await endpointNow(e.clients, 'fraud-prod')).toMatchObject({
       config: 'fraud-prod-config-2026-10-01',
       variants: { AllTraffic: { instances: 2, weight: 1 } },

@@ -9,9 +9,11 @@ import type { EventReport } from '../../shared/report.js';
 import { runBuiltCliAsync } from '../support/built-cli.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
 import { endpointNow, scalableTargetNow, subscribeQueue } from '../support/emulator/world.js';
+import { ROLLBACK_RUNBOOK } from '../support/samples.js';
 
 const emulator = useEmulator();
 const STATE = ['--aws-state', 'events/aws-state.json'];
+const EVENT_05 = 'events/05-alarm-5xx-rate-fraud-prod-math.json';
 const parse = (stdout: string) =>
   stdout
     .trim()
@@ -58,7 +60,7 @@ describeEmulator('medic replay --live against the emulator, with faults', () => 
   it('throttling absorbed by the SDK retries: exit 0, the call made once more, the rollback applied', async () => {
     const e = emulator();
     e.standIn.fail({ operation: 'UpdateEndpoint', error: { status: 400, code: 'ThrottlingException', message: 'Rate exceeded' } });
-    const live = await runBuiltCliAsync(['replay', 'events/05-alarm-5xx-rate-fraud-prod-math.json', '--live', '--json', ...STATE], {
+    const live = await runBuiltCliAsync(['replay', EVENT_05, '--live', '--json', '--runbook', ROLLBACK_RUNBOOK, ...STATE], {
       env: { ...e.env(), MEDIC_AWS_MAX_ATTEMPTS: '3' },
     });
     expect(live.code).toBe(0);

@@ -15,7 +15,7 @@ import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { StateStore } from '../../shared/state/store.js';
 import { fastRetries } from '../support/emulator/fast-retries.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { RUNBOOK, recordedReader, sample } from '../support/samples.js';
+import { ROLLBACK_RUNBOOK, RUNBOOK, recordedReader, sample } from '../support/samples.js';
 
 const emulator = useEmulator();
 fastRetries();
@@ -33,7 +33,8 @@ async function run(prefix: string, env: Record<string, string>): Promise<EventRe
     for (const c of configs) await store.recordEndpointConfig(endpoint, c, 0);
   }
   return handleEvent(sample(prefix), prefix, {
-    runbook: compileRunbook(loadRunbook(readFileSync(RUNBOOK, 'utf8'), 'runbook.yml', {})),
+    // Event 05 rolls back at once only under the rollback runbook (the default escalates to it).
+    runbook: compileRunbook(loadRunbook(readFileSync(prefix === '05-' ? ROLLBACK_RUNBOOK : RUNBOOK, 'utf8'), 'runbook.yml', {})),
     reader,
     writer,
     store,

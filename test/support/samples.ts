@@ -19,6 +19,8 @@ export const INVALID_DIR = join(EVENTS_DIR, 'invalid');
 export const AWS_STATE = join(EVENTS_DIR, 'aws-state.json');
 /** The test copy of runbook.yml (see test-runbook.ts): an operator's edit to runbook.yml breaks no test. */
 export const RUNBOOK = join(ROOT, 'test/fixtures/runbook.yml');
+/** A runbook that rolls back at once on event 05 (the default one escalates to a rollback). */
+export const ROLLBACK_RUNBOOK = join(ROOT, 'test/fixtures/rollback-runbook.yml');
 
 /** The sample event files in events/ (not invalid/, not the state file), sorted. */
 export function sampleEventFiles(): string[] {
