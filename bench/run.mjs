@@ -15,10 +15,11 @@ const BENCHMARKS = ['bundle-size', 'cold-init', 'decision', 'storm', 'ladders'];
 /**
  * Each benchmark's hard ceiling. The first four stay under the 5 minutes the issue allows even on
  * a busy machine (cold-init, the dynalite storm and ladders also stop themselves earlier, keeping
- * what they have); ladders (the backtest, added later) adds at most 90 s. On an idle 2-core
- * machine the first four take about 2 minutes; ladders took 42 s at load average 6.5.
+ * what they have); ladders (the backtest, added later) adds at most 150 s: its timed rounds stop
+ * after 50 s, its runs under a heap cap (40,000 events among them) always run. On an idle 2-core
+ * machine the first four take about 2 minutes.
  */
-const TIME_LIMIT_S = { 'bundle-size': 40, 'cold-init': 140, decision: 55, storm: 60, ladders: 90 };
+const TIME_LIMIT_S = { 'bundle-size': 40, 'cold-init': 140, decision: 55, storm: 60, ladders: 150 };
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !BENCHMARKS.includes(a));
