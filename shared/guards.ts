@@ -4,7 +4,7 @@
  * keeps two rules or two events from changing one endpoint at the same time.
  * Dedupe by signal key happens before them, in the engine.
  */
-import { noticeTopicArn } from './actions/notice-topic.js';
+import { engineNotice } from './actions/engine-notice.js';
 import { ACTIONS } from './actions/registry.js';
 import { leaseMs } from './deadline.js';
 import type { EngineDeps } from './engine.js';
@@ -14,7 +14,6 @@ import type { ActionReport, SuppressionCause } from './report.js';
 import { formatDuration } from './runbook/duration.js';
 import type { Rule, Runbook } from './runbook/types.js';
 import type { Signal } from './signals/types.js';
-import { snsSubject } from './sns-subject.js';
 
 const HOUR_MS = 3600_000;
 /** Once opened, the circuit stays open this long unless a human closes it. */
@@ -211,18 +210,7 @@ async function acquireLock(endpoint: string, deps: EngineDeps): Promise<void> {
 
 /** The "human needed" page of an opened circuit (exported for its subject's property test). */
 export function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason: string): ActionReport {
-  const topicArn = noticeTopicArn(rule, runbook);
   const endpoint = signal.endpoint ?? 'unknown endpoint';
-  if (!topicArn) {
-    return {
-      type: 'notify',
-      rule: rule.id,
-      status: 'skipped',
-      reason: 'circuit opened but the runbook defines no topic to tell',
-      calls: [],
-    };
-  }
-  const subject = snsSubject(`[CRITICAL] ${endpoint}: automatic remediation paused`, { flag: 'human needed' });
   const message = [
     `model-medic stopped changing ${endpoint} automatically.`,
     '',
@@ -231,27 +219,14 @@ export function humanNeeded(rule: Rule, signal: Signal, runbook: Runbook, reason
     `Automatic changes resume in ${formatDuration(CIRCUIT_OPEN_MS)}; notifications continue meanwhile.`,
     'Look at the endpoint, its alarms and the audit trail (medic history --endpoint) before changing anything.',
   ].join('\n');
-  return {
-    type: 'notify',
-    rule: rule.id,
-    status: 'planned',
+  return engineNotice({
+    rule,
+    runbook,
+    endpoint,
+    subject: `[CRITICAL] ${endpoint}: automatic remediation paused`,
+    message,
+    kind: 'circuit-open',
     reason: `circuit opened on ${endpoint}: tell a human`,
-    calls: [
-      {
-        service: 'sns',
-        operation: 'Publish',
-        input: {
-          TopicArn: topicArn,
-          Subject: subject,
-          Message: message,
-          MessageAttributes: {
-            severity: { DataType: 'String', StringValue: 'critical' },
-            rule: { DataType: 'String', StringValue: rule.id },
-            kind: { DataType: 'String', StringValue: 'circuit-open' },
-            endpoint: { DataType: 'String', StringValue: endpoint },
-          },
-        },
-      },
-    ],
-  };
+    skippedReason: 'circuit opened but the runbook defines no topic to tell',
+  });
 }

@@ -1,6 +1,20 @@
 // Turns the benchmark results into the summary rows (console and RESULTS.md) and the report.
 import { fmt } from './common.mjs';
 
+/** The columns of one backtest run in the ladders section (timed runs, then runs under the heap cap). */
+const LADDER_RUN_COLUMNS = [
+  'events',
+  'wall time',
+  'events/s',
+  'checks/s',
+  'peak RSS',
+  'ladders started / resolved / exhausted / cancelled / open',
+  'steps / checks',
+  'held endpoint-busy',
+  'exit',
+  'as generated',
+];
+
 const pct = (value, budget) => `${value > budget ? '+' : ''}${(((value - budget) / budget) * 100).toFixed(0)}%`;
 const verdict = (pass) => (pass ? 'PASS' : 'MISS');
 
@@ -405,46 +419,14 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
         `${x.code}`,
         x.sanity.ok ? 'yes' : `**no**: ${x.sanity.failed.join(', ')}`,
       ];
-      out.push(
-        table(
-          [
-            'events',
-            'wall time',
-            'events/s',
-            'checks/s',
-            'peak RSS',
-            'ladders started / resolved / exhausted / cancelled / open',
-            'steps / checks',
-            'held endpoint-busy',
-            'exit',
-            'as generated',
-          ],
-          [line(r.small), line(r.large)],
-        ),
-      );
+      out.push(table(LADDER_RUN_COLUMNS, [line(r.small), line(r.large)]));
       out.push('');
       const cappedLine = (x) =>
         x.ladders === undefined
           ? [fmt.int(x.events), `${x.seconds.toFixed(2)} s`, '', '', fmt.mb(x.peakRssKb), '', '', '', `${x.code}`, `**no**: ${x.error}`]
           : line(x);
       out.push(`Under \`--max-old-space-size=${r.budgets.memory.heapCapMb}\`, once each:`, '');
-      out.push(
-        table(
-          [
-            'events',
-            'wall time',
-            'events/s',
-            'checks/s',
-            'peak RSS',
-            'ladders started / resolved / exhausted / cancelled / open',
-            'steps / checks',
-            'held endpoint-busy',
-            'exit',
-            'as generated',
-          ],
-          [cappedLine(r.capped.small), cappedLine(r.capped.large), cappedLine(r.capped.long)],
-        ),
-      );
+      out.push(table(LADDER_RUN_COLUMNS, [cappedLine(r.capped.small), cappedLine(r.capped.large), cappedLine(r.capped.long)]));
       out.push('');
       out.push(
         `All runs: ${fmt.int(ladders.smallEvents)} events ${r.runs.small.map((x) => `${x.seconds.toFixed(2)} s ${fmt.mb(x.peakRssKb)}`).join(', ')}; ${fmt.int(ladders.events)} events ${r.runs.large.map((x) => `${x.seconds.toFixed(2)} s ${fmt.mb(x.peakRssKb)}`).join(', ')} (1-minute load average ${r.runs.large.map((x) => x.loadavg1.join(' → ')).join(', ')}).`,

@@ -1,23 +1,12 @@
 /** The one message an exhausted ladder sends: the automation tried every step and the alarm is still in ALARM. */
-import { noticeTopicArn } from '../actions/notice-topic.js';
+import { engineNotice } from '../actions/engine-notice.js';
 import { durationBetween } from '../actions/notify-message.js';
 import type { ActionReport } from '../report.js';
 import type { Rule, Runbook } from '../runbook/types.js';
-import { snsSubject } from '../sns-subject.js';
 import type { LadderState } from '../state/store.js';
 
 export function didNotClear(ladder: LadderState, rule: Rule, runbook: Runbook, nowIso: string): ActionReport {
-  const topicArn = noticeTopicArn(rule, runbook);
   const endpoint = ladder.endpoint ?? 'unknown endpoint';
-  if (!topicArn) {
-    return {
-      type: 'notify',
-      rule: rule.id,
-      status: 'skipped',
-      reason: 'ladder exhausted but the runbook defines no topic to tell',
-      calls: [],
-    };
-  }
   const lasted = durationBetween(ladder.since, nowIso);
   const steps = rule.escalate.map((step, i) => `  ${i + 1}. ${step.actions.map((a) => a.type).join(', ')}`);
   const message = [
@@ -32,27 +21,14 @@ export function didNotClear(ladder: LadderState, rule: Rule, runbook: Runbook, n
     'Nothing more will be tried automatically for this alarm until it leaves ALARM. A human is needed:',
     `look at the endpoint, its alarms and the audit trail (medic history --endpoint ${endpoint}).`,
   ].join('\n');
-  return {
-    type: 'notify',
-    rule: rule.id,
-    status: 'planned',
+  return engineNotice({
+    rule,
+    runbook,
+    endpoint,
+    subject: `[CRITICAL] ${endpoint}: remediation did not clear ${ladder.alarm}`,
+    message,
+    kind: 'ladder-exhausted',
     reason: `ladder exhausted: tell a human that remediation did not clear ${ladder.alarm}`,
-    calls: [
-      {
-        service: 'sns',
-        operation: 'Publish',
-        input: {
-          TopicArn: topicArn,
-          Subject: snsSubject(`[CRITICAL] ${endpoint}: remediation did not clear ${ladder.alarm}`, { flag: 'human needed' }),
-          Message: message,
-          MessageAttributes: {
-            severity: { DataType: 'String', StringValue: 'critical' },
-            rule: { DataType: 'String', StringValue: rule.id },
-            kind: { DataType: 'String', StringValue: 'ladder-exhausted' },
-            endpoint: { DataType: 'String', StringValue: endpoint },
-          },
-        },
-      },
-    ],
-  };
+    skippedReason: 'ladder exhausted but the runbook defines no topic to tell',
+  });
 }
