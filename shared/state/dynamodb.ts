@@ -24,7 +24,19 @@ import {
 import { toMedicError } from '../aws/errors.js';
 import { MedicError, RETRY_NOTE } from '../errors.js';
 import type { ActionReport } from '../report.js';
-import type { AuditRecord, CircuitState, EndpointStatusRecord, LadderState, ScaleChange, SignalClaim, StateStore } from './store.js';
+import type {
+  Approval,
+  ApprovalStatus,
+  AuditRecord,
+  CircuitState,
+  EndpointSnapshot,
+  EndpointStatusRecord,
+  LadderState,
+  ScaleChange,
+  SignalClaim,
+  Silence,
+  StateStore,
+} from './store.js';
 import { ATTR, AUDIT_ITEM_MAX_BYTES, auditSortKey, CONFIG_HISTORY_LIMIT, GSI1, keys, timeKey, ttlSeconds } from './table-layout.js';
 
 export { createTableInput, timeToLiveInput } from './table-layout.js';
@@ -55,6 +67,9 @@ const NAMES = {
   '#last': 'last',
   '#report': 'report',
   '#at': 'at',
+  '#endsAt': 'endsAt',
+  '#endedAt': 'endedAt',
+  '#deadline': 'deadline',
   '#gsi1pk': ATTR.gsi1pk,
   '#gsi1sk': ATTR.gsi1sk,
 };
@@ -421,6 +436,156 @@ export class DynamoStateStore implements StateStore {
       .filter((l) => l !== null && l.status === 'open');
   }
 
+  // ---- silences ----------------------------------------------------------------------------
+
+  async putSilence(silence: Silence, ttlMs: number): Promise<void> {
+    const { pk, sk } = keys.silence(silence.silence);
+    const { endedAt: _e, endedBy: _b, endReason: _r, ...spec } = silence;
+    // A Silence Created delivered again is the same silence: the first write stands.
+    await this.conditional('PutItem', pk, () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: s(pk), sk: s(sk), silence: s(JSON.stringify(spec)), endsAt: n(silence.endsAt), ...expiry(silence.endsAt + ttlMs) },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: names('#pk'),
+        }),
+      ),
+    );
+  }
+
+  async endSilence(id: string, at: number, by: string, reason?: string): Promise<boolean> {
+    const { pk, sk } = keys.silence(id);
+    const update = `SET #endedAt = :at, endedBy = :by${reason ? ', endReason = :reason' : ''}`;
+    const condition = 'attribute_exists(#pk) AND attribute_not_exists(#endedAt) AND #endsAt > :at';
+    const outcome = await this.conditional('UpdateItem', pk, () =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(pk), sk: s(sk) },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names(update, condition),
+          ExpressionAttributeValues: { ':at': n(at), ':by': s(by), ...(reason ? { ':reason': s(reason) } : {}) },
+        }),
+      ),
+    );
+    return outcome.ok;
+  }
+
+  async listSilences(now: number): Promise<Silence[]> {
+    const pk = keys.silences;
+    const items = await this.queryAll(pk, { TableName: this.tableName, ConsistentRead: true, ...partition(pk) });
+    return items
+      .map((item): Silence => {
+        const endedAt = num(item, 'endedAt');
+        const endedBy = str(item, 'endedBy');
+        const endReason = str(item, 'endReason');
+        return {
+          ...(JSON.parse(str(item, 'silence') ?? '{}') as Silence),
+          ...(endedAt !== undefined ? { endedAt } : {}),
+          ...(endedBy !== undefined ? { endedBy } : {}),
+          ...(endReason !== undefined ? { endReason } : {}),
+        };
+      })
+      .filter((x) => x.endsAt > now && (x.endedAt === undefined || x.endedAt > now))
+      .sort((a, b) => a.startsAt - b.startsAt || a.silence.localeCompare(b.silence));
+  }
+
+  // ---- approvals ----------------------------------------------------------------------------
+
+  async putApproval(approval: Approval, ttlMs: number): Promise<Approval> {
+    const { pk, sk } = keys.approval(approval.id);
+    const { status, decidedBy: _b, decidedAt: _a, reason: _r, ...asked } = approval;
+    const outcome = await this.conditional('PutItem', pk, () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: s(pk),
+            sk: s(sk),
+            approval: s(JSON.stringify(asked)),
+            status: s(status),
+            deadline: n(approval.expiresAt),
+            ...expiry(approval.expiresAt + ttlMs),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: names('#pk'),
+        }),
+      ),
+    );
+    if (outcome.ok) return approval;
+    return (await this.getApproval(approval.id)) ?? approval;
+  }
+
+  async getApproval(id: string): Promise<Approval | undefined> {
+    const { pk, sk } = keys.approval(id);
+    const item = await this.getItem(pk, sk);
+    return item ? approvalOf(item) : undefined;
+  }
+
+  async decideApproval(id: string, status: Exclude<ApprovalStatus, 'pending'>, by: string, at: number, reason?: string): Promise<boolean> {
+    const { pk, sk } = keys.approval(id);
+    const update = `SET #status = :status, decidedBy = :by, decidedAt = :at${reason ? ', reason = :reason' : ''}`;
+    // Only a pending one is decided, once; only one whose deadline has not passed is granted.
+    const condition = status === 'expired' ? '#status = :pending' : '#status = :pending AND #deadline > :at';
+    const outcome = await this.conditional('UpdateItem', pk, () =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(pk), sk: s(sk) },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names(update, condition),
+          ExpressionAttributeValues: {
+            ':status': s(status),
+            ':pending': s('pending'),
+            ':by': s(by),
+            ':at': n(at),
+            ...(reason ? { ':reason': s(reason) } : {}),
+          },
+        }),
+      ),
+    );
+    return outcome.ok;
+  }
+
+  async listPendingApprovals(now: number): Promise<Approval[]> {
+    const pk = keys.approvals;
+    const items = await this.queryAll(pk, { TableName: this.tableName, ConsistentRead: true, ...partition(pk) });
+    return items
+      .map(approvalOf)
+      .filter((a) => a.status === 'pending' && a.expiresAt > now)
+      .sort((a, b) => a.expiresAt - b.expiresAt || a.id.localeCompare(b.id));
+  }
+
+  // ---- one endpoint at a glance ---------------------------------------------------------------
+
+  async getEndpointSnapshot(endpoint: string, now: number): Promise<EndpointSnapshot> {
+    const pk = keys.endpoint(endpoint);
+    const items = await this.queryAll(pk, { TableName: this.tableName, ConsistentRead: true, ...partition(pk) });
+    const snapshot: EndpointSnapshot = { cooldowns: [] };
+    for (const item of items) {
+      const sk = str(item, ATTR.sk) ?? '';
+      if (sk.startsWith('COOLDOWN#')) {
+        const until = num(item, 'until') ?? 0;
+        if (until > now) snapshot.cooldowns.push({ rule: sk.slice('COOLDOWN#'.length), until });
+      } else if (sk === 'LOCK') {
+        const until = num(item, 'leaseUntil') ?? 0;
+        if (until > now) snapshot.lock = { owner: str(item, 'owner') ?? 'unknown', until };
+      } else if (sk === 'CIRCUIT') {
+        const until = num(item, 'until') ?? 0;
+        if (until > now) snapshot.circuit = { openedAt: num(item, 'openedAt') ?? 0, until, reason: str(item, 'reason') ?? '' };
+      } else if (sk === 'STATUS') {
+        const status = str(item, 'status');
+        const at = num(item, 'at');
+        if (status !== undefined && at !== undefined) snapshot.status = { status, at };
+      }
+    }
+    snapshot.cooldowns.sort((a, b) => a.rule.localeCompare(b.rule));
+    return snapshot;
+  }
+
   // ---- scale-change memory ----------------------------------------------------------------
 
   async putScaleChange(endpoint: string, variant: string, change: ScaleChange): Promise<void> {
@@ -530,6 +695,19 @@ export class DynamoStateStore implements StateStore {
   private failure(error: unknown, operation: string, pk: string): MedicError {
     return toMedicError(error, 'dynamodb', operation, `table ${this.tableName}, item ${pk}`);
   }
+}
+
+function approvalOf(item: Item): Approval {
+  const decidedBy = str(item, 'decidedBy');
+  const decidedAt = num(item, 'decidedAt');
+  const reason = str(item, 'reason');
+  return {
+    ...(JSON.parse(str(item, 'approval') ?? '{}') as Approval),
+    status: (str(item, 'status') ?? 'pending') as ApprovalStatus,
+    ...(decidedBy !== undefined ? { decidedBy } : {}),
+    ...(decidedAt !== undefined ? { decidedAt } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
 }
 
 function partition(

@@ -4,7 +4,19 @@
  * works on a virtual clock.
  */
 import type { ActionReport } from '../report.js';
-import type { AuditRecord, CircuitState, EndpointStatusRecord, LadderState, ScaleChange, SignalClaim, StateStore } from './store.js';
+import type {
+  Approval,
+  ApprovalStatus,
+  AuditRecord,
+  CircuitState,
+  EndpointSnapshot,
+  EndpointStatusRecord,
+  LadderState,
+  ScaleChange,
+  SignalClaim,
+  Silence,
+  StateStore,
+} from './store.js';
 import { auditSortKey, CONFIG_HISTORY_LIMIT, compareKeyBytes, keys } from './table-layout.js';
 
 interface SignalEntry {
@@ -29,6 +41,8 @@ export class MemoryStateStore implements StateStore {
   private readonly configHistory = new Map<string, string[]>();
   private readonly scaleChanges = new Map<string, ScaleChange>();
   private readonly endpointStatus = new Map<string, { record: EndpointStatusRecord; expiresAt: number }>();
+  private readonly silences = new Map<string, { silence: Silence; expiresAt: number }>();
+  private readonly approvals = new Map<string, { approval: Approval; expiresAt: number }>();
   /** By alarm ARN, then rule id. */
   private readonly ladders = new Map<string, Map<string, { ladder: LadderState; expiresAt: number }>>();
   /** By the DynamoDB item's key (partition and sort key): a second write of the same key replaces the first. */
@@ -181,6 +195,72 @@ export class MemoryStateStore implements StateStore {
       }
     }
     return open.sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  async putSilence(silence: Silence, ttlMs: number): Promise<void> {
+    if (this.silences.has(silence.silence)) return; // the same Silence Created again
+    this.silences.set(silence.silence, { silence: { ...silence }, expiresAt: silence.endsAt + ttlMs });
+  }
+
+  async endSilence(id: string, at: number, by: string, reason?: string): Promise<boolean> {
+    const known = this.silences.get(id);
+    if (!known || known.silence.endedAt !== undefined || known.silence.endsAt <= at) return false;
+    known.silence = { ...known.silence, endedAt: at, endedBy: by, ...(reason ? { endReason: reason } : {}) };
+    return true;
+  }
+
+  async listSilences(now: number): Promise<Silence[]> {
+    for (const [id, entry] of this.silences) if (entry.expiresAt <= now) this.silences.delete(id);
+    return [...this.silences.values()]
+      .map((e) => e.silence)
+      .filter((x) => x.endsAt > now && (x.endedAt === undefined || x.endedAt > now))
+      .sort((a, b) => a.startsAt - b.startsAt || a.silence.localeCompare(b.silence))
+      .map((x) => ({ ...x }));
+  }
+
+  async putApproval(approval: Approval, ttlMs: number): Promise<Approval> {
+    const known = this.approvals.get(approval.id);
+    if (known) return structuredClone(known.approval);
+    this.approvals.set(approval.id, { approval: structuredClone(approval), expiresAt: approval.expiresAt + ttlMs });
+    return structuredClone(approval);
+  }
+
+  async getApproval(id: string): Promise<Approval | undefined> {
+    const known = this.approvals.get(id);
+    return known ? structuredClone(known.approval) : undefined;
+  }
+
+  async decideApproval(id: string, status: Exclude<ApprovalStatus, 'pending'>, by: string, at: number, reason?: string): Promise<boolean> {
+    const known = this.approvals.get(id);
+    if (!known || known.approval.status !== 'pending') return false;
+    if (status !== 'expired' && known.approval.expiresAt <= at) return false;
+    known.approval = { ...known.approval, status, decidedBy: by, decidedAt: at, ...(reason ? { reason } : {}) };
+    return true;
+  }
+
+  async listPendingApprovals(now: number): Promise<Approval[]> {
+    for (const [id, entry] of this.approvals) if (entry.expiresAt <= now) this.approvals.delete(id);
+    return [...this.approvals.values()]
+      .map((e) => e.approval)
+      .filter((a) => a.status === 'pending' && a.expiresAt > now)
+      .sort((a, b) => a.expiresAt - b.expiresAt || a.id.localeCompare(b.id))
+      .map((a) => structuredClone(a));
+  }
+
+  async getEndpointSnapshot(endpoint: string, now: number): Promise<EndpointSnapshot> {
+    const snapshot: EndpointSnapshot = { cooldowns: [] };
+    for (const [key, until] of this.cooldowns) {
+      const [rule, ep] = key.split('\u0000');
+      if (ep === endpoint && until > now) snapshot.cooldowns.push({ rule: String(rule), until });
+    }
+    snapshot.cooldowns.sort((a, b) => a.rule.localeCompare(b.rule));
+    const lock = this.locks.get(endpoint);
+    if (lock && lock.until > now) snapshot.lock = { owner: lock.owner, until: lock.until };
+    const circuit = await this.getCircuit(endpoint, now);
+    if (circuit) snapshot.circuit = circuit;
+    const status = await this.getEndpointStatus(endpoint);
+    if (status) snapshot.status = status;
+    return snapshot;
   }
 
   async putScaleChange(endpoint: string, variant: string, change: ScaleChange): Promise<void> {

@@ -4,9 +4,12 @@
  * Every method takes `now` from the caller's clock, so backtest can run on virtual time.
  * All times are epoch milliseconds.
  */
+
+import type { ActionSpec } from '../actions/specs.js';
 import type { ActionReport, EventReport } from '../report.js';
 import type { RunbookIdentity } from '../runbook/types.js';
-import type { AlarmSignal } from '../signals/types.js';
+import type { SilenceSpec } from '../signals/operator.js';
+import type { AlarmSignal, Signal } from '../signals/types.js';
 
 export type SignalClaim =
   | { status: 'started' }
@@ -67,6 +70,46 @@ export interface EndpointStatusRecord {
   at: number;
 }
 
+/** A silence (docs/operator-controls.md): actions it matches are held with cause `silenced`. */
+export interface Silence extends SilenceSpec {
+  by: string;
+  reason: string;
+  createdAt: number;
+  /** Ended early (Silence Expired): when, by whom, why. */
+  endedAt?: number;
+  endedBy?: string;
+  endReason?: string;
+}
+
+export type ApprovalStatus = 'pending' | 'granted' | 'rejected' | 'expired';
+
+/** An action waiting for a human (a rule's `approval: { for, expires }`). */
+export interface Approval {
+  /** approvalId(signal key, rule, action index): deterministic, so a retry finds the same one. */
+  id: string;
+  rule: string;
+  endpoint?: string;
+  /** The action as the rule wrote it, and its place in the rule. */
+  action: ActionSpec;
+  index: number;
+  /** The signal it was asked for: a granted action is planned again on it, against current state. */
+  signal: Signal;
+  createdAt: number;
+  expiresAt: number;
+  status: ApprovalStatus;
+  decidedBy?: string;
+  decidedAt?: number;
+  reason?: string;
+}
+
+/** What the state table holds about one endpoint, read in one Query (medic status). */
+export interface EndpointSnapshot {
+  cooldowns: Array<{ rule: string; until: number }>;
+  lock?: { owner: string; until: number };
+  circuit?: CircuitState;
+  status?: EndpointStatusRecord;
+}
+
 export interface AuditRecord extends EventReport {
   /** When the engine handled it. */
   at: number;
@@ -119,6 +162,24 @@ export interface StateStore {
   putLadder(ladder: LadderState, ttlMs: number, now: number): Promise<void>;
   /** Open ladders on one endpoint (for status): most recently started first. */
   listOpenLadders(endpoint: string, now: number): Promise<LadderState[]>;
+
+  // Silences (operator events), one partition: few at a time, all read at once.
+  putSilence(silence: Silence, ttlMs: number): Promise<void>;
+  /** Ends it early; false when it does not exist or has ended already. */
+  endSilence(id: string, at: number, by: string, reason?: string): Promise<boolean>;
+  /** Silences that have not ended by `now` (current and future ones). */
+  listSilences(now: number): Promise<Silence[]>;
+
+  // Approvals.
+  /** Records it unless one of that id exists (a retry); returns the one stored. */
+  putApproval(approval: Approval, ttlMs: number): Promise<Approval>;
+  getApproval(id: string): Promise<Approval | undefined>;
+  /** pending -> granted | rejected | expired, once: false when it was not pending (or has expired, for granted). */
+  decideApproval(id: string, status: Exclude<ApprovalStatus, 'pending'>, by: string, at: number, reason?: string): Promise<boolean>;
+  listPendingApprovals(now: number): Promise<Approval[]>;
+
+  /** Cooldowns, lock, circuit and status of one endpoint, as they stand at `now`. */
+  getEndpointSnapshot(endpoint: string, now: number): Promise<EndpointSnapshot>;
 
   // What the last scale-out changed, per variant.
   putScaleChange(endpoint: string, variant: string, change: ScaleChange): Promise<void>;

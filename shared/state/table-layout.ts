@@ -12,6 +12,8 @@
  *   config history    ENDPOINT#<endpoint>     CONFIG_HISTORY              no TTL (feeds rollback)
  *   scale change      ENDPOINT#<endpoint>     SCALE#<variant>             no TTL (needed until restore)
  *   endpoint status   ENDPOINT#<endpoint>     STATUS                      TTL  (busy endpoints; newer event wins)
+ *   silence           SILENCES                SILENCE#<id>                TTL a week after its end (one partition: all read at once)
+ *   approval          APPROVALS               APPROVAL#<id>               TTL a week after its deadline
  *   ladder            LADDER#<alarm ARN>      RULE#<rule>                 TTL  (escalation ladders)
  *                     while open, gsi1: gsi1pk = LADDERS#<endpoint>, gsi1sk = <startedAt, 16 digits>#<alarm ARN>#<rule>
  *                     (a sparse index: an ended ladder drops the gsi1 attributes, so it lists open ladders only)
@@ -61,6 +63,11 @@ export const keys = {
   ladder: (alarmArn: string, rule: string) => ({ pk: `LADDER#${alarmArn}`, sk: `RULE#${rule}` }),
   ladders: (alarmArn: string) => `LADDER#${alarmArn}`,
   openLadders: (endpoint: string) => `LADDERS#${endpoint}`,
+  silences: 'SILENCES',
+  silence: (id: string) => ({ pk: 'SILENCES', sk: `SILENCE#${id}` }),
+  approvals: 'APPROVALS',
+  approval: (id: string) => ({ pk: 'APPROVALS', sk: `APPROVAL#${id}` }),
+  endpoint: (endpoint: string) => `ENDPOINT#${endpoint}`,
   /** Records without an endpoint: `AUDIT` cannot collide with `AUDIT#<name>`. */
   audit: (endpoint: string | undefined) => (endpoint === undefined ? 'AUDIT' : `AUDIT#${endpoint}`),
   auditAll: 'AUDIT',

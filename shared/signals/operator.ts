@@ -1,0 +1,132 @@
+/**
+ * Operator events (docs/operator-controls.md): every change an operator makes to the automation
+ * is an EventBridge event on the stack's own bus, source `model-medic.operator`, handled by the
+ * same engine entry, validated like any event and audited with who sent it (`by`) and why.
+ * This module parses them (the Lambda and replay) and builds them (the CLI's sending commands).
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { InvalidEventError } from '../errors.js';
+import type { Envelope } from './envelope.js';
+import { firstIssueLine } from './zod-message.js';
+
+export const OPERATOR_SOURCE = 'model-medic.operator';
+export const OPERATOR_DETAIL_TYPES = [
+  'Silence Created',
+  'Silence Expired',
+  'Approval Granted',
+  'Approval Rejected',
+  'Circuit Closed',
+] as const;
+export type OperatorDetailType = (typeof OPERATOR_DETAIL_TYPES)[number];
+
+export interface SilenceSpec {
+  silence: string;
+  /** Glob on the endpoint name. */
+  endpoint: string;
+  rule?: string;
+  kind?: 'alarm' | 'monitoring';
+  /** Epoch ms. */
+  startsAt: number;
+  endsAt: number;
+  quiet: boolean;
+}
+
+export type OperatorEvent =
+  | { type: 'Silence Created'; spec: SilenceSpec; by: string; reason: string }
+  | { type: 'Silence Expired'; silence: string; by: string; reason?: string }
+  | { type: 'Approval Granted' | 'Approval Rejected'; approval: string; by: string; reason?: string }
+  | { type: 'Circuit Closed'; endpoint: string; by: string; reason: string };
+
+const isoTime = (what: string) =>
+  z.string({ error: `missing ${what}` }).refine((v) => Number.isFinite(Date.parse(v)), `${what}: expected an ISO 8601 time`);
+const text = (what: string) =>
+  z
+    .string({ error: `missing ${what}` })
+    .trim()
+    .min(1, `missing ${what}`);
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const id = (what: string) => z.string({ error: `missing ${what}` }).regex(ID, `${what}: expected letters, digits, ".", "_" or "-"`);
+
+const SCHEMAS = {
+  'Silence Created': z
+    .looseObject({
+      silence: id('silence'),
+      endpoint: text('endpoint'),
+      rule: text('rule').optional(),
+      kind: z.enum(['alarm', 'monitoring'], { error: 'kind: expected alarm or monitoring' }).optional(),
+      startsAt: isoTime('startsAt'),
+      endsAt: isoTime('endsAt'),
+      quiet: z.boolean({ error: 'quiet: expected true or false' }).optional(),
+      by: text('by'),
+      reason: text('reason'),
+    })
+    .refine((d) => Date.parse(d.endsAt) > Date.parse(d.startsAt), { message: 'endsAt: must be after startsAt', path: ['endsAt'] }),
+  'Silence Expired': z.looseObject({ silence: id('silence'), by: text('by'), reason: z.string().optional() }),
+  'Approval Granted': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),
+  'Approval Rejected': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),
+  'Circuit Closed': z.looseObject({ endpoint: text('endpoint'), by: text('by'), reason: text('reason') }),
+} as const;
+
+export function isOperatorDetailType(type: string): type is OperatorDetailType {
+  return (OPERATOR_DETAIL_TYPES as readonly string[]).includes(type);
+}
+
+export function parseOperatorEvent(envelope: Envelope): OperatorEvent {
+  const type = envelope['detail-type'];
+  if (!isOperatorDetailType(type)) {
+    throw new InvalidEventError(`operator event: unknown detail-type "${type}" (known: ${OPERATOR_DETAIL_TYPES.join(', ')})`);
+  }
+  const parsed = SCHEMAS[type].safeParse(envelope.detail);
+  if (!parsed.success) throw new InvalidEventError(`operator event ${type}: ${firstIssueLine(parsed.error, 'detail')}`);
+  const d = parsed.data as Record<string, unknown>;
+  const reason = typeof d.reason === 'string' && d.reason.trim() !== '' ? d.reason : undefined;
+  switch (type) {
+    case 'Silence Created':
+      return {
+        type,
+        spec: {
+          silence: String(d.silence),
+          endpoint: String(d.endpoint),
+          ...(d.rule ? { rule: String(d.rule) } : {}),
+          ...(d.kind ? { kind: d.kind as 'alarm' | 'monitoring' } : {}),
+          startsAt: Date.parse(String(d.startsAt)),
+          endsAt: Date.parse(String(d.endsAt)),
+          quiet: d.quiet === true,
+        },
+        by: String(d.by),
+        reason: String(d.reason),
+      };
+    case 'Silence Expired':
+      return { type, silence: String(d.silence), by: String(d.by), ...(reason ? { reason } : {}) };
+    case 'Approval Granted':
+    case 'Approval Rejected':
+      return { type, approval: String(d.approval), by: String(d.by), ...(reason ? { reason } : {}) };
+    case 'Circuit Closed':
+      return { type, endpoint: String(d.endpoint), by: String(d.by), reason: String(d.reason) };
+  }
+}
+
+/** The event a sending command puts on the bus (PutEvents takes Source, DetailType and Detail of it). */
+export function operatorEvent(
+  type: OperatorDetailType,
+  detail: Record<string, unknown>,
+  where: { account: string; region: string; time?: Date; id?: string },
+): Record<string, unknown> {
+  return {
+    version: '0',
+    id: where.id ?? randomUUID(),
+    'detail-type': type,
+    source: OPERATOR_SOURCE,
+    account: where.account,
+    time: (where.time ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: where.region,
+    resources: [],
+    detail,
+  };
+}
+
+/** A new silence id: short, readable, unique enough for a person to type (`sil-3f9a2c1b`). */
+export function newSilenceId(): string {
+  return `sil-${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+}
