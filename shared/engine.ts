@@ -12,7 +12,7 @@ import type { AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
 import { leaseMs } from './deadline.js';
 import { describeError, isTransientKind, kindOf, MedicError } from './errors.js';
-import { endLaddersOnOk, previousLadderNotes, startLadder } from './escalation/ladders.js';
+import { endLaddersOnOk, MAX_HELD_ATTEMPTS, previousLadderNotes, startLadder } from './escalation/ladders.js';
 import { runCheck, type StepRunner } from './escalation/run-check.js';
 import { checkRuleGuards, finishRuleGuards, type GuardNotice, type HeldBack, type RuleGuard } from './guards.js';
 import type { ActionReport, EventReport } from './report.js';
@@ -239,7 +239,8 @@ function quietWhileBusy(
   earlier: readonly ActionReport[],
   step: RuleRunOptions['stepOfLadder'],
 ): HeldBack | undefined {
-  if (type !== 'notify' || !step || step.attempt < 2 || !earlier.some((a) => a.suppressedBy === 'endpoint-busy')) return undefined;
+  if (type !== 'notify' || !step || step.attempt < 2 || step.attempt >= MAX_HELD_ATTEMPTS) return undefined;
+  if (!earlier.some((a) => a.suppressedBy === 'endpoint-busy')) return undefined;
   return {
     suppressedBy: 'endpoint-busy',
     reason: `escalation step ${step.step} is still waiting for a busy endpoint (attempt ${step.attempt}): told at the first attempt, told again when it runs`,

@@ -10,6 +10,7 @@ import { leaseMs } from './deadline.js';
 import type { EngineDeps } from './engine.js';
 import { MedicError, RETRY_NOTE } from './errors.js';
 import { busyReason, isBusy } from './guards/busy.js';
+import { silenceReason, silencing } from './guards/silence.js';
 import type { ActionReport, SuppressionCause } from './report.js';
 import { formatDuration } from './runbook/duration.js';
 import type { Rule, Runbook } from './runbook/types.js';
@@ -24,6 +25,7 @@ const LOCK_POLL_MS = 250;
 export interface HeldBack {
   suppressedBy: SuppressionCause;
   reason: string;
+  silence?: string;
 }
 
 /**
@@ -88,13 +90,23 @@ async function decideUnderLock(
   const guard: RuleGuard = { holdBack: () => undefined, extraActions: [], now };
   if (lockedEndpoint) guard.lockedEndpoint = lockedEndpoint;
 
-  // The reads are independent: one round trip's wait instead of four on DynamoDB.
-  const [cooldownUntil, circuit, recent, status] = await Promise.all([
+  // The reads are independent: one round trip's wait instead of five on DynamoDB.
+  const [silences, cooldownUntil, circuit, recent, status] = await Promise.all([
+    deps.store.listSilences(now),
     resuming ? undefined : deps.store.getCooldownUntil(rule.id, endpoint ?? '*'),
     lockedEndpoint ? deps.store.getCircuit(lockedEndpoint, now) : undefined,
     lockedEndpoint ? deps.store.countRemediations(lockedEndpoint, now - HOUR_MS) : 0,
     lockedEndpoint ? deps.store.getEndpointStatus(lockedEndpoint) : undefined,
   ]);
+
+  // An operator's silence first: it says "hands off", whatever else would hold or allow.
+  const silence = silencing(silences, signal, rule.id, now);
+  if (silence) {
+    const held: HeldBack = { suppressedBy: 'silenced', reason: silenceReason(silence), silence: silence.silence };
+    // A notify still reports what was held, unless the silence is quiet.
+    guard.holdBack = (m) => (m || silence.quiet ? held : undefined);
+    return guard;
+  }
 
   if (cooldownUntil !== undefined && cooldownUntil > now) {
     const held: HeldBack = {

@@ -10,7 +10,16 @@ import type { Signal } from './signals/types.js';
 export type ActionStatus = 'planned' | 'executed' | 'failed' | 'suppressed' | 'skipped';
 
 /** Why a guard held an action back; backtest counts these separately. */
-export type SuppressionCause = 'dedupe' | 'cooldown' | 'lock' | 'limit' | 'circuit' | 'suppressed-alarm' | 'endpoint-busy';
+export type SuppressionCause =
+  | 'dedupe'
+  | 'cooldown'
+  | 'lock'
+  | 'limit'
+  | 'circuit'
+  | 'suppressed-alarm'
+  | 'endpoint-busy'
+  | 'silenced'
+  | 'awaiting-approval';
 
 /** A ladder check the engine asked the timers for (`scheduled` in replay --json). */
 export interface ScheduledCheckReport {
@@ -26,7 +35,7 @@ export interface ScheduledCheckReport {
  * What happened to an escalation ladder in this event: `started` after the rule's actions, `step`
  * when a check ran a step, `held` when a step waits for a busy endpoint, and how it ended.
  */
-export type LadderEventKind = 'started' | 'step' | 'held' | 'resolved' | 'exhausted' | 'cancelled' | 'stale';
+export type LadderEventKind = 'started' | 'step' | 'held' | 'gave-up' | 'resolved' | 'exhausted' | 'cancelled' | 'stale';
 
 export interface LadderReport {
   ladder: string;
@@ -46,6 +55,9 @@ export interface ActionReport {
   reason: string;
   calls: AwsCall[];
   suppressedBy?: SuppressionCause;
+  /** The silence that held it (suppressedBy silenced), or the approval it waits for. */
+  silence?: string;
+  approval?: string;
   error?: { kind: ErrorKind; message: string };
 }
 
@@ -67,6 +79,8 @@ export interface EventReport {
   scheduled?: ScheduledCheckReport[];
   /** Ladders this event started, advanced or ended. */
   ladders?: LadderReport[];
+  /** An operator event: what it was, who sent it and why (the audit trail's `by` and `reason`). */
+  operator?: { type: string; by: string; reason?: string };
 }
 
 /** 0 all handled, 1 an action failed (or an AWS failure), 2 bad input. */

@@ -28,7 +28,7 @@ export function renderBacktest(summary: BacktestSummary, ctx: RenderContext, p: 
   const outcome = [
     `${summary.matchedEvents} matched a rule`,
     `${summary.ignored} ignored`,
-    `${summary.recorded} recorded an endpoint config`,
+    `${summary.recorded} recorded an endpoint state change`,
     summary.rejected ? p.red(`${summary.rejected} rejected`) : '0 rejected',
   ];
   if (summary.errors) outcome.push(p.red(`${summary.errors} could not be finished`));
@@ -141,6 +141,7 @@ function renderLadders(summary: BacktestSummary, p: Paint): string[] {
   if (l.started === 0 && l.checks === 0) return ['Ladders: none started'];
   const ends = [`${l.resolved} resolved`, l.exhausted ? p.yellow(`${l.exhausted} exhausted`) : '0 exhausted'];
   if (l.cancelled) ends.push(`${l.cancelled} cancelled`);
+  if (l.gaveUp) ends.push(p.yellow(`${plural(l.gaveUp, 'step')} given up (endpoint busy)`));
   if (l.open) ends.push(`${l.open} still open`);
   const lines = [
     `${p.bold('Ladders')}: ${l.started} started, ${ends.join(', ')}; ${plural(l.steps, 'step')} ran in ${plural(l.checks, 'check')}`,
@@ -149,7 +150,7 @@ function renderLadders(summary: BacktestSummary, p: Paint): string[] {
     if (r.escalated > 0) lines.push(`  ${id}: ${plural(r.escalated, 'escalation step')}`);
   }
   if (l.exhausted > 0)
-    lines.push(p.dim('  exhausted: every step ran and the alarm stayed in ALARM ("remediation did not clear" sent once each)'));
+    lines.push(p.dim('  exhausted: the last step came and the alarm stayed in ALARM ("remediation did not clear" sent once each)'));
   return lines;
 }
 

@@ -1,8 +1,8 @@
 /**
  * Reads every endpoint action needs first: the endpoint must exist and be InService, since
- * SageMaker rejects changes to an endpoint that is Creating or Updating. An endpoint that is in
- * the middle of a change is busy: the action is held (cause endpoint-busy, a ladder step is tried
- * again at its next check); one that failed or is going away is a reason to skip.
+ * SageMaker rejects changes to an endpoint that is Creating or Updating. An endpoint that is not
+ * InService is busy at plan time: the action is held (cause endpoint-busy), and a ladder step is
+ * tried again at its next check.
  */
 
 import type { ProductionVariantSummary } from '@aws-sdk/client-sagemaker';
@@ -25,11 +25,12 @@ export async function inServiceEndpoint(ctx: PlanContext): Promise<EndpointLooku
   if (!name) return { skip: 'the signal names no endpoint (no EndpointName dimension or job environment)' };
   const endpoint = await ctx.reader.describeEndpoint(name);
   if (!endpoint) return { skip: `endpoint ${name} does not exist` };
-  if (endpoint.EndpointStatus && BUSY_ENDPOINT_STATUSES.has(endpoint.EndpointStatus)) {
-    return { skip: `endpoint ${name} is ${endpoint.EndpointStatus}: changes wait until it is InService`, busy: true };
-  }
   if (endpoint.EndpointStatus !== 'InService') {
-    return { skip: `endpoint ${name} is ${endpoint.EndpointStatus ?? 'in an unknown state'}: changes wait until it is InService` };
+    // Held, not skipped (SPEC §6): a ladder step tries again at its next check.
+    return {
+      skip: `endpoint ${name} is ${endpoint.EndpointStatus ?? 'in an unknown state'}: changes wait until it is InService`,
+      busy: true,
+    };
   }
   return { endpoint, name };
 }

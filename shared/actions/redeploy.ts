@@ -44,6 +44,19 @@ const COPIED_FIELDS = [
   'MetricsConfig',
 ] as const satisfies ReadonlyArray<keyof DescribeEndpointConfigOutput>;
 
+/**
+ * Whether two configs run the same models: equal, or one is a redeploy copy of the other (its
+ * base may have been shortened to fit the name). Rollback looks past these: going "back" from a
+ * redeployed copy to the config it copied would change nothing but the instances.
+ */
+export function sameDeployment(a: string, b: string): boolean {
+  if (a === b) return true;
+  const baseA = a.replace(MEDIC_SUFFIX, '');
+  const baseB = b.replace(MEDIC_SUFFIX, '');
+  if (baseA === baseB) return true;
+  return (MEDIC_SUFFIX.test(a) && baseB.startsWith(baseA)) || (MEDIC_SUFFIX.test(b) && baseA.startsWith(baseB));
+}
+
 /** The name of this signal's copy of `liveConfig`. */
 export function copyConfigName(liveConfig: string, signalKey: string): string {
   const suffix = `-medic-${createHash('sha256').update(signalKey).digest('hex').slice(0, 8)}`;

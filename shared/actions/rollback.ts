@@ -21,6 +21,7 @@ import { skip } from './action.js';
 import { deploymentConfig, describeDeployment, hasDeploymentOptions } from './deployment-config.js';
 import { inServiceEndpoint, notActionable } from './endpoint-facts.js';
 import type { RollbackParams } from './params.js';
+import { sameDeployment } from './redeploy.js';
 
 export const rollbackAction: ActionDefinition<RollbackParams> = {
   mutatesEndpoint: true,
@@ -38,10 +39,11 @@ export const rollbackAction: ActionDefinition<RollbackParams> = {
         `the live config ${current ?? '(unknown)'} of ${name} is not in the recorded history (${history.join(', ')}): cannot tell which config came before it`,
       );
     }
+    // The last config before the live one that runs other models: not a redeploy copy of it.
     const previous = history
       .slice(0, at)
       .reverse()
-      .find((c) => c !== current);
+      .find((c) => !sameDeployment(c, current as string));
     if (!previous) return skip(`no EndpointConfig was live on ${name} before ${current}: nothing to roll back to`);
     const input: Record<string, unknown> = { EndpointName: name, EndpointConfigName: previous, RetainAllVariantProperties: false };
     const deployment = hasDeploymentOptions(params);

@@ -23,6 +23,8 @@ export class SeenAlarmStates {
     const at = parseAwsTime(signal.stateTimestamp);
     const known = this.seen.get(signal.alarm);
     if (known && Number.isFinite(at) && known.at > at) return; // an older event, late
+    // ALARM -> ALARM moves StateUpdatedTimestamp, not the transition: the state began when it began.
+    if (known && known.state === 'ALARM' && signal.state === 'ALARM' && signal.previousState === 'ALARM') return;
     this.seen.set(signal.alarm, { arn: signal.alarmArn, state: signal.state, at });
   }
 

@@ -59,6 +59,8 @@ export interface LadderSummary {
   exhausted: number;
   /** Steps that ran. */
   steps: number;
+  /** Steps given up: the endpoint stayed busy through every attempt. */
+  gaveUp: number;
   /** Checks run on the virtual clock (a held step's retries included). */
   checks: number;
   /** Ended because the runbook no longer had the rule or step, or the alarm was gone. */
@@ -167,7 +169,16 @@ export class BacktestAggregator {
   private readonly ignoredReasons = new ReasonCounter();
   private readonly rejectedEvents: RejectedEvent[] = [];
   private readonly thrash: ThrashDetector;
-  private readonly ladders: LadderSummary = { started: 0, resolved: 0, exhausted: 0, steps: 0, checks: 0, cancelled: 0, open: 0 };
+  private readonly ladders: LadderSummary = {
+    started: 0,
+    resolved: 0,
+    exhausted: 0,
+    steps: 0,
+    gaveUp: 0,
+    checks: 0,
+    cancelled: 0,
+    open: 0,
+  };
 
   constructor(
     private readonly runbook: Runbook,
@@ -222,6 +233,7 @@ export class BacktestAggregator {
       else if (entry.event === 'resolved') this.ladders.resolved += 1;
       else if (entry.event === 'exhausted') this.ladders.exhausted += 1;
       else if (entry.event === 'cancelled') this.ladders.cancelled += 1;
+      else if (entry.event === 'gave-up') this.ladders.gaveUp += 1;
       else if (entry.event === 'step') {
         this.ladders.steps += 1;
         this.tally(entry.rule).summary.escalated += 1;

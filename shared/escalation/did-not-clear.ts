@@ -8,14 +8,18 @@ import type { LadderState } from '../state/store.js';
 export function didNotClear(ladder: LadderState, rule: Rule, runbook: Runbook, nowIso: string): ActionReport {
   const endpoint = ladder.endpoint ?? 'unknown endpoint';
   const lasted = durationBetween(ladder.since, nowIso);
-  const steps = rule.escalate.map((step, i) => `  ${i + 1}. ${step.actions.map((a) => a.type).join(', ')}`);
+  const given = new Set(ladder.gaveUp ?? []);
+  const steps = rule.escalate.map(
+    (step, i) =>
+      `  ${i + 1}. ${step.actions.map((a) => a.type).join(', ')}${given.has(i + 1) ? ' -- NOT RUN: the endpoint stayed busy, given up' : ''}`,
+  );
   const message = [
     `Remediation did not clear ${ladder.alarm}: it is still in ALARM${lasted ? ` after ${lasted}` : ''}.`,
     '',
     `Endpoint: ${endpoint}`,
     `Runbook rule: ${rule.id}${rule.description ? ` (${rule.description})` : ''}`,
     `In ALARM since: ${ladder.since}`,
-    `model-medic ran the rule's actions (${rule.actions.map((a) => a.type).join(', ')}), then every escalation step:`,
+    `model-medic ran the rule's actions (${rule.actions.map((a) => a.type).join(', ')}), then the escalation steps:`,
     ...steps,
     '',
     'Nothing more will be tried automatically for this alarm until it leaves ALARM. A human is needed:',

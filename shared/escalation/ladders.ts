@@ -127,6 +127,8 @@ export async function startLadder(
   }
   if (previous?.status === 'open') {
     if (parseAwsTime(previous.since) > parseAwsTime(signal.stateTimestamp)) return; // a late, older ALARM
+    // ALARM -> ALARM (a composite's, or a reason rewritten): the same ALARM persists, so does its ladder.
+    if (signal.previousState === 'ALARM') return;
     // The alarm left ALARM (without an OK: INSUFFICIENT_DATA) and entered it again: that ladder is over.
     await cancelNext(previous, deps);
     noteLadder(
@@ -174,7 +176,8 @@ export async function endLaddersOnOk(signal: AlarmSignal, report: EventReport, d
     const reason = `${signal.alarm} is OK since ${signal.stateTimestamp}`;
     const rule = deps.runbook.runbook.rules.find((r) => r.id === ladder.rule);
     const ttl = rule ? ladderTtlMs(rule, deps.runbook.runbook) : deps.runbook.runbook.defaults.dedupeMs;
-    await deps.store.putLadder(ended(ladder, 'resolved', reason, now), ttl, now);
+    // Only over the ladder as read: a check that advanced it meanwhile is ended at its next check.
+    if (!(await deps.store.putLadder(ended(ladder, 'resolved', reason, now), ttl, now, { key: ladder.key }))) continue;
     await cancelNext(ladder, deps);
     noteLadder(report, ladderEntry(ladder, 'resolved', `${reason}: ladder resolved after ${ladder.stepsRun} step(s)`));
   }

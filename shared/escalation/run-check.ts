@@ -38,8 +38,8 @@ export interface StepRunner {
 }
 
 /** The completion records of one step: the same for every attempt of it. */
-export function stepKey(check: Pick<RemediationCheck, 'ladder' | 'step'>): string {
-  return `step#${check.ladder}#${check.step}`;
+export function stepKey(check: Pick<RemediationCheck, 'ladder' | 'rule' | 'step'>): string {
+  return `step#${check.ladder}#${check.rule}#${check.step}`;
 }
 
 export async function runCheck(check: RemediationCheck, report: EventReport, deps: EngineDeps, runner: StepRunner): Promise<void> {
@@ -82,6 +82,9 @@ async function runClaimed(
 ): Promise<boolean> {
   const runbook = deps.runbook.runbook;
   const ladder = (await deps.store.getLadders(check.alarmArn)).find((l) => l.rule === check.rule);
+  // Every write expects the ladder as this check found it: an OK or a new ALARM that changed it
+  // meanwhile wins, and this check stops there (its step may have run: the lock does not cover an OK).
+  const expect = ladder ? { key: ladder.key, next: { step: check.step, attempt: check.attempt } } : undefined;
   const stale = staleBecause(ladder, check);
   if (stale) {
     if (stale.reschedule && ladder) await scheduleNext(ladder, report, deps);
@@ -94,7 +97,7 @@ async function runClaimed(
   const step = rule?.escalate[check.step - 1];
   if (!rule || !step) {
     const reason = rule
-      ? `rule ${rule.id} has no escalate step ${check.step} any more (the runbook changed): the ladder ends`
+      ? `rule ${rule.id} has no escalate step ${check.step} (the runbook changed since the check was scheduled, or this check is not one it scheduled): the ladder ends`
       : `rule ${check.rule} is no longer in the runbook: the ladder ends`;
     if (ladder)
       await deps.store.putLadder(ended(ladder, 'cancelled', reason, deps.clock.now()), runbook.defaults.dedupeMs, deps.clock.now());
@@ -107,7 +110,7 @@ async function runClaimed(
   const ttl = ladderTtlMs(rule, runbook);
   if (!verdict.still) {
     const now = deps.clock.now();
-    if (ladder) await deps.store.putLadder(ended(ladder, verdict.ending, verdict.reason, now), ttl, now);
+    if (ladder) await deps.store.putLadder(ended(ladder, verdict.ending, verdict.reason, now), ttl, now, expect);
     noteLadder(
       report,
       ladderEntry(who, verdict.ending, `${verdict.reason}: ladder ${verdict.ending} before step ${check.step}`, check.step),
@@ -133,12 +136,20 @@ async function runClaimed(
   if (actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) return false;
 
   const now = deps.clock.now();
+  const write = async (next: LadderState): Promise<boolean> => {
+    if (await deps.store.putLadder(next, ttl, now, expect)) return true;
+    noteLadder(
+      report,
+      ladderEntry(who, 'stale', 'the ladder changed while this check ran (an OK or a new ALARM): it stops here', check.step),
+    );
+    return false;
+  };
   const held = actions.some((a) => a.suppressedBy === 'endpoint-busy');
   const current: LadderState = ladder ?? newLadderFromCheck(check, signal, name, now);
   if (held && check.attempt < MAX_HELD_ATTEMPTS) {
     const retryIn = Math.min(step.afterMs, HELD_RETRY_MAX_MS);
     const next = withNext(current, { step: check.step, attempt: check.attempt + 1, at: now + retryIn });
-    await deps.store.putLadder(next, ttl, now);
+    if (!(await write(next))) return true;
     await scheduleNext(next, report, deps);
     noteLadder(
       report,
@@ -147,13 +158,26 @@ async function runClaimed(
     return true;
   }
 
-  const gaveUp = held ? ` (the endpoint stayed busy through ${MAX_HELD_ATTEMPTS} attempts: given up)` : '';
-  noteLadder(report, ladderEntry(who, 'step', `step ${check.step} of ${of} ran${gaveUp}`, check.step));
-  const advanced: LadderState = { ...current, stepsRun: current.stepsRun + 1, signal: current.signal };
+  if (held) {
+    noteLadder(
+      report,
+      ladderEntry(
+        who,
+        'gave-up',
+        `step ${check.step} of ${of} given up: the endpoint stayed busy through ${MAX_HELD_ATTEMPTS} attempts`,
+        check.step,
+      ),
+    );
+  } else {
+    noteLadder(report, ladderEntry(who, 'step', `step ${check.step} of ${of} ran`, check.step));
+  }
+  const advanced: LadderState = held
+    ? { ...current, gaveUp: [...(current.gaveUp ?? []), check.step] }
+    : { ...current, stepsRun: current.stepsRun + 1 };
   const following = rule.escalate[check.step];
   if (following) {
     const next = withNext(advanced, { step: check.step + 1, attempt: 1, at: now + following.afterMs });
-    await deps.store.putLadder(next, ttl, now);
+    if (!(await write(next))) return true;
     await scheduleNext(next, report, deps);
     return true;
   }
@@ -163,8 +187,8 @@ async function runClaimed(
     record: { key: `ladder#${advanced.key}#${advanced.rule}`, id: 'did-not-clear', ttlMs: ttl },
   });
   if (report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) return false;
-  const reason = `every step ran and ${name} was still in ALARM`;
-  await deps.store.putLadder(ended(advanced, 'exhausted', reason, now), ttl, now);
+  const reason = `the last step came and ${name} was still in ALARM`;
+  if (!(await write(ended(advanced, 'exhausted', reason, now)))) return true;
   noteLadder(report, ladderEntry(who, 'exhausted', `${reason}: remediation did not clear it`, check.step));
   return true;
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
+import { parseAwsTime } from './timestamp.js';
 import { firstIssueLine } from './zod-message.js';
 
 export const CHECK_SOURCE = 'model-medic';
@@ -35,7 +36,9 @@ const checkDetailSchema = z.looseObject({
   rule: z.string({ error: 'missing rule' }).min(1, 'missing rule'),
   alarmArn: z.string({ error: 'missing alarmArn' }).regex(/^arn:aws[a-z-]*:cloudwatch:/, 'expected a CloudWatch alarm ARN'),
   endpoint: z.string().optional(),
-  since: z.string({ error: 'missing since' }),
+  since: z
+    .string({ error: 'missing since' })
+    .refine((v) => Number.isFinite(parseAwsTime(v)), 'expected the ALARM state timestamp, e.g. 2026-11-23T04:36:20.268+0000'),
 });
 
 export function parseCheckEvent(envelope: Envelope): RemediationCheck {
@@ -59,8 +62,8 @@ export function ladderKey(alarmArn: string, stateTimestamp: string): string {
 }
 
 /** The identity of one check attempt: its dedupe key, so a duplicate delivery runs once. */
-export function checkKey(check: Pick<RemediationCheck, 'ladder' | 'step' | 'attempt'>): string {
-  return `check#${check.ladder}#${check.step}#${check.attempt}`;
+export function checkKey(check: Pick<RemediationCheck, 'ladder' | 'rule' | 'step' | 'attempt'>): string {
+  return `check#${check.ladder}#${check.rule}#${check.step}#${check.attempt}`;
 }
 
 /**
@@ -68,8 +71,9 @@ export function checkKey(check: Pick<RemediationCheck, 'ladder' | 'step' | 'atte
  * finds it exists) instead of a second one. EventBridge Scheduler allows 64 characters of
  * [0-9A-Za-z_.-]; the ladder key (an ARN and a time) does not fit, so it is hashed.
  */
-export function checkTimerName(check: Pick<RemediationCheck, 'ladder' | 'step' | 'attempt'>): string {
-  const hash = createHash('sha256').update(check.ladder, 'utf8').digest('hex').slice(0, 24);
+export function checkTimerName(check: Pick<RemediationCheck, 'ladder' | 'rule' | 'step' | 'attempt'>): string {
+  // The rule too: two rules (continue: true) may each have a ladder on one alarm.
+  const hash = createHash('sha256').update(`${check.ladder}\u0000${check.rule}`, 'utf8').digest('hex').slice(0, 24);
   return `medic-check-${hash}-${check.step}-${check.attempt}`;
 }
 

@@ -24,6 +24,7 @@ import {
 import { toMedicError } from '../aws/errors.js';
 import { MedicError, RETRY_NOTE } from '../errors.js';
 import type { ActionReport } from '../report.js';
+import { nextCheckOf } from './ladder-check.js';
 import type {
   Approval,
   ApprovalStatus,
@@ -31,6 +32,7 @@ import type {
   CircuitState,
   EndpointSnapshot,
   EndpointStatusRecord,
+  LadderExpectation,
   LadderState,
   ScaleChange,
   SignalClaim,
@@ -403,13 +405,18 @@ export class DynamoStateStore implements StateStore {
     return items.map((item) => JSON.parse(str(item, 'ladder') ?? 'null') as LadderState).filter((l) => l !== null);
   }
 
-  async putLadder(ladder: LadderState, ttlMs: number, now: number): Promise<void> {
+  async putLadder(ladder: LadderState, ttlMs: number, now: number, expected?: LadderExpectation): Promise<boolean> {
     const { pk, sk } = keys.ladder(ladder.alarmArn, ladder.rule);
     const open = ladder.status === 'open' && ladder.endpoint !== undefined;
-    await this.put(pk, {
+    const nextCheck = nextCheckOf(ladder);
+    const item: Item = {
       pk: s(pk),
       sk: s(sk),
       ladder: s(JSON.stringify(ladder)),
+      // Beside the JSON so a write can be conditional on them (see LadderExpectation).
+      ladderKey: s(ladder.key),
+      status: s(ladder.status),
+      ...(nextCheck ? { nextCheck: s(nextCheck) } : {}),
       ...(open
         ? {
             gsi1pk: s(keys.openLadders(ladder.endpoint as string)),
@@ -417,7 +424,28 @@ export class DynamoStateStore implements StateStore {
           }
         : {}),
       ...expiry(now + ttlMs),
-    });
+    };
+    if (!expected) {
+      await this.put(pk, item);
+      return true;
+    }
+    const condition = `ladderKey = :key AND #status = :open${expected.next ? ' AND nextCheck = :next' : ''}`;
+    const outcome = await this.conditional('PutItem', pk, () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names(condition),
+          ExpressionAttributeValues: {
+            ':key': s(expected.key),
+            ':open': s('open'),
+            ...(expected.next ? { ':next': s(`${expected.next.step}.${expected.next.attempt}`) } : {}),
+          },
+        }),
+      ),
+    );
+    return outcome.ok;
   }
 
   async listOpenLadders(endpoint: string, now: number): Promise<LadderState[]> {

@@ -4,6 +4,7 @@
  * works on a virtual clock.
  */
 import type { ActionReport } from '../report.js';
+import { ladderIsAsExpected } from './ladder-check.js';
 import type {
   Approval,
   ApprovalStatus,
@@ -11,6 +12,7 @@ import type {
   CircuitState,
   EndpointSnapshot,
   EndpointStatusRecord,
+  LadderExpectation,
   LadderState,
   ScaleChange,
   SignalClaim,
@@ -179,12 +181,17 @@ export class MemoryStateStore implements StateStore {
     return [...(this.ladders.get(alarmArn)?.values() ?? [])].map((l) => structuredClone(l.ladder));
   }
 
-  async putLadder(ladder: LadderState, ttlMs: number, now: number): Promise<void> {
+  async putLadder(ladder: LadderState, ttlMs: number, now: number, expected?: LadderExpectation): Promise<boolean> {
     const byRule = this.ladders.get(ladder.alarmArn) ?? new Map<string, { ladder: LadderState; expiresAt: number }>();
+    if (expected) {
+      const stored = byRule.get(ladder.rule)?.ladder;
+      if (!stored || !ladderIsAsExpected(stored, expected)) return false;
+    }
     byRule.set(ladder.rule, { ladder: structuredClone(ladder), expiresAt: now + ttlMs });
     this.ladders.set(ladder.alarmArn, byRule);
     // Long backtests: forget ended ladders that have expired (DynamoDB's TTL does the same).
     for (const [rule, entry] of byRule) if (entry.expiresAt <= now) byRule.delete(rule);
+    return true;
   }
 
   async listOpenLadders(endpoint: string, now: number): Promise<LadderState[]> {

@@ -56,11 +56,19 @@ export interface LadderState {
   next?: { step: number; attempt: number; at: number; timer: string };
   /** Steps whose actions ran (held attempts do not count). */
   stepsRun: number;
+  /** Steps given up because the endpoint stayed busy through every attempt. */
+  gaveUp?: number[];
   endedAt?: number;
   /** Why it ended, for status, history and the next notify of the rule. */
   endReason?: string;
   /** The ALARM signal that started it: ladder steps act on it (with the check's key). */
   signal: AlarmSignal;
+}
+
+/** What a conditional ladder write expects to find: the open ladder of `key`, waiting for `next` if given. */
+export interface LadderExpectation {
+  key: string;
+  next?: { step: number; attempt: number };
 }
 
 /** The last state an endpoint state-change event reported (busy endpoints). */
@@ -159,7 +167,11 @@ export interface StateStore {
 
   // Escalation ladders, per alarm (one per rule).
   getLadders(alarmArn: string): Promise<LadderState[]>;
-  putLadder(ladder: LadderState, ttlMs: number, now: number): Promise<void>;
+  /**
+   * Writes the ladder. With `expected`, only over the open ladder of that key waiting for that
+   * check (false otherwise: an OK or a new ALARM changed it meanwhile, and the write is dropped).
+   */
+  putLadder(ladder: LadderState, ttlMs: number, now: number, expected?: LadderExpectation): Promise<boolean>;
   /** Open ladders on one endpoint (for status): most recently started first. */
   listOpenLadders(endpoint: string, now: number): Promise<LadderState[]>;
 

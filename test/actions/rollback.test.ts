@@ -53,6 +53,20 @@ describe('rollback', () => {
     ]);
   });
 
+  it('after a redeploy, back past the copy to the config before the one it copied (a copy runs the same models)', async () => {
+    const copy = 'fraud-prod-config-2026-11-20-medic-bc2b1e2b';
+    (aws.world.sagemaker?.endpoints?.['fraud-prod'] as { EndpointConfigName: string }).EndpointConfigName = copy;
+    const store = new MemoryStateStore();
+    await runEvent(inService('fraud-prod-config-2026-10-01', 'e1'), { store });
+    await runEvent(inService('fraud-prod-config-2026-11-20', 'e2'), { store });
+    await runEvent(inService(copy, 'e3'), { store });
+    const report = await runEvent(sample('05-'), { store, runbook });
+    expect(report.actions[0]?.reason).toMatch(new RegExp(`^roll fraud-prod back from ${copy} to fraud-prod-config-2026-10-01`));
+    expect(inputsOf(aws.sagemaker, UpdateEndpointCommand)).toEqual([
+      { EndpointName: 'fraud-prod', EndpointConfigName: 'fraud-prod-config-2026-10-01', RetainAllVariantProperties: false },
+    ]);
+  });
+
   it('no history recorded: skipped with that reason, the notification says so', async () => {
     const report = await runEvent(sample('05-'), { store: new MemoryStateStore(), runbook });
     expect(report.actions[0]).toMatchObject({

@@ -46,7 +46,7 @@ describe('medic backtest', () => {
       escalated: 3,
     });
     expect(summary.endpoints['churn-prod']?.scale).toMatchObject({ executed: 4, suppressed: 2 });
-    expect(summary.ladders).toEqual({ started: 4, resolved: 3, exhausted: 1, steps: 3, checks: 3, cancelled: 0, open: 0 });
+    expect(summary.ladders).toEqual({ started: 4, resolved: 3, exhausted: 1, steps: 3, gaveUp: 0, checks: 3, cancelled: 0, open: 0 });
     expect(summary.from).toBe('2026-11-23T04:00:00.000Z');
     expect(summary.to).toBe('2026-11-23T04:25:00.000Z');
   });

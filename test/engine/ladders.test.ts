@@ -98,7 +98,7 @@ describe('escalation ladders', () => {
     expect(timers.size).toBe(1);
     const [ladder] = await store.getLadders(ALARM_ARN);
     expect(ladder).toMatchObject({ key: LADDER, status: 'open', stepsRun: 0, next: { step: 1, attempt: 1, at: T0 + 10 * MINUTE } });
-    expect(ladder?.next?.timer).toBe(checkTimerName({ ladder: LADDER, step: 1, attempt: 1 }));
+    expect(ladder?.next?.timer).toBe(checkTimerName({ ladder: LADDER, rule: 'errors', step: 1, attempt: 1 }));
   });
 
   it('while the alarm stays in ALARM every step runs at its time, then one "did not clear" message, and the ladder is exhausted', async () => {
@@ -258,7 +258,8 @@ describe('escalation ladders', () => {
     expect(report.ladders).toEqual([
       expect.objectContaining({
         event: 'cancelled',
-        reason: 'rule errors has no escalate step 1 any more (the runbook changed): the ladder ends',
+        reason:
+          'rule errors has no escalate step 1 (the runbook changed since the check was scheduled, or this check is not one it scheduled): the ladder ends',
       }),
     ]);
     expect((await store.getLadders(ALARM_ARN))[0]).toMatchObject({ status: 'cancelled' });
@@ -285,5 +286,88 @@ describe('escalation ladders', () => {
     expect(retried.scheduled).toHaveLength(1);
     expect(timers.size).toBe(1);
     expect(await store.getLadders(ALARM_ARN)).toHaveLength(1);
+  });
+
+  it('two laddered rules on one alarm (continue: true) each run their own steps', async () => {
+    const twoLadders = LADDER_RUNBOOK.replace(
+      '  - id: errors\n',
+      '  - id: first\n    match: { kind: alarm, state: ALARM, alarm: "*-5xx-rate" }\n    actions: [{ notify: { topic: ops } }]\n    continue: true\n    escalate:\n      - { after: 10m, actions: [{ notify: { topic: ops, severity: high } }] }\n  - id: errors\n',
+    );
+    const { run, fire, timers, clock } = await ladderEngine(twoLadders);
+    clock.set(T0);
+    const alarm = await run(transition('ALARM', T0), 'alarm');
+    expect(alarm.scheduled?.map((s) => s.rule)).toEqual(['first', 'errors']);
+    expect(timers.size).toBe(2);
+    const ran: string[] = [];
+    while (timers.size > 0) {
+      const { report } = await fire();
+      ran.push(...(report.ladders ?? []).map((l) => `${l.rule}:${l.event}`));
+    }
+    expect(ran).toEqual(['first:step', 'first:exhausted', 'errors:step', 'errors:step', 'errors:exhausted']);
+  });
+
+  it('ALARM -> ALARM (the same ALARM persisting) keeps the ladder it has', async () => {
+    const { run, timers, store, clock } = await ladderEngine();
+    clock.set(T0);
+    await run(transition('ALARM', T0), 'alarm');
+    clock.set(T0 + 5 * MINUTE);
+    const again = transition('ALARM', T0 + 5 * MINUTE);
+    const detail = again.detail as { state: Record<string, unknown>; previousState: Record<string, unknown> };
+    detail.previousState = { value: 'ALARM', timestamp: SINCE };
+    detail.state.timestamp = new Date(T0 + 5 * MINUTE).toISOString().replace('Z', '+0000');
+    const report = await run(again, 'alarm-again');
+    expect(report.ladders).toBeUndefined();
+    expect(timers.size).toBe(1);
+    expect((await store.getLadders(ALARM_ARN))[0]).toMatchObject({ key: LADDER, status: 'open' });
+  });
+
+  it('an OK that ends the ladder while a check runs wins: the check does not bring the ladder back', async () => {
+    const { run, timers, store, clock, deps } = await ladderEngine();
+    clock.set(T0);
+    await run(transition('ALARM', T0), 'alarm');
+    const timer = timers.takeDue() as ScheduledCheck;
+    clock.set(timer.at);
+    // The OK lands between the check's read of the ladder and its write: played here by the
+    // first write the check makes, which the OK's write overtakes.
+    const putLadder = store.putLadder.bind(store);
+    let raced = false;
+    store.putLadder = async (ladder, ttl, now, expected) => {
+      if (expected && !raced) {
+        raced = true;
+        await run(transition('OK', timer.at - 1000), 'ok');
+      }
+      return putLadder(ladder, ttl, now, expected);
+    };
+    const report = await handleEvent(checkEvent(timer.check, timer.at), 'check', deps);
+    // The step had run (the OK takes no endpoint lock); its ladder is not resurrected.
+    expect(report.ladders?.map((l) => l.event)).toEqual(['step', 'stale']);
+    expect(report.scheduled).toBeUndefined();
+    expect((await store.getLadders(ALARM_ARN))[0]).toMatchObject({ status: 'resolved' });
+  });
+
+  it('a step the endpoint keeps busy is given up after 12 attempts, said so, and the ladder moves on', async () => {
+    const { run, fire, clock } = await ladderEngine();
+    clock.set(T0);
+    await run(transition('ALARM', T0), 'alarm');
+    const updating = structuredClone(sample('35-'));
+    (updating.detail as Record<string, unknown>).EndpointName = 'fraud-prod';
+    const events: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      // Busy news every check, so the mark never gets an hour old.
+      updating.time = new Date(clock.now()).toISOString();
+      updating.id = `updating-${i}`;
+      await run(updating, `updating-${i}`);
+      const { report } = await fire();
+      events.push(...(report.ladders ?? []).map((l) => l.event));
+    }
+    expect(events).toEqual([...Array(11).fill('held'), 'gave-up']);
+  });
+
+  it('a check whose `since` is not a time is bad input', async () => {
+    const { deps } = await ladderEngine();
+    const check = { ladder: LADDER, step: 1, attempt: 1, rule: 'errors', alarmArn: ALARM_ARN, endpoint: 'fraud-prod', since: 'yesterday' };
+    const report = await handleEvent(checkEvent(check, T0), 'bad', deps);
+    expect(report.errorKind).toBe('invalid-event');
+    expect(report.error).toMatch(/^remediation check: detail\.since: expected the ALARM state timestamp/);
   });
 });

@@ -24,7 +24,7 @@ function backtestJson(dir: string): BacktestSummary {
 describe('golden ladders (built CLI)', () => {
   it('one ALARM and no OK: every step at its virtual time, then exhausted with one "did not clear"', () => {
     const summary = backtestJson('events/ladders/persisting');
-    expect(summary.ladders).toEqual({ started: 1, resolved: 0, exhausted: 1, steps: 2, checks: 2, cancelled: 0, open: 0 });
+    expect(summary.ladders).toEqual({ started: 1, resolved: 0, exhausted: 1, steps: 2, gaveUp: 0, checks: 2, cancelled: 0, open: 0 });
     expect(summary.rules['error-rate-ladder']).toMatchObject({ matched: 1, escalated: 2, executed: 7 });
     expect(summary.endpoints['fraud-prod']).toMatchObject({
       scale: { executed: 1 },
@@ -39,7 +39,7 @@ describe('golden ladders (built CLI)', () => {
 
   it('an OK 12 minutes after the ALARM: resolved after the first step; the later step never runs', () => {
     const summary = backtestJson('events/ladders/resolved');
-    expect(summary.ladders).toEqual({ started: 1, resolved: 1, exhausted: 0, steps: 1, checks: 1, cancelled: 0, open: 0 });
+    expect(summary.ladders).toEqual({ started: 1, resolved: 1, exhausted: 0, steps: 1, gaveUp: 0, checks: 1, cancelled: 0, open: 0 });
     expect(summary.endpoints['fraud-prod']?.rollback).toBeUndefined();
     expect(summary.endpoints['fraud-prod']?.redeploy).toMatchObject({ executed: 1 });
     const argv = ['backtest', 'events/ladders/resolved'];
