@@ -11,6 +11,14 @@ import { captureCommand } from './commands/capture.js';
 import { explainCommand } from './commands/explain.js';
 import { generateEventCommand } from './commands/generate-event.js';
 import { historyCommand } from './commands/history.js';
+import { approvalsCommand, silenceListCommand, statusCommand } from './commands/operator-read.js';
+import {
+  circuitCloseCommand,
+  decideApprovalCommand,
+  type SendOptions,
+  silenceAddCommand,
+  silenceExpireCommand,
+} from './commands/operator-send.js';
 import { replayCommand } from './commands/replay.js';
 import { runbookCommand } from './commands/runbook.js';
 import { validateCommand } from './commands/validate.js';
@@ -41,6 +49,22 @@ Usage:
                                                  the audit trail from the deployed state table
                                                  (MEDIC_TABLE or --table), newest first
 
+Operator's commands (docs/cli.md#the-operators-commands):
+  medic silence add --endpoint GLOB [--rule GLOB] [--kind alarm|monitoring]
+                    (--for 2h | --until ISO) [--starts ISO] --reason TEXT [--quiet]
+                                                 hold the automation's actions on matching endpoints
+  medic silence expire ID [--reason TEXT]        end a silence early
+  medic approve ID [--reason TEXT]               run an action that awaits approval
+  medic reject ID --reason TEXT                  drop an action that awaits approval
+  medic circuit close --endpoint NAME --reason TEXT
+                                                 close an open circuit before its expiry
+    (these send one event to the stack's bus: --bus NAME or MEDIC_BUS; --dry-run prints it)
+  medic silence list [--table T] [--json]        active and upcoming silences
+  medic approvals [--table T] [--json]           pending approvals and how to approve them
+  medic status [--endpoint X] [--table T] [--json]
+                                                 what holds each endpoint: busy, circuit,
+                                                 cooldowns, lock, silences, approvals, ladders
+
 Options:
   --runbook F     runbook file (default runbook.yml)
   --aws-state F   recorded AWS state to read from (default events/aws-state.json)
@@ -58,6 +82,14 @@ Docs: docs/cli.md (commands), docs/runbook.md (the runbook format).`;
 const SOURCE_HELP = `  --runbook F     runbook file (default runbook.yml)
   --aws-state F   recorded AWS state to read from (default events/aws-state.json)
   --aws           read from real AWS (AWS_REGION, credentials, or AWS_ENDPOINT_URL); writes nothing`;
+
+const SEND_HELP = `  --bus NAME      the stack's operator bus (default MEDIC_BUS)
+  --dry-run       print the event (JSON) instead of sending it; calls no AWS
+  --by ARN        with --dry-run: the sender to write into the event (default
+                  "(dry-run: caller not looked up)"); a sent event's by is your ARN from STS`;
+
+const READ_HELP = `  --table T       the state table (default MEDIC_TABLE)
+  --json          one object per line`;
 
 /** \`medic COMMAND --help\`: the usage line, the options, one example. */
 const COMMAND_HELP: Record<Command, string> = {
@@ -144,6 +176,101 @@ The audit trail from the deployed state table, newest first (reads only).
   --json          one record per line
 
 Example: MEDIC_TABLE=model-medic-prod-state medic history --endpoint fraud-prod --since 24h`,
+  'silence add': `Usage: medic silence add --endpoint GLOB [--rule GLOB] [--kind alarm|monitoring]
+                         (--for D | --until ISO) [--starts ISO] --reason TEXT [--quiet]
+
+Sends Silence Created: while it lasts, actions on matching endpoints (and rules, and signal
+kind) are held with cause "silenced"; notify still says so unless --quiet. Prints the new
+silence id and the event id. Exit 0 sent, 1 AWS refused, 2 usage.
+  --endpoint GLOB endpoints it covers (a name, or a glob like fraud-*)
+  --rule GLOB     only the rules matching this glob
+  --kind K        only alarm or monitoring signals
+  --for D         how long from the start (e.g. 30m, 2h, 1d)
+  --until ISO     when it ends instead (ISO 8601 with a zone, e.g. 2026-11-23T18:00:00Z)
+  --starts ISO    when it starts (default now)
+                  at most 30d from start to end
+  --reason TEXT   why (required; audited)
+  --quiet         no "silenced" notification either
+${SEND_HELP}
+
+Example: medic silence add --endpoint 'fraud-*' --for 2h --reason "planned retrain" --bus model-medic-prod-operator`,
+  'silence expire': `Usage: medic silence expire ID [--reason TEXT]
+
+Sends Silence Expired: the silence ends now. \`medic silence list\` shows the ids.
+Exit 0 sent, 1 AWS refused, 2 usage.
+  --reason TEXT   why (audited)
+${SEND_HELP}
+
+Example: medic silence expire sil-3f9a2c1b --reason "retrain done"`,
+  'silence list': `Usage: medic silence list [--table T] [--json]
+
+The active and upcoming silences from the deployed state table (reads only): id, matchers,
+from and until, who and why, quiet.
+${READ_HELP}
+
+Example: MEDIC_TABLE=model-medic-prod-state medic silence list`,
+  approve: `Usage: medic approve ID [--reason TEXT]
+
+Sends Approval Granted: the action is planned again against the current state and runs
+through the guards. \`medic approvals\` shows the pending ids. Exit 0 sent, 1 AWS refused, 2 usage.
+  --reason TEXT   why (audited)
+${SEND_HELP}
+
+Example: medic approve apr-7c1e9b2a --reason "checked the drift report"`,
+  reject: `Usage: medic reject ID --reason TEXT
+
+Sends Approval Rejected: the action that awaits approval is dropped.
+Exit 0 sent, 1 AWS refused, 2 usage.
+  --reason TEXT   why (required; audited)
+${SEND_HELP}
+
+Example: medic reject apr-7c1e9b2a --reason "drift is expected after the promo"`,
+  'circuit close': `Usage: medic circuit close --endpoint NAME --reason TEXT
+
+Sends Circuit Closed: automatic changes to the endpoint resume before the circuit's expiry.
+Exit 0 sent, 1 AWS refused, 2 usage.
+  --endpoint NAME the endpoint (its exact name)
+  --reason TEXT   why (required; audited)
+${SEND_HELP}
+
+Example: medic circuit close --endpoint fraud-prod --reason "root cause fixed"`,
+  approvals: `Usage: medic approvals [--table T] [--json]
+
+The pending approvals from the deployed state table (reads only): id, rule, endpoint, action,
+asked and expires, and the command to approve or reject.
+${READ_HELP}
+
+Example: MEDIC_TABLE=model-medic-prod-state medic approvals`,
+  status: `Usage: medic status [--endpoint X] [--table T] [--json]
+
+What holds each endpoint, from the deployed state table (reads only): busy, circuit, cooldowns,
+lock, silences, pending approvals, open ladders, remediations in the last hour. Without
+--endpoint: every endpoint named by a silence, a pending approval or a decision of the last 24h.
+  --endpoint X    only this endpoint
+${READ_HELP}
+
+Example: MEDIC_TABLE=model-medic-prod-state medic status --endpoint fraud-prod`,
+};
+
+/** Commands with subcommands: \`medic silence add\`, \`medic circuit close\`. */
+const GROUPS: Record<string, { subcommands: string[]; help: string }> = {
+  silence: {
+    subcommands: ['add', 'expire', 'list'],
+    help: `Usage: medic silence add|expire|list [options]
+
+  medic silence add --endpoint GLOB (--for D | --until ISO) --reason TEXT [...]
+                                    hold the automation's actions on matching endpoints
+  medic silence expire ID           end one early
+  medic silence list                the active and upcoming ones
+
+\`medic silence SUBCOMMAND --help\` for its options.`,
+  },
+  circuit: {
+    subcommands: ['close'],
+    help: `Usage: medic circuit close --endpoint NAME --reason TEXT
+
+\`medic circuit close --help\` for its options.`,
+  },
 };
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
@@ -155,6 +282,13 @@ const SOURCE_OPTIONS = {
   aws: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;
+
+const SEND_OPTIONS = {
+  bus: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  by: { type: 'string' },
+} as const satisfies Record<string, OptionSpec>;
+const READ_OPTIONS = { table: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Record<string, OptionSpec>;
 
 const GENERATE_OPTIONS = {
   endpoint: { type: 'string' },
@@ -210,11 +344,31 @@ const COMMAND_OPTIONS = {
     table: { type: 'string' },
     json: { type: 'boolean' },
   },
+  'silence add': {
+    ...HELP_OPTION,
+    ...SEND_OPTIONS,
+    endpoint: { type: 'string' },
+    rule: { type: 'string' },
+    kind: { type: 'string' },
+    for: { type: 'string' },
+    until: { type: 'string' },
+    starts: { type: 'string' },
+    reason: { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  'silence expire': { ...HELP_OPTION, ...SEND_OPTIONS, reason: { type: 'string' } },
+  'silence list': { ...HELP_OPTION, ...READ_OPTIONS },
+  approve: { ...HELP_OPTION, ...SEND_OPTIONS, reason: { type: 'string' } },
+  reject: { ...HELP_OPTION, ...SEND_OPTIONS, reason: { type: 'string' } },
+  'circuit close': { ...HELP_OPTION, ...SEND_OPTIONS, endpoint: { type: 'string' }, reason: { type: 'string' } },
+  approvals: { ...HELP_OPTION, ...READ_OPTIONS },
+  status: { ...HELP_OPTION, ...READ_OPTIONS, endpoint: { type: 'string' } },
 } as const satisfies Record<string, Record<string, OptionSpec>>;
 
 type Command = keyof typeof COMMAND_OPTIONS;
 
-const COMMANDS = Object.keys(COMMAND_OPTIONS) as Command[];
+/** What a user types first: the commands, with a group (silence, circuit) once. */
+const COMMANDS = [...new Set(Object.keys(COMMAND_OPTIONS).map((c) => c.split(' ')[0] as string))];
 const quote = (name: string) => `"${name}"`;
 
 function isCommand(name: string): name is Command {
@@ -262,8 +416,11 @@ export async function main(argv: string[], given: Io = processIo()): Promise<num
     }
     if (command === 'help') {
       const topic = rest[0];
+      const sub = topic !== undefined && rest[1] !== undefined ? `${topic} ${rest[1]}` : undefined;
       if (topic === undefined) io.out(HELP);
+      else if (sub !== undefined && isCommand(sub)) io.out(COMMAND_HELP[sub]);
       else if (isCommand(topic)) io.out(COMMAND_HELP[topic]);
+      else if (GROUPS[topic]) io.out(GROUPS[topic].help);
       else throw new UsageError(`unknown command "${topic}"${didYouMean(topic, COMMANDS, quote)}`);
       return 0;
     }
@@ -271,10 +428,42 @@ export async function main(argv: string[], given: Io = processIo()): Promise<num
       io.out(version());
       return 0;
     }
+    const group = GROUPS[command];
+    if (group) return await runGroup(command, group, rest, io);
     if (!isCommand(command)) {
       if (command.startsWith('-')) throw new UsageError(`unknown option ${command}: options follow a command (medic COMMAND [options])`);
       throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS, quote)}`);
     }
+    return await runCommand(command, rest, io);
+  } catch (error) {
+    return reportFailure(error, io, commandOf(argv));
+  }
+}
+
+/** The command an argv names, for the pointer to its --help (`silence add`, `history`). */
+function commandOf(argv: string[]): string | undefined {
+  const [first = '', second = ''] = argv;
+  if (GROUPS[first]) return isCommand(`${first} ${second}`) ? `${first} ${second}` : first;
+  return isCommand(first) ? first : undefined;
+}
+
+/** `medic silence add ...`: the subcommand names the command; its help when there is none. */
+async function runGroup(name: string, group: { subcommands: string[]; help: string }, rest: string[], io: Io): Promise<number> {
+  const [sub, ...args] = rest;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.out(group.help);
+    return sub === undefined ? 2 : 0;
+  }
+  const command = `${name} ${sub}`;
+  if (!isCommand(command)) {
+    const hint = didYouMean(sub, group.subcommands, quote) || `: ${name} takes ${group.subcommands.map(quote).join(', ')}`;
+    throw new UsageError(`unknown ${name} subcommand "${sub}"${hint}`, name);
+  }
+  return runCommand(command, args, io);
+}
+
+async function runCommand(command: Command, rest: string[], io: Io): Promise<number> {
+  {
     const { values, positionals } = parseCommandLine(command, rest);
     if (values.help) {
       io.out(COMMAND_HELP[command]);
@@ -282,6 +471,7 @@ export async function main(argv: string[], given: Io = processIo()): Promise<num
     }
     const str = (name: string) => values[name] as string | undefined;
     const flag = (name: string) => values[name] === true;
+    const send = (): SendOptions => ({ bus: str('bus'), dryRun: flag('dry-run'), by: str('by') });
     switch (command) {
       case 'validate':
         if (positionals.length > 1) throw new UsageError('validate takes one runbook file', command);
@@ -341,10 +531,52 @@ export async function main(argv: string[], given: Io = processIo()): Promise<num
         }
         return await generateEventCommand(positionals, options, io);
       }
+      case 'silence add':
+        noArguments(command, positionals, 'use --endpoint GLOB');
+        return await silenceAddCommand(
+          {
+            ...send(),
+            endpoint: str('endpoint'),
+            rule: str('rule'),
+            kind: str('kind'),
+            for: str('for'),
+            until: str('until'),
+            starts: str('starts'),
+            reason: str('reason'),
+            quiet: flag('quiet'),
+          },
+          io,
+        );
+      case 'silence expire':
+        oneId(command, positionals, 'silence');
+        return await silenceExpireCommand(positionals[0], { ...send(), reason: str('reason') }, io);
+      case 'approve':
+      case 'reject':
+        oneId(command, positionals, 'approval');
+        return await decideApprovalCommand(command, positionals[0], { ...send(), reason: str('reason') }, io);
+      case 'circuit close':
+        noArguments(command, positionals, 'use --endpoint NAME');
+        return await circuitCloseCommand({ ...send(), endpoint: str('endpoint'), reason: str('reason') }, io);
+      case 'silence list':
+        noArguments(command, positionals);
+        return await silenceListCommand({ table: str('table'), json: flag('json') }, io);
+      case 'approvals':
+        noArguments(command, positionals);
+        return await approvalsCommand({ table: str('table'), json: flag('json') }, io);
+      case 'status':
+        noArguments(command, positionals, 'use --endpoint NAME');
+        return await statusCommand({ endpoint: str('endpoint'), table: str('table'), json: flag('json') }, io);
     }
-  } catch (error) {
-    return reportFailure(error, io, isCommand(argv[0] ?? '') ? argv[0] : undefined);
   }
+}
+
+function noArguments(command: Command, positionals: string[], hint?: string): void {
+  if (positionals.length > 0)
+    throw new UsageError(`${command} takes no arguments${hint ? `; ${hint}` : ''}, not "${positionals[0]}"`, command);
+}
+
+function oneId(command: Command, positionals: string[], what: string): void {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one ${what} id, got ${positionals.length}`, command);
 }
 
 /** One clear message, never a stack trace, for everything a user can cause. */

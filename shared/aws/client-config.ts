@@ -33,6 +33,8 @@ const ENDPOINT_ENV_SUFFIX: Record<string, string> = {
   sqs: 'SQS',
   ssm: 'SSM',
   scheduler: 'SCHEDULER',
+  eventbridge: 'EVENTBRIDGE',
+  sts: 'STS',
 };
 
 export interface ClientConfig {

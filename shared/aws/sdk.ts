@@ -93,6 +93,14 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
       'scheduler',
     );
   },
+  async eventbridge(config) {
+    const m = await import('./clients/eventbridge.js');
+    return senderFor(new m.EventBridgeClient(config), { PutEvents: m.PutEventsCommand }, 'eventbridge');
+  },
+  async sts(config) {
+    const m = await import('./clients/sts.js');
+    return senderFor(new m.STSClient(config), { GetCallerIdentity: m.GetCallerIdentityCommand }, 'sts');
+  },
   async s3(config) {
     const m = await import('./clients/s3.js');
     // A custom endpoint (LocalStack, MinIO, a test server) rarely resolves bucket subdomains.

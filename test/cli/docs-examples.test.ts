@@ -9,6 +9,7 @@
  * exit code must be 0. In documented output:
  *   - a line that is only `...` stands for any number of lines (the rest, or a middle part);
  *   - `…` inside a line stands for any text (a long line cut, or a value like a time).
+ * The operator's sending commands run when they say --dry-run (no AWS); their readers do not run.
  * Blocks that need AWS (capture, history, --aws, --live, the aws CLI, osls) are skipped as a
  * whole: later commands in such a block read what the AWS command wrote.
  *
@@ -90,7 +91,8 @@ function examplesInBlock(doc: string, block: { lang: string; start: number; line
     const bare = line.replace(/\s+#.*$/, '').trim();
     if (block.lang === 'sh' && COMMAND.test(bare)) examples.push({ where, command: bare, output: null, exit: 0 });
   });
-  return examples.filter((e) => OFFLINE.has(COMMAND.exec(e.command)?.[2]?.split(/\s+/)[0] ?? ''));
+  // The operator's sending commands run offline with --dry-run (they print the event).
+  return examples.filter((e) => OFFLINE.has(COMMAND.exec(e.command)?.[2]?.split(/\s+/)[0] ?? '') || /\s--dry-run(\s|$)/.test(e.command));
 }
 
 /** Documented output against the real output: `...` lines and `…` inside a line are wildcards. */
