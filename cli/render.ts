@@ -53,6 +53,10 @@ export function renderReport(report: EventReport, p: Paint): string[] {
   }
   if (report.signal) lines.push(`  ${p.dim('signal')}  ${describeSignal(report.signal)}`);
   for (const note of report.signal?.notes ?? []) lines.push(`  ${p.dim('note')}    ${note}`);
+  if (report.operator)
+    lines.push(
+      `  ${p.dim('operator')} ${report.operator.type} by ${report.operator.by}${report.operator.reason ? `: ${report.operator.reason}` : ''}`,
+    );
   if (report.recorded) lines.push(`  ${p.dim('recorded')} ${report.recorded}`);
   if (report.ignored) lines.push(`  ${p.dim('ignored')} ${report.ignored}`);
   if (report.rule) lines.push(`  ${p.dim('rule')}    ${p.cyan(report.rules?.join(' + ') ?? report.rule)}`);

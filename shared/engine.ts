@@ -15,11 +15,13 @@ import { describeError, isTransientKind, kindOf, MedicError } from './errors.js'
 import { endLaddersOnOk, MAX_HELD_ATTEMPTS, previousLadderNotes, startLadder } from './escalation/ladders.js';
 import { runCheck, type StepRunner } from './escalation/run-check.js';
 import { checkRuleGuards, finishRuleGuards, type GuardNotice, type HeldBack, type RuleGuard } from './guards.js';
+import { applyOperatorEvent } from './operator/apply.js';
 import type { ActionReport, EventReport } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
 import { checkKey } from './signals/check.js';
 import { normalizeEvent } from './signals/normalize.js';
+import type { OperatorEvent } from './signals/operator.js';
 import type { EndpointStateChange, Signal } from './signals/types.js';
 import type { AuditRecord, StateStore } from './state/store.js';
 import type { Timers } from './timers/timers.js';
@@ -69,6 +71,9 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
     if (normalized.type === 'endpoint-state') {
       subject = endpointStateSubject(normalized.change);
       await recordEndpointState(normalized.change, report, deps);
+    } else if (normalized.type === 'operator') {
+      subject = { key: `operator#${label}`, ...operatorEndpoint(normalized.event) };
+      await runOperatorEvent(normalized.event, label, report, deps);
     } else if (normalized.type === 'check') {
       const { check } = normalized;
       subject = { key: checkKey(check), ...(check.endpoint ? { endpoint: check.endpoint } : {}) };
@@ -84,6 +89,32 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
   }
   if (subject) await writeAudit(report, subject, deps);
   return report;
+}
+
+/** An operator event, applied once per event id (a redelivery finds it done). */
+async function runOperatorEvent(event: OperatorEvent, label: string, report: EventReport, deps: EngineDeps): Promise<void> {
+  const { defaults } = deps.runbook.runbook;
+  const key = `operator#${label}`;
+  const now = deps.clock.now();
+  const claim = await deps.store.claimSignal(key, deps.owner, now, leaseMs(defaults.lockLeaseMs, now, deps), defaults.dedupeMs);
+  if (claim.status !== 'started') {
+    report.operator = { type: event.type, by: event.by, ...(event.reason ? { reason: event.reason } : {}) };
+    report.ignored = `duplicate: operator event ${label} was already applied`;
+    return;
+  }
+  try {
+    await applyOperatorEvent(event, report, deps);
+  } catch (error) {
+    await deps.store.releaseSignal(key, deps.owner);
+    throw error;
+  }
+  await deps.store.completeSignal(key, deps.owner, deps.clock.now(), defaults.dedupeMs);
+}
+
+function operatorEndpoint(event: OperatorEvent): { endpoint?: string } {
+  if (event.type === 'Circuit Closed') return { endpoint: event.endpoint };
+  if (event.type === 'Silence Created' && !/[*?[]/.test(event.spec.endpoint)) return { endpoint: event.spec.endpoint };
+  return {};
 }
 
 /**

@@ -47,7 +47,9 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
         ? `ignored: ${normalized.reason}`
         : normalized.type === 'check'
           ? describeCheck(normalized.check, compiled.runbook)
-          : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded: busy endpoints and rollback history; no rule is evaluated)`;
+          : normalized.type === 'operator'
+            ? `operator event: ${normalized.event.type} by ${normalized.event.by}${normalized.event.reason ? ` (${normalized.event.reason})` : ''}; no rule is evaluated (\`medic replay\` applies it)`
+            : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded: busy endpoints and rollback history; no rule is evaluated)`;
     if (options.json) io.out(JSON.stringify({ event: label, signal: null, rules: [], note: why }));
     else io.out(`${p.bold(label)}\n  ${why}`);
     return 0;

@@ -113,6 +113,8 @@ export interface BacktestSummary {
   /** Nothing is written in a backtest: `executed` counts the actions that would have been. */
   executedMeans: 'planned';
   ladders: LadderSummary;
+  /** Operator events applied (silences created or ended, circuits closed, approvals decided). */
+  operator: number;
 }
 
 /** Counts reasons, up to a fixed number of distinct ones (reasons can embed ids). */
@@ -162,6 +164,7 @@ export class BacktestAggregator {
   private recorded = 0;
   private errors = 0;
   private matchedEvents = 0;
+  private operator = 0;
   private first: number | undefined;
   private last: number | undefined;
   private readonly rules = new Map<string, RuleTally>();
@@ -215,7 +218,9 @@ export class BacktestAggregator {
       // A signal that failed half-way still counts what it did before the error.
       if (report.actions.length === 0) return;
     }
-    if (report.recorded) this.recorded += 1;
+    if (report.operator) {
+      if (report.recorded) this.operator += 1;
+    } else if (report.recorded) this.recorded += 1;
     const matched = report.rules ?? (report.rule ? [report.rule] : []);
     if (matched.length > 0) this.matchedEvents += 1;
     else if (report.ignored !== null && report.error === null) {
@@ -280,6 +285,7 @@ export class BacktestAggregator {
       ignoredReasons: this.ignoredReasons.top(),
       rejectedEvents: [...this.rejectedEvents],
       executedMeans: 'planned',
+      operator: this.operator,
       ladders: {
         ...this.ladders,
         open: this.ladders.started - this.ladders.resolved - this.ladders.exhausted - this.ladders.cancelled,

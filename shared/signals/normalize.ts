@@ -3,12 +3,14 @@
  * reason to ignore it. Throws InvalidEventError for malformed input.
  */
 import type { AwsReader } from '../aws/ports.js';
+import { InvalidEventError } from '../errors.js';
 import { parseAlarmEvent } from './alarm.js';
 import { CHECK_DETAIL_TYPE, CHECK_SOURCE, parseCheckEvent, type RemediationCheck } from './check.js';
 import { resolveCompositeTarget } from './composite.js';
 import { parseEndpointStateEvent } from './endpoint-state.js';
 import { parseEnvelope } from './envelope.js';
 import { normalizeProcessingJobEvent } from './monitoring.js';
+import { isOperatorDetailType, OPERATOR_SOURCE, type OperatorEvent, parseOperatorEvent } from './operator.js';
 import type { EndpointStateChange, Signal } from './types.js';
 
 export const ALARM_DETAIL_TYPE = 'CloudWatch Alarm State Change';
@@ -19,10 +21,18 @@ export type Normalized =
   | { type: 'signal'; signal: Signal }
   | { type: 'endpoint-state'; change: EndpointStateChange }
   | { type: 'check'; check: RemediationCheck }
+  | { type: 'operator'; event: OperatorEvent }
   | { type: 'ignored'; reason: string };
 
 export async function normalizeEvent(raw: unknown, reader: AwsReader): Promise<Normalized> {
   const envelope = parseEnvelope(raw);
+  if (envelope.source === OPERATOR_SOURCE) return { type: 'operator', event: parseOperatorEvent(envelope) };
+  if (isOperatorDetailType(envelope['detail-type'])) {
+    // An operator's change from anywhere else is refused, not ignored: it lands in the failure queue.
+    throw new InvalidEventError(
+      `operator event "${envelope['detail-type']}" from source ${envelope.source} refused: operator events come from ${OPERATOR_SOURCE} on the stack's bus`,
+    );
+  }
   const kind = `${envelope.source}/${envelope['detail-type']}`;
   switch (kind) {
     case `aws.cloudwatch/${ALARM_DETAIL_TYPE}`: {

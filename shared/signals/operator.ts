@@ -39,14 +39,14 @@ export type OperatorEvent =
   | { type: 'Circuit Closed'; endpoint: string; by: string; reason: string };
 
 const isoTime = (what: string) =>
-  z.string({ error: `missing ${what}` }).refine((v) => Number.isFinite(Date.parse(v)), `${what}: expected an ISO 8601 time`);
+  z.string({ error: `missing ${what}` }).refine((v) => Number.isFinite(Date.parse(v)), 'expected an ISO 8601 time');
 const text = (what: string) =>
   z
     .string({ error: `missing ${what}` })
     .trim()
     .min(1, `missing ${what}`);
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const id = (what: string) => z.string({ error: `missing ${what}` }).regex(ID, `${what}: expected letters, digits, ".", "_" or "-"`);
+const id = (what: string) => z.string({ error: `missing ${what}` }).regex(ID, 'expected letters, digits, ".", "_" or "-"');
 
 const SCHEMAS = {
   'Silence Created': z
@@ -54,14 +54,14 @@ const SCHEMAS = {
       silence: id('silence'),
       endpoint: text('endpoint'),
       rule: text('rule').optional(),
-      kind: z.enum(['alarm', 'monitoring'], { error: 'kind: expected alarm or monitoring' }).optional(),
+      kind: z.enum(['alarm', 'monitoring'], { error: 'expected alarm or monitoring' }).optional(),
       startsAt: isoTime('startsAt'),
       endsAt: isoTime('endsAt'),
-      quiet: z.boolean({ error: 'quiet: expected true or false' }).optional(),
+      quiet: z.boolean({ error: 'expected true or false' }).optional(),
       by: text('by'),
       reason: text('reason'),
     })
-    .refine((d) => Date.parse(d.endsAt) > Date.parse(d.startsAt), { message: 'endsAt: must be after startsAt', path: ['endsAt'] }),
+    .refine((d) => Date.parse(d.endsAt) > Date.parse(d.startsAt), { message: 'must be after startsAt', path: ['endsAt'] }),
   'Silence Expired': z.looseObject({ silence: id('silence'), by: text('by'), reason: z.string().optional() }),
   'Approval Granted': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),
   'Approval Rejected': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),

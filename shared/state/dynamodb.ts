@@ -318,6 +318,26 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
+  async forgetRemediations(endpoint: string, since: number): Promise<void> {
+    const pk = keys.remediations(endpoint);
+    const items = await this.queryAll(pk, {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+      ExpressionAttributeNames: names('#pk #sk'),
+      ExpressionAttributeValues: { ':pk': s(pk), ':since': s(timeKey(since)) },
+      ProjectionExpression: '#pk, #sk',
+    });
+    // At most the hourly limit's worth (a handful): one delete each.
+    for (const item of items) {
+      await this.send('DeleteItem', pk, () =>
+        this.client.send(
+          new DeleteItemCommand({ TableName: this.tableName, Key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue } }),
+        ),
+      );
+    }
+  }
+
   // ---- endpoint config history ------------------------------------------------------------
 
   async recordEndpointConfig(endpoint: string, config: string, _now: number): Promise<void> {

@@ -155,6 +155,11 @@ export class MemoryStateStore implements StateStore {
     this.circuits.delete(endpoint);
   }
 
+  async forgetRemediations(endpoint: string, since: number): Promise<void> {
+    const entries = this.remediations.get(endpoint);
+    for (const [k, e] of entries ?? []) if (e.at >= since) entries?.delete(k);
+  }
+
   async recordEndpointConfig(endpoint: string, config: string): Promise<void> {
     const history = this.configHistory.get(endpoint) ?? [];
     if (history[history.length - 1] !== config) history.push(config);

@@ -156,6 +156,8 @@ export interface StateStore {
   openCircuit(endpoint: string, now: number, until: number, reason: string): Promise<boolean>;
   getCircuit(endpoint: string, now: number): Promise<CircuitState | undefined>;
   closeCircuit(endpoint: string): Promise<void>;
+  /** Forgets the endpoint's remediations since `since`: a human closed the circuit, the hourly budget starts again. */
+  forgetRemediations(endpoint: string, since: number): Promise<void>;
 
   // Endpoint config history (feeds rollback): oldest first, the last one is live.
   recordEndpointConfig(endpoint: string, config: string, now: number): Promise<void>;
