@@ -1,13 +1,16 @@
 /**
  * Every EventBridge rule pattern in the packaged template, checked by moto's EventBridge
- * against every sample event (and the malformed ones that are still JSON objects), and the
+ * against every sample event (the operator events of events/operator/ too, and the malformed
+ * ones that are still JSON objects), and the
  * project's own matcher (test/support/eventbridge-pattern.ts, which the stack tests use) must
  * agree with it on each pair.
  *
  * moto 5.2 answers TestEventPattern with an empty body (the operation is a stub), so the check
  * goes through the routing moto does implement: each rule is put on moto's default bus with an
  * SQS queue as its target, every event is put with PutEvents, and what each queue received is
- * what that rule matched.
+ * what that rule matched. (The operator rule lives on the operator bus once deployed; here only its
+ * pattern is checked, like the others', on the default bus. test/emulator/operator-bus.test.ts
+ * routes it on its own bus.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +40,12 @@ function events(): Array<[string, Record<string, unknown>]> {
         return [];
       }
     });
-  return [...valid, ...invalid];
+  const operatorDir = join(EVENTS_DIR, 'operator');
+  const operator = readdirSync(operatorDir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => [`operator/${n}`, JSON.parse(readFileSync(join(operatorDir, n), 'utf8'))] as [string, Record<string, unknown>]);
+  return [...valid, ...operator, ...invalid];
 }
 
 describeEmulator('EventBridge rule patterns of the packaged template', () => {
@@ -50,6 +58,7 @@ describeEmulator('EventBridge rule patterns of the packaged template', () => {
     expect(rules.map((r) => r.Properties.Name).sort()).toEqual([
       'model-medic-emulator-alarm-state',
       'model-medic-emulator-endpoint-state',
+      'model-medic-emulator-operator-events',
       'model-medic-emulator-processing-job-terminal',
     ]);
     const call = (op: string, input: Record<string, unknown>) => motoJson(e.motoUrl, `AWSEvents.${op}`, input, { signingName: 'events' });
@@ -108,5 +117,12 @@ describeEmulator('EventBridge rule patterns of the packaged template', () => {
     ]);
     expect(selected['model-medic-emulator-processing-job-terminal']).not.toContain('31-processing-in-progress.json');
     expect(selected['model-medic-emulator-processing-job-terminal']).toContain('20-monitor-data-drift-churn-prod.json');
+    expect(selected['model-medic-emulator-operator-events']).toEqual([
+      'operator/01-silence-created-churn-prod.json',
+      'operator/02-silence-expired-churn-prod.json',
+      'operator/03-approval-granted-fraud-prod.json',
+      'operator/04-approval-rejected-fraud-prod.json',
+      'operator/05-circuit-closed-ranker-prod.json',
+    ]);
   });
 });

@@ -131,6 +131,7 @@ export class CfnEvaluator {
       case 'AWS::Lambda::Function':
         return this.physicalName(name, props.FunctionName);
       case 'AWS::Scheduler::ScheduleGroup':
+      case 'AWS::Events::EventBus':
         return this.physicalName(name, props.Name);
       default:
         return this.physicalName(name, undefined);
@@ -158,6 +159,10 @@ export class CfnEvaluator {
         return `arn:aws:iam::${ACCOUNT}:role/${name}`;
       case 'AWS::Scheduler::ScheduleGroup.Arn':
         return `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/${name}`;
+      case 'AWS::Events::EventBus.Name':
+        return name;
+      case 'AWS::Events::EventBus.Arn':
+        return `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${name}`;
       default:
         throw new Error(`unsupported GetAtt ${id}.${attribute} (${resource.Type})`);
     }

@@ -76,12 +76,14 @@ export async function runOsls(cwd: string, args: string[], timeoutMs = 200_000):
   }
 }
 
-export async function packageStack(stage: string): Promise<PackagedStack> {
+/** `params` are passed as `--param=name=value`, as a stage's params would set them. */
+export async function packageStack(stage: string, params: Record<string, string> = {}): Promise<PackagedStack> {
   const service = copyService();
   try {
     const out = join(service.dir, 'packaged');
     const started = Date.now();
-    await runOsls(service.dir, ['package', '--stage', stage, '--package', out]);
+    const paramArgs = Object.entries(params).map(([k, v]) => `--param=${k}=${v}`);
+    await runOsls(service.dir, ['package', '--stage', stage, ...paramArgs, '--package', out]);
     const packageMs = Date.now() - started;
     const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
     const zips: PackagedStack['zips'] = {};

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseEnvelope } from '../../shared/signals/envelope.js';
+import { OPERATOR_DETAIL_TYPES, OPERATOR_SOURCE, parseOperatorEvent } from '../../shared/signals/operator.js';
 import { ATTR, createTableInput } from '../../shared/state/table-layout.js';
 import { matchesPattern } from '../support/eventbridge-pattern.js';
 import { EVENTS_DIR, INVALID_DIR } from '../support/samples.js';
@@ -28,9 +30,18 @@ const FUNCTIONS = {
 } as const;
 type Entry = keyof typeof FUNCTIONS;
 const ENTRIES = Object.keys(FUNCTIONS) as Entry[];
+/** The alarm function's second rule: operator events, on the stack's own bus. */
+const OPERATOR = { bus: 'model-medic-prod-operator', rule: 'model-medic-prod-operator-events', logicalId: 'OperatorBus' } as const;
+/** Every rule of the stack: one per function on the default bus, and the operator rule. */
+type RuleKey = Entry | 'operator';
+const RULE_KEYS: RuleKey[] = [...ENTRIES, 'operator'];
+const OPERATOR_DIR = join(EVENTS_DIR, 'operator');
+/** A stage that renames the bus (params.<stage>.operatorBus). */
+const RENAMED_BUS = 'ops-controls-medic';
 
 let prod: PackagedStack;
 let local: PackagedStack;
+let renamed: PackagedStack;
 let invokeOutput: string;
 let invokeMs: number;
 
@@ -56,7 +67,12 @@ beforeAll(async () => {
       service.remove();
     }
   };
-  [prod, local, invokeOutput] = await Promise.all([packageStack('prod'), packageStack('local'), invokeLocal()]);
+  [prod, local, renamed, invokeOutput] = await Promise.all([
+    packageStack('prod'),
+    packageStack('local'),
+    packageStack('prod', { operatorBus: RENAMED_BUS }),
+    invokeLocal(),
+  ]);
   const sizes = Object.entries(prod.zips).map(([name, zip]) => {
     const bundle = zip.entries.find((e) => /^functions\/.+\.mjs$/.test(e.name));
     return `${name} ${kib(zip.bytes)} zipped (bundle ${kib(bundle?.size ?? 0)}, ${zip.entries.length} files)`;
@@ -93,8 +109,10 @@ describe('packaged prod stack', () => {
     const count = (type: string) => types.filter((t) => t === type).length;
     expect(count('AWS::Lambda::Function')).toBe(3);
     expect(count('AWS::Lambda::EventInvokeConfig')).toBe(3);
-    expect(count('AWS::Events::Rule')).toBe(3);
-    expect(count('AWS::Lambda::Permission')).toBe(3);
+    expect(count('AWS::Events::Rule')).toBe(4); // one per function, and the operator rule (alarm function)
+    expect(count('AWS::Events::EventBus')).toBe(1); // the operator bus, its policy inline
+    expect(count('AWS::Events::EventBusPolicy')).toBe(0);
+    expect(count('AWS::Lambda::Permission')).toBe(4);
     expect(count('AWS::IAM::Role')).toBe(4); // one per function, and the one EventBridge Scheduler assumes
     expect(count('AWS::Scheduler::ScheduleGroup')).toBe(1);
     expect(count('AWS::Logs::LogGroup')).toBe(3);
@@ -150,9 +168,9 @@ describe('packaged prod stack', () => {
     });
   });
 
-  it('each function has one EventBridge rule with a retry policy and the failure queue as dead-letter queue', () => {
+  it('each function has one EventBridge rule on the default bus with a retry policy and the failure queue as dead-letter queue', () => {
     const rules = resourcesOfType(prod.template, 'AWS::Events::Rule').map(([, r]) => r.Properties ?? {});
-    expect(rules.map((r) => r.Name).sort()).toEqual(ENTRIES.map((e) => FUNCTIONS[e].rule).sort());
+    expect(rules.map((r) => r.Name).sort()).toEqual([...ENTRIES.map((e) => FUNCTIONS[e].rule), OPERATOR.rule].sort());
     for (const entry of ENTRIES) {
       const rule = rules.find((r) => r.Name === FUNCTIONS[entry].rule);
       expect(rule?.State).toBe('ENABLED');
@@ -187,6 +205,7 @@ describe('packaged prod stack', () => {
       detail: { ProcessingJobStatus: ['Completed', 'Failed', 'Stopped'] },
     });
     expect(patterns['endpoint-state']).toEqual({ source: ['aws.sagemaker'], 'detail-type': ['SageMaker Endpoint State Change'] });
+    expect(patterns.operator).toEqual({ source: [OPERATOR_SOURCE], 'detail-type': [...OPERATOR_DETAIL_TYPES] });
   });
 
   it('the failure queue is encrypted, keeps messages 14 days, and only EventBridge rules of this stack may send to it', () => {
@@ -195,6 +214,10 @@ describe('packaged prod stack', () => {
     expect(queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined).toBe(true);
     const cfn = new CfnEvaluator(prod.template);
     const policy = cfn.evaluate(props(prod.template, 'FailureQueuePolicy')) as { Queues: string[]; PolicyDocument: { Statement: unknown } };
+    const ruleArns = [
+      ...ENTRIES.map((e) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${FUNCTIONS[e].rule}`),
+      `arn:aws:events:${REGION}:${ACCOUNT}:rule/${OPERATOR.bus}/${OPERATOR.rule}`, // a rule on a custom bus
+    ];
     expect(policy.Queues).toEqual([cfn.ref('FailureQueue')]);
     const statements = normalizeStatements(policy.PolicyDocument.Statement);
     const allows = statements.filter((s) => s.Effect === 'Allow');
@@ -204,7 +227,7 @@ describe('packaged prod stack', () => {
       Action: ['sqs:SendMessage'],
       Resource: [cfn.getAtt('FailureQueue', 'Arn')],
       Condition: {
-        ArnEquals: { 'aws:SourceArn': ENTRIES.map((e) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${FUNCTIONS[e].rule}`) },
+        ArnEquals: { 'aws:SourceArn': ruleArns },
       },
     });
     expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
@@ -556,7 +579,7 @@ describe('IAM: least privilege, statement by statement', () => {
     }
   });
 
-  it('no role in the template is assumable by anything but Lambda, and no Allow anywhere uses a "*" action', () => {
+  it('no Allow anywhere uses a "*" action, and no resource policy grants to "*" or another account', () => {
     const allowStatements: IamStatement[] = [];
     for (const [id, resource] of Object.entries(prod.template.Resources)) {
       const p = cfn.evaluate(resource.Properties ?? {}) as Record<string, unknown>;
@@ -564,6 +587,7 @@ describe('IAM: least privilege, statement by statement', () => {
         ...((p.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map((x) => x.PolicyDocument),
         p.PolicyDocument,
         p.KeyPolicy,
+        resource.Type === 'AWS::Events::EventBus' ? p.Policy : undefined,
       ].filter(Boolean) as Array<{ Statement: unknown }>;
       for (const document of documents) {
         for (const s of normalizeStatements(document.Statement)) {
@@ -573,6 +597,19 @@ describe('IAM: least privilege, statement by statement', () => {
     }
     expect(allowStatements.length).toBeGreaterThan(20);
     for (const s of allowStatements) expect(s.Action, s.Sid).not.toContain('*');
+    // Resource policies (queue, key, bus): an Allow names a service or this account, never "*" nor another account.
+    const grants = allowStatements.filter((s) => s.Principal !== undefined);
+    expect(grants.map((s) => s.Sid)).toEqual(expect.arrayContaining(['OperatorBus:ThisAccountPutsOperatorEvents']));
+    for (const s of grants) {
+      expect(s.Principal, s.Sid).not.toBe('*');
+      const principal = s.Principal as { AWS?: unknown; Service?: unknown };
+      expect(
+        Object.keys(principal).every((k) => k === 'AWS' || k === 'Service'),
+        s.Sid,
+      ).toBe(true);
+      for (const aws of [principal.AWS ?? []].flat()) expect(aws, s.Sid).toBe(`arn:aws:iam::${ACCOUNT}:root`);
+      for (const service of [principal.Service ?? []].flat()) expect(String(service), s.Sid).toMatch(/^[a-z0-9-]+\.amazonaws\.com$/);
+    }
   });
 });
 
@@ -612,9 +649,17 @@ function lastJsonObject(output: string): unknown {
   return JSON.parse(text.trim());
 }
 
-function rulePatterns(template: CfnTemplate): Record<Entry, unknown> {
-  const out = {} as Record<Entry, unknown>;
+/** Each rule's pattern: a function's rule on the default bus by its target, the rule on the operator bus as `operator`. */
+function rulePatterns(template: CfnTemplate): Record<RuleKey, unknown> {
+  const out = {} as Record<RuleKey, unknown>;
   for (const [, rule] of resourcesOfType(template, 'AWS::Events::Rule')) {
+    if (rule.Properties?.EventBusName !== undefined) {
+      if (JSON.stringify(rule.Properties.EventBusName) !== JSON.stringify(getAtt(OPERATOR.logicalId, 'Name'))) {
+        throw new Error(`rule ${String(rule.Properties?.Name)} is on an unknown bus`);
+      }
+      out.operator = rule.Properties.EventPattern;
+      continue;
+    }
     const targets = rule.Properties?.Targets as Array<{ Arn: { 'Fn::GetAtt': [string, string] } }>;
     const entry = ENTRIES.find((e) => FUNCTIONS[e].logicalId === targets[0]?.Arn['Fn::GetAtt'][0]);
     if (!entry) throw new Error(`rule ${String(rule.Properties?.Name)} targets no known function`);
@@ -660,7 +705,7 @@ describe('EventBridge rules against every sample event', () => {
     it.each(samples)(`${stage}: %s reaches exactly the rules it should`, (name) => {
       const patterns = rulePatterns((stage === 'prod' ? prod : local).template);
       const event = JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
-      const matched = ENTRIES.filter((e) => matchesPattern(patterns[e], event));
+      const matched = RULE_KEYS.filter((e) => matchesPattern(patterns[e], event));
       expect(matched).toEqual(expected[name.slice(0, 2)]);
     });
   }
@@ -668,7 +713,7 @@ describe('EventBridge rules against every sample event', () => {
   it.each(Object.keys(expectedInvalid))('prod: invalid/%s reaches exactly the rules it should', (name) => {
     const patterns = rulePatterns(prod.template);
     const event = JSON.parse(readFileSync(join(INVALID_DIR, name), 'utf8'));
-    expect(ENTRIES.filter((e) => matchesPattern(patterns[e], event))).toEqual(expectedInvalid[name]);
+    expect(RULE_KEYS.filter((e) => matchesPattern(patterns[e], event))).toEqual(expectedInvalid[name]);
   });
 
   it('an alarm-name filter narrows the alarm rule as documented (alarmDetailFilter)', () => {
@@ -679,6 +724,160 @@ describe('EventBridge rules against every sample event', () => {
     };
     const matched = samples.filter((n) => matchesPattern(narrowed, JSON.parse(readFileSync(join(EVENTS_DIR, n), 'utf8'))));
     expect(matched.map((n) => n.slice(0, 2))).toEqual(['01', '02', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '18']);
+  });
+});
+
+describe("the operator bus: the stack's own bus for operator events, who may put on it, the rule to the alarm function", () => {
+  const BUS_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${OPERATOR.bus}`;
+  const operatorSamples = readdirSync(OPERATOR_DIR)
+    .filter((n) => n.endsWith('.json'))
+    .sort();
+  const readOperatorSample = (name: string) => JSON.parse(readFileSync(join(OPERATOR_DIR, name), 'utf8')) as Record<string, unknown>;
+  const envOf = (template: CfnTemplate, entry: Entry) =>
+    (props(template, FUNCTIONS[entry].logicalId).Environment as { Variables: Record<string, unknown> }).Variables;
+  const busOf = (template: CfnTemplate) =>
+    new CfnEvaluator(template).evaluate(props(template, OPERATOR.logicalId)) as {
+      Name: string;
+      Policy: { Version: string; Statement: unknown };
+    };
+  const operatorRule = (template: CfnTemplate) =>
+    (resourcesOfType(template, 'AWS::Events::Rule').find(([, r]) => r.Properties?.EventBusName !== undefined)?.[1].Properties ??
+      {}) as Record<string, unknown>;
+
+  it('one bus, named after the stack, output by name and ARN (the CLI default for --bus / MEDIC_BUS)', () => {
+    expect(resourcesOfType(prod.template, 'AWS::Events::EventBus').map(([id]) => id)).toEqual([OPERATOR.logicalId]);
+    const cfn = new CfnEvaluator(prod.template);
+    expect(busOf(prod.template).Name).toBe(OPERATOR.bus);
+    expect(cfn.evaluate(prod.template.Outputs?.OperatorBusName)).toEqual({ Value: OPERATOR.bus });
+    expect(cfn.evaluate(prod.template.Outputs?.OperatorBusArn)).toEqual({ Value: BUS_ARN });
+    expect(busOf(local.template).Name).toBe('model-medic-local-operator');
+  });
+
+  it('its policy lets only principals of this account put events, and only on this bus: no "*" principal, no other account', () => {
+    const { Policy } = busOf(prod.template);
+    expect(Policy.Version).toBe('2012-10-17');
+    const statements = normalizeStatements(Policy.Statement);
+    expect(statements.map(({ Sid: _sid, ...s }) => s)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: ['events:PutEvents'],
+        Resource: [BUS_ARN],
+        Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+      },
+    ]);
+    for (const s of statements.filter((x) => x.Effect === 'Allow')) {
+      expect(JSON.stringify(s.Principal)).not.toContain('"*"');
+      expect(s.Principal).not.toBe('*');
+    }
+  });
+
+  it('the rule: on that bus, the operator source and its five detail-types, to the alarm function, retried, dead-lettered to the failure queue', () => {
+    const rule = operatorRule(prod.template);
+    expect(rule).toMatchObject({
+      Name: OPERATOR.rule,
+      State: 'ENABLED',
+      EventBusName: getAtt(OPERATOR.logicalId, 'Name'),
+      EventPattern: { source: [OPERATOR_SOURCE], 'detail-type': [...OPERATOR_DETAIL_TYPES] },
+    });
+    const targets = rule.Targets as Array<Record<string, unknown>>;
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({
+      Arn: getAtt(FUNCTIONS.alarm.logicalId),
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
+      DeadLetterConfig: { Arn: getAtt('FailureQueue') },
+    });
+    // EventBridge may invoke the alarm function for this rule (a rule on a custom bus: rule/<bus>/<rule>).
+    const permissions = resourcesOfType(prod.template, 'AWS::Lambda::Permission').map(([, r]) =>
+      new CfnEvaluator(prod.template).evaluate(r.Properties),
+    );
+    expect(permissions).toContainEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:model-medic-prod-alarm`,
+      Principal: 'events.amazonaws.com',
+      SourceArn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/${OPERATOR.bus}/${OPERATOR.rule}`,
+    });
+    // The rule references the bus, so CloudFormation creates the bus first.
+    const [ruleId] = resourcesOfType(prod.template, 'AWS::Events::Rule').find(([, r]) => r.Properties?.Name === OPERATOR.rule) ?? [];
+    expect([...(resourceDependencies(prod.template).get(String(ruleId)) ?? [])]).toContain(OPERATOR.logicalId);
+    expect(dependencyCycle(prod.template)).toBeUndefined();
+  });
+
+  it('only the alarm function is told the bus name (MEDIC_OPERATOR_BUS), a literal on every stage', () => {
+    expect(envOf(prod.template, 'alarm').MEDIC_OPERATOR_BUS).toBe(OPERATOR.bus);
+    expect(envOf(local.template, 'alarm').MEDIC_OPERATOR_BUS).toBe('model-medic-local-operator');
+    for (const entry of ['monitoring', 'endpoint-state'] as const)
+      expect(envOf(prod.template, entry)).not.toHaveProperty('MEDIC_OPERATOR_BUS');
+  });
+
+  it('no new write access: the roles are what they were (operators need no role of the stack)', () => {
+    const cfn = new CfnEvaluator(prod.template);
+    for (const entry of ENTRIES) {
+      const role = cfn.evaluate(props(prod.template, FUNCTIONS[entry].role)) as {
+        Policies: Array<{ PolicyDocument: { Statement: unknown } }>;
+      };
+      const actions = role.Policies.flatMap((p) => normalizeStatements(p.PolicyDocument.Statement)).flatMap((s) => s.Action);
+      expect(
+        actions.filter((a) => a.startsWith('events:')),
+        entry,
+      ).toEqual([]);
+    }
+  });
+
+  it('params.<stage>.operatorBus renames the bus everywhere it is named: policy, rule permission, failure queue policy, env, outputs', () => {
+    const cfn = new CfnEvaluator(renamed.template);
+    const renamedArn = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${RENAMED_BUS}`;
+    const bus = busOf(renamed.template);
+    expect(bus.Name).toBe(RENAMED_BUS);
+    expect(normalizeStatements(bus.Policy.Statement).flatMap((s) => s.Resource)).toEqual([renamedArn]);
+    expect(envOf(renamed.template, 'alarm').MEDIC_OPERATOR_BUS).toBe(RENAMED_BUS);
+    expect(cfn.evaluate(renamed.template.Outputs?.OperatorBusArn)).toEqual({ Value: renamedArn });
+    const ruleArn = `arn:aws:events:${REGION}:${ACCOUNT}:rule/${RENAMED_BUS}/${OPERATOR.rule}`;
+    const permissions = resourcesOfType(renamed.template, 'AWS::Lambda::Permission').map(
+      ([, r]) => cfn.evaluate(r.Properties) as { SourceArn: string },
+    );
+    expect(permissions.map((p) => p.SourceArn)).toContain(ruleArn);
+    const queuePolicy = cfn.evaluate(props(renamed.template, 'FailureQueuePolicy')) as {
+      PolicyDocument: { Statement: Array<{ Condition?: { ArnEquals?: { 'aws:SourceArn': string[] } } }> };
+    };
+    expect(queuePolicy.PolicyDocument.Statement.flatMap((x) => x.Condition?.ArnEquals?.['aws:SourceArn'] ?? [])).toContain(ruleArn);
+  });
+
+  it('the sample operator events: one per detail-type, each a valid operator event', () => {
+    expect(operatorSamples.map((n) => readOperatorSample(n)['detail-type']).sort()).toEqual([...OPERATOR_DETAIL_TYPES].sort());
+    for (const name of operatorSamples) {
+      const event = readOperatorSample(name);
+      expect(event, name).toMatchObject({ source: OPERATOR_SOURCE, account: '111122223333', region: 'us-east-1' });
+      expect(String(event.time).startsWith('2026-11-23T'), name).toBe(true);
+      const parsed = parseOperatorEvent(parseEnvelope(event));
+      expect(parsed.by, name).toMatch(/^arn:aws:sts::111122223333:assumed-role\//);
+    }
+  });
+
+  for (const stage of ['prod', 'local'] as const) {
+    it.each(operatorSamples)(`${stage}: operator/%s reaches the operator rule and no other`, (name) => {
+      const patterns = rulePatterns((stage === 'prod' ? prod : local).template);
+      expect(RULE_KEYS.filter((k) => matchesPattern(patterns[k], readOperatorSample(name)))).toEqual(['operator']);
+    });
+  }
+
+  it('no other sample, valid or malformed, matches the operator rule; nor another source, nor an unknown detail-type', () => {
+    const { operator } = rulePatterns(prod.template);
+    const others = [
+      ...readdirSync(EVENTS_DIR)
+        .filter((n) => n.endsWith('.json') && n !== 'aws-state.json')
+        .map((n) => join(EVENTS_DIR, n)),
+      ...readdirSync(INVALID_DIR)
+        .map((n) => join(INVALID_DIR, n))
+        .filter(parsesAsObject),
+    ];
+    expect(others.length).toBeGreaterThan(36);
+    for (const path of others) expect(matchesPattern(operator, JSON.parse(readFileSync(path, 'utf8'))), path).toBe(false);
+    const silence = readOperatorSample('01-silence-created-churn-prod.json');
+    expect(matchesPattern(operator, { ...silence, source: 'acme.operator' })).toBe(false);
+    expect(matchesPattern(operator, { ...silence, source: 'model-medic' })).toBe(false);
+    expect(matchesPattern(operator, { ...silence, 'detail-type': 'Silence Updated' })).toBe(false);
+    expect(matchesPattern(operator, { ...silence, 'detail-type': 'silence created' })).toBe(false);
   });
 });
 

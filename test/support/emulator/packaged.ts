@@ -7,10 +7,17 @@
  * environment with its `Ref`s, `Fn::GetAtt`s and `Fn::Sub`s resolved to those resources, exactly
  * as CloudFormation would set it. The scheduler role is not created in moto (its Scheduler never
  * assumes a role nor checks one): its ARN is the one CloudFormation would give it.
+ *
+ * The operator bus is created too, with the template's policy (PutPermission with the policy
+ * document: moto keeps it and returns it in DescribeEventBus, but does not enforce it), and its
+ * rule with the template's name and pattern. The rule gets no target here: the functions run in
+ * hosts, not in moto's Lambda; `routeOperatorRule` (world.ts) gives it a queue standing in for
+ * the alarm function.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateEventBusCommand, PutPermissionCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -100,6 +107,9 @@ export interface DeployedStack {
   /** The ladder checks' schedule group (CheckScheduleGroup) and the role Scheduler would assume. */
   scheduleGroup: string;
   schedulerRoleArn: string;
+  /** The operator bus (OperatorBus) and the rule on it, as the template defines them. */
+  operatorBus: { name: string; arn: string; policy: Record<string, unknown> };
+  operatorRule: { name: string; eventPattern: Record<string, unknown>; targetLogicalId: string };
   /** A function's environment variables as CloudFormation sets them. */
   environmentOf(fn: PackagedFunction): Record<string, string>;
 }
@@ -143,6 +153,8 @@ export async function deployToEmulator(clients: MotoClients, stack: PackagedStac
   // What CloudFormation names a role without RoleName: <stack>-<logical id>-<random suffix>.
   props('CheckSchedulerRole');
   const schedulerRoleArn = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/model-medic-${EMULATOR_STAGE}-CheckSchedulerRole-EMU1A2B3C4D5`;
+  const operatorBusName = String(props('OperatorBus').Name);
+  const operatorBusArn = `arn:aws:events:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:event-bus/${operatorBusName}`;
 
   const refs: Record<string, string> = {
     StateTable: tableName,
@@ -157,7 +169,10 @@ export async function deployToEmulator(clients: MotoClients, stack: PackagedStac
     'FailureQueue.Arn': failureQueueArn,
     'CheckSchedulerRole.Arn': schedulerRoleArn,
     'CheckScheduleGroup.Arn': `arn:aws:scheduler:${SAMPLE_REGION}:${SAMPLE_ACCOUNT}:schedule-group/${scheduleGroup}`,
+    'OperatorBus.Name': operatorBusName,
+    'OperatorBus.Arn': operatorBusArn,
   };
+  refs.OperatorBus = operatorBusName;
   const resolveName = (name: string): string => {
     const resolved = name.includes('.') ? getAtts[name] : refs[name];
     if (resolved === undefined) throw new Error(`the emulator cannot resolve ${name.includes('.') ? 'GetAtt' : 'Ref'} ${name}`);
@@ -175,6 +190,45 @@ export async function deployToEmulator(clients: MotoClients, stack: PackagedStac
       return intrinsic['Fn::Sub'].replace(/\$\{([^}!]+)\}/g, (_, name: string) => resolveName(name));
     throw new Error(`the emulator cannot resolve ${JSON.stringify(value)}`);
   };
+  /** Every intrinsic in a document (a policy) resolved; plain values kept as they are. */
+  const resolveDeep = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolveDeep);
+    if (value === null || typeof value !== 'object') return value;
+    const keys = Object.keys(value);
+    if (keys.length === 1 && ['Ref', 'Fn::GetAtt', 'Fn::Sub'].includes(keys[0] as string)) return resolveValue(value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDeep(v)]));
+  };
+
+  // The operator bus, its policy, and its rule (found by the bus it is on).
+  const bus = props('OperatorBus');
+  await clients.eventbridge.send(
+    new CreateEventBusCommand({ Name: operatorBusName, ...(bus.Description ? { Description: String(bus.Description) } : {}) }),
+  );
+  const operatorBusPolicy = resolveDeep(bus.Policy) as Record<string, unknown>;
+  await clients.eventbridge.send(new PutPermissionCommand({ EventBusName: operatorBusName, Policy: JSON.stringify(operatorBusPolicy) }));
+  const rules = Object.values(template.Resources).filter(
+    (r) => r.Type === 'AWS::Events::Rule' && (r.Properties as Record<string, unknown>).EventBusName !== undefined,
+  );
+  if (rules.length !== 1)
+    throw new Error(`the packaged template has ${rules.length} rules on a custom bus, expected the operator rule only`);
+  const rule = rules[0]?.Properties as Record<string, unknown>;
+  if (resolveValue(rule.EventBusName) !== operatorBusName) throw new Error(`rule ${String(rule.Name)} is not on the operator bus`);
+  const targets = rule.Targets as Array<{ Arn: { 'Fn::GetAtt': [string, string] } }>;
+  const operatorRule = {
+    name: String(rule.Name),
+    eventPattern: rule.EventPattern as Record<string, unknown>,
+    targetLogicalId: String(targets[0]?.Arn['Fn::GetAtt'][0]),
+  };
+  await clients.eventbridge.send(
+    new PutRuleCommand({
+      Name: operatorRule.name,
+      EventBusName: operatorBusName,
+      EventPattern: JSON.stringify(operatorRule.eventPattern),
+      State: String(rule.State ?? 'ENABLED') as 'ENABLED',
+      ...(rule.Description ? { Description: String(rule.Description) } : {}),
+    }),
+  );
+
   return {
     template,
     tableName,
@@ -183,6 +237,8 @@ export async function deployToEmulator(clients: MotoClients, stack: PackagedStac
     failureQueueArn,
     scheduleGroup,
     schedulerRoleArn,
+    operatorBus: { name: operatorBusName, arn: operatorBusArn, policy: operatorBusPolicy },
+    operatorRule,
     environmentOf(fn) {
       const variables = ((props(fn.logicalId).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
         {}) as Record<string, unknown>;

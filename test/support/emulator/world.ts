@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
@@ -48,6 +49,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { RecordedState } from '../../../shared/aws/recorded.js';
 import { AWS_STATE } from '../samples.js';
 import { SAMPLE_ACCOUNT, SAMPLE_REGION } from './moto-server.js';
+import type { DeployedStack } from './packaged.js';
 import type { StandIn } from './stand-in.js';
 
 type Json = Record<string, unknown>;
@@ -69,6 +71,7 @@ export function motoClients(motoUrl: string) {
     ssm: new SSMClient(config),
     dynamodb: new DynamoDBClient(config),
     scheduler: new SchedulerClient(config),
+    eventbridge: new EventBridgeClient(config),
   };
 }
 export type MotoClients = ReturnType<typeof motoClients>;
@@ -361,6 +364,33 @@ export async function subscribeQueue(clients: MotoClients, topicName: string) {
         if (envelope.Subject) notification.subject = envelope.Subject;
         return notification;
       });
+    },
+  };
+}
+
+export type OperatorRoute = Awaited<ReturnType<typeof routeOperatorRule>>;
+
+/**
+ * The deployed operator rule (on the operator bus) routed to an SQS queue standing in for the
+ * alarm function, its target in the template (moto's EventBridge delivers to SQS, not to the
+ * hosts the functions run in): what the rule matched is what the queue received.
+ */
+export async function routeOperatorRule(clients: MotoClients, deployed: Pick<DeployedStack, 'operatorBus' | 'operatorRule'>) {
+  const operator = { busName: deployed.operatorBus.name, ruleName: deployed.operatorRule.name };
+  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: `${operator.ruleName}-alarm-stand-in` }));
+  const attrs = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  await clients.eventbridge.send(
+    new PutTargetsCommand({
+      Rule: operator.ruleName,
+      EventBusName: operator.busName,
+      Targets: [{ Id: 'alarm-function-stand-in', Arn: String(attrs.Attributes?.QueueArn) }],
+    }),
+  );
+  return {
+    queueUrl: String(QueueUrl),
+    /** Every event the rule delivered so far (removed from the queue), as the function would receive it. */
+    async drain(): Promise<Array<Record<string, unknown>>> {
+      return (await drainQueue(clients, String(QueueUrl))).map((body) => JSON.parse(body) as Record<string, unknown>);
     },
   };
 }
