@@ -250,7 +250,8 @@ function checked(
     parseOperatorEvent(parseEnvelope(event));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.replace(/^operator event [^:]+: (detail\.\w+: )?/, ''), command);
+    // `operator event Approval Granted: detail.approval: expected ...` -> `approval: expected ...`
+    throw new UsageError(message.replace(/^operator event [^:]+: (?:detail\.)?/, ''), command);
   }
   return event;
 }
