@@ -13,5 +13,6 @@ export async function applyApprovalDecision(
     report.ignored = `approval ${event.approval} is unknown (a typo, or it expired and was forgotten): nothing to do`;
     return;
   }
-  report.ignored = `approvals are recorded, but this version does not run approved actions yet (approval ${event.approval} is ${approval.status})`;
+  // Rules cannot ask for approval yet (docs/operator-controls.md): nothing waits on a decision.
+  report.ignored = `approval ${event.approval} is ${approval.status}: this version does not run approved actions yet`;
 }
