@@ -18,6 +18,7 @@ import { isTransientKind, MedicError } from '../errors.js';
 import type { EventReport } from '../report.js';
 import type { CompiledRunbook } from '../runbook/index.js';
 import { parseEnvelope } from '../signals/envelope.js';
+import { OPERATOR_SOURCE } from '../signals/operator.js';
 import { type Container, createContainer } from './container.js';
 import { emitDecisionMetrics } from './decision-metrics.js';
 
@@ -52,6 +53,22 @@ export function createHandler(entry: string) {
     // The shape first: a malformed event (a raw alarm-action payload has no `account`) must be
     // refused and queued as malformed, not waved through as "another account's event".
     const outside = isEnvelope(event) ? outsideAllowList(envelope, config.allowedAccounts, config.allowedRegions) : undefined;
+    if (outside && (event as { source?: unknown }).source === OPERATOR_SOURCE) {
+      // Another account's alarm is someone else's business; another account's operator event is
+      // an attempt to steer this automation: refused, and kept in the failure queue with why.
+      const reason = `operator event refused: ${outside}`;
+      logger.error('operator event refused', { entry, event: label, reason });
+      await c.failures.sendMalformed({
+        kind: 'invalid-event',
+        entry,
+        label,
+        reason,
+        event,
+        requestId: context.awsRequestId,
+        functionArn: context.invokedFunctionArn,
+      });
+      return { event: label, signal: null, rule: null, actions: [], ignored: null, error: reason, errorKind: 'invalid-event' };
+    }
     if (outside) {
       logger.warn('event ignored', { entry, event: label, reason: outside });
       return { event: label, signal: null, rule: null, actions: [], ignored: outside, error: null };
