@@ -178,7 +178,11 @@ export async function finishRuleGuards(
     const endpoint = signal.endpoint;
     // Replay and backtest count planned changes as made, so their guards behave as in production.
     const counts = (a: ActionReport) => a.status === 'executed' || (a.status === 'planned' && !deps.allowWrites);
-    const acted = actions.some((a) => a.status === 'executed' || a.status === 'planned');
+    const ran = (a: ActionReport) => a.status === 'executed' || a.status === 'planned';
+    // A change held by a silence or a busy endpoint has not happened: its notify alone must not
+    // start the cooldown, or the change would be refused again once the silence or the update ends.
+    const waiting = actions.some((a) => a.suppressedBy === 'silenced' || a.suppressedBy === 'endpoint-busy');
+    const acted = waiting ? actions.some((a) => ran(a) && ACTIONS[a.type].mutatesEndpoint) : actions.some(ran);
     const writes: Array<Promise<void>> = [];
     if (acted && rule.cooldownMs > 0) {
       writes.push(deps.store.setCooldownUntil(rule.id, endpoint ?? '*', guard.now + rule.cooldownMs));
