@@ -49,6 +49,16 @@ export function createHandler(entry: string) {
     const c = await container;
     const envelope = (event ?? {}) as { id?: string; account?: string; region?: string };
     const label = envelope.id ?? context.awsRequestId;
+    const toFailureQueue = (kind: 'invalid-event' | 'internal', reason: string) =>
+      c.failures.sendMalformed({
+        kind,
+        entry,
+        label,
+        reason,
+        event,
+        requestId: context.awsRequestId,
+        functionArn: context.invokedFunctionArn,
+      });
 
     // The shape first: a malformed event (a raw alarm-action payload has no `account`) must be
     // refused and queued as malformed, not waved through as "another account's event".
@@ -58,15 +68,7 @@ export function createHandler(entry: string) {
       // an attempt to steer this automation: refused, and kept in the failure queue with why.
       const reason = `operator event refused: ${outside}`;
       logger.error('operator event refused', { entry, event: label, reason });
-      await c.failures.sendMalformed({
-        kind: 'invalid-event',
-        entry,
-        label,
-        reason,
-        event,
-        requestId: context.awsRequestId,
-        functionArn: context.invokedFunctionArn,
-      });
+      await toFailureQueue('invalid-event', reason);
       return { event: label, signal: null, rule: null, actions: [], ignored: null, error: reason, errorKind: 'invalid-event' };
     }
     if (outside) {
@@ -116,15 +118,7 @@ export function createHandler(entry: string) {
       else logger.error('malformed event refused: it can never succeed', { entry, event: label, error: reason, payload: event });
       // If SQS refuses, this throws: Lambda retries, and its on-failure destination (the same
       // queue) keeps the event when the retries run out.
-      const sent = await c.failures.sendMalformed({
-        kind,
-        entry,
-        label,
-        reason,
-        event,
-        requestId: context.awsRequestId,
-        functionArn: context.invokedFunctionArn,
-      });
+      const sent = await toFailureQueue(kind, reason);
       if (sent === 'sent') logger.info('event sent to the failure queue', { entry, event: label, kind });
       return report;
     }

@@ -506,19 +506,7 @@ export class DynamoStateStore implements StateStore {
     const { pk, sk } = keys.silence(id);
     const update = `SET #endedAt = :at, endedBy = :by${reason ? ', endReason = :reason' : ''}`;
     const condition = 'attribute_exists(#pk) AND attribute_not_exists(#endedAt) AND #endsAt > :at';
-    const outcome = await this.conditional('UpdateItem', pk, () =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: s(pk), sk: s(sk) },
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names(update, condition),
-          ExpressionAttributeValues: { ':at': n(at), ':by': s(by), ...(reason ? { ':reason': s(reason) } : {}) },
-        }),
-      ),
-    );
-    return outcome.ok;
+    return this.updateIf(pk, sk, update, condition, { ':at': n(at), ':by': s(by), ...(reason ? { ':reason': s(reason) } : {}) });
   }
 
   async listSilences(now: number): Promise<Silence[]> {
@@ -577,25 +565,13 @@ export class DynamoStateStore implements StateStore {
     const update = `SET #status = :status, decidedBy = :by, decidedAt = :at${reason ? ', reason = :reason' : ''}`;
     // Only a pending one is decided, once; only one whose deadline has not passed is granted.
     const condition = status === 'expired' ? '#status = :pending' : '#status = :pending AND #deadline > :at';
-    const outcome = await this.conditional('UpdateItem', pk, () =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: s(pk), sk: s(sk) },
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names(update, condition),
-          ExpressionAttributeValues: {
-            ':status': s(status),
-            ':pending': s('pending'),
-            ':by': s(by),
-            ':at': n(at),
-            ...(reason ? { ':reason': s(reason) } : {}),
-          },
-        }),
-      ),
-    );
-    return outcome.ok;
+    return this.updateIf(pk, sk, update, condition, {
+      ':status': s(status),
+      ':pending': s('pending'),
+      ':by': s(by),
+      ':at': n(at),
+      ...(reason ? { ':reason': s(reason) } : {}),
+    });
   }
 
   async listPendingApprovals(now: number): Promise<Approval[]> {
@@ -716,6 +692,23 @@ export class DynamoStateStore implements StateStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
+  }
+
+  /** UpdateItem under a condition: true when it held and the item was updated. */
+  private async updateIf(pk: string, sk: string, update: string, condition: string, values: Item): Promise<boolean> {
+    const outcome = await this.conditional('UpdateItem', pk, () =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(pk), sk: s(sk) },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names(update, condition),
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    return outcome.ok;
   }
 
   /** A conditional write: losing the condition is an answer, not an error. */

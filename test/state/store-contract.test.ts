@@ -387,6 +387,148 @@ function stateStoreContract(name: string, makeStore: () => Promise<StateStore>):
         expect(await store.listOpenLadders('other-prod', T0)).toEqual([]);
       });
     });
+
+    describe('operator controls', () => {
+      const silence = (id: string, over: Record<string, unknown> = {}) => ({
+        silence: id,
+        endpoint: 'fraud-*',
+        startsAt: T0,
+        endsAt: T0 + HOUR,
+        quiet: false,
+        by: 'arn:aws:sts::111122223333:assumed-role/oncall/alice',
+        reason: 'load test',
+        createdAt: T0,
+        ...over,
+      });
+
+      it('silences: put once, listed until they end (by themselves or early), ended once', async () => {
+        const store = await makeStore();
+        await store.putSilence(silence('sil-a'), 7 * 24 * HOUR);
+        await store.putSilence(silence('sil-a', { reason: 'again' }), 7 * 24 * HOUR); // a redelivery: the first stands
+        await store.putSilence(
+          silence('sil-b', { startsAt: T0 + HOUR, endsAt: T0 + 2 * HOUR, rule: 'scale-*', kind: 'alarm' }),
+          7 * 24 * HOUR,
+        );
+        expect((await store.listSilences(T0)).map((x) => [x.silence, x.reason])).toEqual([
+          ['sil-a', 'load test'],
+          ['sil-b', 'load test'],
+        ]);
+        expect(await store.endSilence('sil-a', T0 + MINUTE, 'bob', 'done')).toBe(true);
+        expect(await store.endSilence('sil-a', T0 + 2 * MINUTE, 'bob')).toBe(false);
+        expect(await store.endSilence('nope', T0, 'bob')).toBe(false);
+        expect((await store.listSilences(T0 + 2 * MINUTE)).map((x) => x.silence)).toEqual(['sil-b']);
+        expect((await store.listSilences(T0 + 2 * HOUR)).map((x) => x.silence)).toEqual([]);
+      });
+
+      it('approvals: put once, decided once, granted only before the deadline; pending ones listed', async () => {
+        const store = await makeStore();
+        const approval = {
+          id: 'apr-1',
+          rule: 'rollback-rule',
+          endpoint: 'fraud-prod',
+          action: { type: 'rollback' as const, params: {} },
+          index: 0,
+          signal: {
+            kind: 'monitoring' as const,
+            key: 'k',
+            source: 's',
+            eventId: 'e',
+            time: 't',
+            account: 'a',
+            region: 'r',
+            job: 'j',
+            jobArn: 'ja',
+            status: 'Failed' as const,
+            violations: [],
+          },
+          createdAt: T0,
+          expiresAt: T0 + HOUR,
+          status: 'pending' as const,
+        };
+        expect(await store.putApproval(approval, 7 * 24 * HOUR)).toEqual(approval);
+        expect(await store.putApproval({ ...approval, rule: 'other' }, 7 * 24 * HOUR)).toEqual(approval);
+        await store.putApproval({ ...approval, id: 'apr-2', expiresAt: T0 + 2 * HOUR }, 7 * 24 * HOUR);
+        expect((await store.listPendingApprovals(T0)).map((a) => a.id)).toEqual(['apr-1', 'apr-2']);
+        expect(await store.decideApproval('apr-1', 'granted', 'bob', T0 + HOUR + 1)).toBe(false); // too late
+        expect(await store.decideApproval('apr-1', 'granted', 'bob', T0 + MINUTE, 'ok')).toBe(true);
+        expect(await store.decideApproval('apr-1', 'rejected', 'carol', T0 + 2 * MINUTE)).toBe(false);
+        expect(await store.getApproval('apr-1')).toMatchObject({
+          status: 'granted',
+          decidedBy: 'bob',
+          decidedAt: T0 + MINUTE,
+          reason: 'ok',
+        });
+        expect(await store.decideApproval('apr-2', 'expired', 'model-medic', T0 + 3 * HOUR)).toBe(true);
+        expect(await store.listPendingApprovals(T0)).toEqual([]);
+        expect(await store.getApproval('nope')).toBeUndefined();
+      });
+
+      it('an endpoint snapshot: live cooldowns, lock, circuit and status; forgetting the last hour of remediations', async () => {
+        const store = await makeStore();
+        await store.setCooldownUntil('scale-out', 'fraud-prod', T0 + 10 * MINUTE);
+        await store.setCooldownUntil('old', 'fraud-prod', T0 - MINUTE);
+        await store.setCooldownUntil('scale-out', 'churn-prod', T0 + 10 * MINUTE);
+        await store.acquireLock('fraud-prod', 'req-1', T0, 5 * MINUTE);
+        await store.openCircuit('fraud-prod', T0, T0 + 6 * HOUR, 'too many');
+        await store.recordEndpointStatus('fraud-prod', { status: 'Updating', at: T0 }, HOUR);
+        expect(await store.getEndpointSnapshot('fraud-prod', T0)).toEqual({
+          cooldowns: [{ rule: 'scale-out', until: T0 + 10 * MINUTE }],
+          lock: { owner: 'req-1', until: T0 + 5 * MINUTE },
+          circuit: { openedAt: T0, until: T0 + 6 * HOUR, reason: 'too many' },
+          status: { status: 'Updating', at: T0 },
+        });
+        expect(await store.getEndpointSnapshot('search-prod', T0)).toEqual({ cooldowns: [] });
+
+        await store.recordRemediation('fraud-prod', 'r1', T0 - 2 * HOUR, 3 * HOUR);
+        await store.recordRemediation('fraud-prod', 'r2', T0 - MINUTE, 3 * HOUR);
+        await store.recordRemediation('fraud-prod', 'r3', T0, 3 * HOUR);
+        await store.forgetRemediations('fraud-prod', T0 - HOUR);
+        expect(await store.countRemediations('fraud-prod', T0 - 3 * HOUR)).toBe(1);
+      });
+    });
+
+    describe('conditional ladder writes', () => {
+      it('only over the open ladder of that key waiting for that check', async () => {
+        const store = await makeStore();
+        const arn = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:x';
+        const base: LadderState = {
+          key: `${arn}#t1`,
+          rule: 'r',
+          alarmArn: arn,
+          alarm: 'x',
+          since: 't1',
+          startedAt: T0,
+          status: 'open',
+          next: { step: 1, attempt: 1, at: T0 + MINUTE, timer: 't' },
+          stepsRun: 0,
+          signal: {
+            kind: 'alarm',
+            key: 'k',
+            source: 's',
+            eventId: 'e',
+            time: 't',
+            account: 'a',
+            region: 'r',
+            alarm: 'x',
+            alarmArn: arn,
+            composite: false,
+            state: 'ALARM',
+            stateTimestamp: 't1',
+            metrics: [],
+          },
+        };
+        expect(await store.putLadder(base, HOUR, T0, { key: base.key })).toBe(false); // nothing stored yet
+        expect(await store.putLadder(base, HOUR, T0)).toBe(true);
+        const step2 = { ...base, next: { step: 2, attempt: 1, at: T0 + 2 * MINUTE, timer: 't2' }, stepsRun: 1 };
+        expect(await store.putLadder(step2, HOUR, T0, { key: base.key, next: { step: 1, attempt: 2 } })).toBe(false);
+        expect(await store.putLadder(step2, HOUR, T0, { key: base.key, next: { step: 1, attempt: 1 } })).toBe(true);
+        expect(await store.putLadder(step2, HOUR, T0, { key: `${arn}#t0` })).toBe(false);
+        const { next: _n, ...rest } = step2;
+        expect(await store.putLadder({ ...rest, status: 'resolved' }, HOUR, T0, { key: base.key })).toBe(true);
+        expect(await store.putLadder(step2, HOUR, T0, { key: base.key })).toBe(false); // ended: not brought back
+        expect((await store.getLadders(arn))[0]?.status).toBe('resolved');
+      });
+    });
   });
 }
 
