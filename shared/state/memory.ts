@@ -244,7 +244,7 @@ export class MemoryStateStore implements StateStore {
 
   async decideApproval(id: string, status: Exclude<ApprovalStatus, 'pending'>, by: string, at: number, reason?: string): Promise<boolean> {
     const known = this.approvals.get(id);
-    if (!known || known.approval.status !== 'pending') return false;
+    if (known?.approval.status !== 'pending') return false;
     if (status !== 'expired' && known.approval.expiresAt <= at) return false;
     known.approval = { ...known.approval, status, decidedBy: by, decidedAt: at, ...(reason ? { reason } : {}) };
     return true;
