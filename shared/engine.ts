@@ -271,10 +271,11 @@ function quietWhileBusy(
   step: RuleRunOptions['stepOfLadder'],
 ): HeldBack | undefined {
   if (type !== 'notify' || !step || step.attempt < 2 || step.attempt >= MAX_HELD_ATTEMPTS) return undefined;
-  if (!earlier.some((a) => a.suppressedBy === 'endpoint-busy')) return undefined;
+  const holder = earlier.find((a) => a.suppressedBy === 'endpoint-busy' || a.suppressedBy === 'silenced');
+  if (!holder?.suppressedBy) return undefined;
   return {
-    suppressedBy: 'endpoint-busy',
-    reason: `escalation step ${step.step} is still waiting for a busy endpoint (attempt ${step.attempt}): told at the first attempt, told again when it runs`,
+    suppressedBy: holder.suppressedBy,
+    reason: `escalation step ${step.step} is still held (busy endpoint or silence; attempt ${step.attempt}): told at the first attempt, told again when it runs`,
   };
 }
 

@@ -163,7 +163,7 @@ async function endpointStatus(
   const status: EndpointStatus = {
     endpoint,
     cooldowns: snapshot.cooldowns,
-    silences: silences.filter((s) => compileGlob(s.endpoint)(endpoint)).map((s) => s.silence),
+    silences: silences.filter((s) => globMatches(s.endpoint, endpoint)).map((s) => s.silence),
     approvals: approvals.filter((a) => a.endpoint === endpoint).map((a) => a.id),
     ladders: ladders.map((l) => ({
       rule: l.rule,
@@ -263,4 +263,13 @@ export async function statusCommand(options: { endpoint?: string; table?: string
     }
   }
   return 0;
+}
+
+/** A stored silence's endpoint pattern against a name; one the CLI would refuse is taken literally, as the engine does. */
+function globMatches(pattern: string, name: string): boolean {
+  try {
+    return compileGlob(pattern)(name);
+  } catch {
+    return pattern === name;
+  }
 }

@@ -157,7 +157,7 @@ export async function decideApprovalCommand(
   if (decision === 'reject') requireReason(options.reason, decision, 'why the action should not run: it goes into the audit');
   const detail = { approval: id, ...(options.reason !== undefined ? { reason: options.reason } : {}) };
   const type = decision === 'approve' ? 'Approval Granted' : 'Approval Rejected';
-  const summary = `approval ${id}: ${decision === 'approve' ? 'granted (the action is planned again and runs through the guards)' : 'rejected (the action is dropped)'}`;
+  const summary = `approval ${id}: ${decision === 'approve' ? 'granted (not acted on yet: no rule asks for approval in this version)' : 'rejected (not acted on yet: no rule asks for approval in this version)'}`;
   return sendOperatorEvent(decision, type, detail, summary, options, io);
 }
 

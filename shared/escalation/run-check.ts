@@ -12,6 +12,7 @@
 import { leaseMs } from '../deadline.js';
 import type { EngineDeps } from '../engine.js';
 import { isTransientKind } from '../errors.js';
+import { silenceReason, silencing } from '../guards/silence.js';
 import type { GuardNotice } from '../guards.js';
 import type { ActionReport, EventReport } from '../report.js';
 import { formatDuration } from '../runbook/duration.js';
@@ -144,7 +145,8 @@ async function runClaimed(
     );
     return false;
   };
-  const held = actions.some((a) => a.suppressedBy === 'endpoint-busy');
+  // A busy endpoint or an operator's silence: the step waits for its next check instead of being spent.
+  const held = actions.some((a) => a.suppressedBy === 'endpoint-busy' || a.suppressedBy === 'silenced');
   const current: LadderState = ladder ?? newLadderFromCheck(check, signal, name, now);
   if (held && check.attempt < MAX_HELD_ATTEMPTS) {
     const retryIn = Math.min(step.afterMs, HELD_RETRY_MAX_MS);
@@ -153,7 +155,12 @@ async function runClaimed(
     await scheduleNext(next, report, deps);
     noteLadder(
       report,
-      ladderEntry(who, 'held', `step ${check.step} waits for a busy endpoint: tried again in ${formatDuration(retryIn)}`, check.step),
+      ladderEntry(
+        who,
+        'held',
+        `step ${check.step} ${actions.some((a) => a.suppressedBy === 'silenced') ? 'is silenced' : 'waits for a busy endpoint'}: tried again in ${formatDuration(retryIn)}`,
+        check.step,
+      ),
     );
     return true;
   }
@@ -181,11 +188,24 @@ async function runClaimed(
     await scheduleNext(next, report, deps);
     return true;
   }
-  // The last step ran and the alarm was still in ALARM when it did: tell a human, once.
-  await runner.sendNotice({
-    action: didNotClear(advanced, rule, runbook, new Date(now).toISOString()),
-    record: { key: `ladder#${advanced.key}#${advanced.rule}`, id: 'did-not-clear', ttlMs: ttl },
-  });
+  // The last step ran and the alarm was still in ALARM when it did: tell a human, once; unless
+  // an operator's quiet silence says nothing is to be sent about this endpoint now.
+  const quiet = silencing(await deps.store.listSilences(now), advanced.signal, rule.id, now);
+  if (quiet?.quiet) {
+    report.actions.push({
+      type: 'notify',
+      rule: rule.id,
+      status: 'suppressed',
+      suppressedBy: 'silenced',
+      silence: quiet.silence,
+      reason: silenceReason(quiet),
+      calls: [],
+    });
+  } else
+    await runner.sendNotice({
+      action: didNotClear(advanced, rule, runbook, new Date(now).toISOString()),
+      record: { key: `ladder#${advanced.key}#${advanced.rule}`, id: 'did-not-clear', ttlMs: ttl },
+    });
   if (report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) return false;
   const reason = `the last step came and ${name} was still in ALARM`;
   if (!(await write(ended(advanced, 'exhausted', reason, now)))) return true;

@@ -18,7 +18,10 @@ export async function applyOperatorEvent(event: OperatorEvent, report: EventRepo
   switch (event.type) {
     case 'Silence Created': {
       const { spec } = event;
-      await deps.store.putSilence({ ...spec, by: event.by, reason: event.reason, createdAt: now }, SILENCE_KEPT_MS);
+      if (!(await deps.store.putSilence({ ...spec, by: event.by, reason: event.reason, createdAt: now }, SILENCE_KEPT_MS))) {
+        report.ignored = `silence ${spec.silence} exists already: ids are unique, the first one stands (expire it and create a new one to change it)`;
+        return;
+      }
       const matchers = [
         `endpoint ${spec.endpoint}`,
         ...(spec.rule ? [`rule ${spec.rule}`] : []),

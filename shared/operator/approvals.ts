@@ -10,7 +10,8 @@ export async function applyApprovalDecision(
 ): Promise<void> {
   const approval = await deps.store.getApproval(event.approval);
   if (!approval) {
-    report.ignored = `approval ${event.approval} is unknown (a typo, or it expired and was forgotten): nothing to do`;
+    // No rule can ask for approval in this version (docs/operator-controls.md), so none is waiting.
+    report.ignored = `approval ${event.approval} is not waiting: rules cannot ask for approval in this version of model-medic, so nothing was run or dropped`;
     return;
   }
   // Rules cannot ask for approval yet (docs/operator-controls.md): nothing waits on a decision.

@@ -38,8 +38,15 @@ export type OperatorEvent =
   | { type: 'Approval Granted' | 'Approval Rejected'; approval: string; by: string; reason?: string }
   | { type: 'Circuit Closed'; endpoint: string; by: string; reason: string };
 
+/** A full ISO 8601 time with its zone: a zone-less one would mean the reader's local time. */
+const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/;
 const isoTime = (what: string) =>
-  z.string({ error: `missing ${what}` }).refine((v) => Number.isFinite(Date.parse(v)), 'expected an ISO 8601 time');
+  z
+    .string({ error: `missing ${what}` })
+    .refine(
+      (v) => ISO_WITH_ZONE.test(v) && Number.isFinite(Date.parse(v)),
+      'expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z',
+    );
 const text = (what: string) =>
   z
     .string({ error: `missing ${what}` })

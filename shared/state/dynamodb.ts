@@ -486,11 +486,11 @@ export class DynamoStateStore implements StateStore {
 
   // ---- silences ----------------------------------------------------------------------------
 
-  async putSilence(silence: Silence, ttlMs: number): Promise<void> {
+  async putSilence(silence: Silence, ttlMs: number): Promise<boolean> {
     const { pk, sk } = keys.silence(silence.silence);
     const { endedAt: _e, endedBy: _b, endReason: _r, ...spec } = silence;
     // A Silence Created delivered again is the same silence: the first write stands.
-    await this.conditional('PutItem', pk, () =>
+    const outcome = await this.conditional('PutItem', pk, () =>
       this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -500,6 +500,7 @@ export class DynamoStateStore implements StateStore {
         }),
       ),
     );
+    return outcome.ok;
   }
 
   async endSilence(id: string, at: number, by: string, reason?: string): Promise<boolean> {

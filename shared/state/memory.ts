@@ -209,9 +209,10 @@ export class MemoryStateStore implements StateStore {
     return open.sort((a, b) => b.startedAt - a.startedAt);
   }
 
-  async putSilence(silence: Silence, ttlMs: number): Promise<void> {
-    if (this.silences.has(silence.silence)) return; // the same Silence Created again
+  async putSilence(silence: Silence, ttlMs: number): Promise<boolean> {
+    if (this.silences.has(silence.silence)) return false; // ids are unique: the first one stands
     this.silences.set(silence.silence, { silence: { ...silence }, expiresAt: silence.endsAt + ttlMs });
+    return true;
   }
 
   async endSilence(id: string, at: number, by: string, reason?: string): Promise<boolean> {

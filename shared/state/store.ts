@@ -178,7 +178,8 @@ export interface StateStore {
   listOpenLadders(endpoint: string, now: number): Promise<LadderState[]>;
 
   // Silences (operator events), one partition: few at a time, all read at once.
-  putSilence(silence: Silence, ttlMs: number): Promise<void>;
+  /** Records it; false when a silence of that id exists already (the first one stands). */
+  putSilence(silence: Silence, ttlMs: number): Promise<boolean>;
   /** Ends it early; false when it does not exist or has ended already. */
   endSilence(id: string, at: number, by: string, reason?: string): Promise<boolean>;
   /** Silences that have not ended by `now` (current and future ones). */

@@ -9,6 +9,7 @@ import { handleEvent } from '../../shared/engine.js';
 import { MedicError } from '../../shared/errors.js';
 import type { EventReport } from '../../shared/report.js';
 import { checkEvent, checkTimerName } from '../../shared/signals/check.js';
+import { operatorEvent } from '../../shared/signals/operator.js';
 import type { AlarmSignal } from '../../shared/signals/types.js';
 import type { ScheduledCheck } from '../../shared/timers/timers.js';
 import { VirtualTimers } from '../../shared/timers/virtual.js';
@@ -369,5 +370,29 @@ describe('escalation ladders', () => {
     const report = await handleEvent(checkEvent(check, T0), 'bad', deps);
     expect(report.errorKind).toBe('invalid-event');
     expect(report.error).toMatch(/^remediation check: detail\.since: expected the ALARM state timestamp/);
+  });
+
+  it('a quiet silence holds a ladder step and its notify; the step is tried again, not spent', async () => {
+    const { run, fire, clock, deps } = await ladderEngine();
+    clock.set(T0);
+    await run(transition('ALARM', T0), 'alarm');
+    const window = { startsAt: new Date(T0).toISOString(), endsAt: new Date(T0 + 60 * MINUTE).toISOString() };
+    const by = 'arn:aws:sts::111122223333:assumed-role/oncall/alice';
+    await handleEvent(
+      operatorEvent(
+        'Silence Created',
+        { silence: 'sil-q', endpoint: 'fraud-prod', quiet: true, by, reason: 'hands off', ...window },
+        { account: '111122223333', region: 'us-east-1', time: new Date(T0), id: 'op-q' },
+      ),
+      'op-q',
+      deps,
+    );
+    const held = await fire();
+    expect(held.report.actions.map((a) => `${a.type}:${a.status}:${a.suppressedBy ?? ''}`)).toEqual([
+      'rollback:suppressed:silenced',
+      'notify:suppressed:silenced',
+    ]);
+    expect(held.report.ladders).toEqual([expect.objectContaining({ event: 'held', reason: 'step 1 is silenced: tried again in 5m' })]);
+    expect(held.report.scheduled).toEqual([expect.objectContaining({ step: 1, attempt: 2 })]);
   });
 });

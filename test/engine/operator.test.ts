@@ -147,4 +147,25 @@ describe('operator events', () => {
     );
     expect((await handleEvent(malformed, 'm', deps)).error).toBe('operator event Silence Created: detail.endsAt: must be after startsAt');
   });
+
+  it('a silence id is unique: a second Silence Created of it is not applied; a time without its zone is refused', async () => {
+    const { deps } = await testEngine(RUNBOOK);
+    await handleEvent(silence('sil-dup', START, { endpoint: 'x', startsAt: iso(START), endsAt: iso(START + MINUTE) }), 'a', deps);
+    const again = await handleEvent(
+      silence('sil-dup', START, { endpoint: 'x', startsAt: iso(START), endsAt: iso(START + 9 * MINUTE) }),
+      'b',
+      deps,
+    );
+    expect(again.ignored).toBe(
+      'silence sil-dup exists already: ids are unique, the first one stands (expire it and create a new one to change it)',
+    );
+    const local = await handleEvent(
+      silence('sil-local', START, { endpoint: 'x', startsAt: '2026-11-23T04:00:00', endsAt: iso(START + MINUTE) }),
+      'c',
+      deps,
+    );
+    expect(local.error).toBe(
+      'operator event Silence Created: detail.startsAt: expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z',
+    );
+  });
 });

@@ -31,27 +31,28 @@ describe('golden backtest with a silence window (built CLI)', () => {
     expect(summary.events).toBe(5);
     expect(summary.operator).toBe(1);
     expect(summary.matchedEvents).toBe(4);
-    // Held, all by the silence: the 04:10 and 04:40 ALARMs' scales and each one's ladder step 1
-    // (scale again, at 04:20 and 04:50). Acting: the 05:20 ALARM's scale and its step 1 at 05:30.
-    expect(summary.rules['latency-scale-out']).toMatchObject({ matched: 4, suppressed: 4, suppressedBy: { silenced: 4 } });
+    // Held, all by the silence: the 04:10 and 04:40 ALARMs' scales, and the ladder steps that came
+    // due inside the window, which are held (not spent) and tried again every 5 minutes until the
+    // silence ends at 05:00; their notifies speak at the first attempt and stay quiet on retries.
+    expect(summary.rules['latency-scale-out']).toMatchObject({ matched: 4, suppressed: 14, suppressedBy: { silenced: 14 } });
     for (const [rule, counts] of Object.entries(summary.rules)) {
       if (rule !== 'latency-scale-out') expect(counts.suppressedBy, rule).toEqual({});
     }
     expect(summary.endpoints['fraud-prod']).toEqual({
-      scale: { executed: 2, suppressed: 4, skipped: 0, failed: 0, suppressedBy: { silenced: 4 } },
-      // Not quiet: every notify still goes out, saying what was held.
-      notify: { executed: 12, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
+      // 05:00: the held step runs once the silence is over; 05:20 acts, and its step at 05:30.
+      scale: { executed: 3, suppressed: 9, skipped: 0, failed: 0, suppressedBy: { silenced: 9 } },
+      notify: { executed: 11, suppressed: 5, skipped: 0, failed: 0, suppressedBy: { silenced: 5 } },
     });
     expect(summary.endpoints['churn-prod']).toEqual({
       scale: { executed: 2, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
       notify: { executed: 4, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
     });
-    expect(summary.ladders).toMatchObject({ started: 4, steps: 8, checks: 8 });
+    expect(summary.ladders).toMatchObject({ started: 4, steps: 6, checks: 13 });
 
     const argv = ['backtest', DIR];
     const text = runBuiltCli(argv);
     const lines = text.stdout.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
-    expect(text.stdout).toContain('latency-scale-out              4        20           4  silenced 4');
+    expect(text.stdout).toContain('latency-scale-out              4        20          14  silenced 14');
     compareGolden('backtest-silences.txt', transcript(argv, { code: text.code ?? -1, stdout: lines, stderr: [] }));
   });
 
