@@ -31,6 +31,7 @@ export function renderBacktest(summary: BacktestSummary, ctx: RenderContext, p: 
     `${summary.recorded} recorded an endpoint state change`,
     summary.rejected ? p.red(`${summary.rejected} rejected`) : '0 rejected',
   ];
+  if (summary.operator) outcome.push(`${plural(summary.operator, 'operator event')} applied`);
   if (summary.errors) outcome.push(p.red(`${summary.errors} could not be finished`));
   lines.push('', `Events: ${outcome.join(', ')}`);
 
