@@ -11,12 +11,12 @@ import { memoizeReader } from './aws/memo-reader.js';
 import type { AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
 import { leaseMs } from './deadline.js';
-import { describeError, isTransientKind, kindOf, MedicError } from './errors.js';
+import { describeError, kindOf, MedicError } from './errors.js';
 import { endLaddersOnOk, MAX_HELD_ATTEMPTS, previousLadderNotes, startLadder } from './escalation/ladders.js';
 import { runCheck, type StepRunner } from './escalation/run-check.js';
 import { checkRuleGuards, finishRuleGuards, type GuardNotice, type HeldBack, type RuleGuard } from './guards.js';
 import { applyOperatorEvent } from './operator/apply.js';
-import type { ActionReport, EventReport } from './report.js';
+import { type ActionReport, type EventReport, failedTransiently } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
 import { checkKey } from './signals/check.js';
@@ -185,8 +185,7 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
       await runRule(rule, signal, report, done, deps, { notes: [...ended, ...previousLadderNotes(previousOf(rule))] });
     }
     // A transient failure gets the event retried: the retry starts the ladder, once.
-    const retried = report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
-    if (signal.kind === 'alarm' && !retried) {
+    if (signal.kind === 'alarm' && !failedTransiently(report.actions)) {
       for (const rule of laddered) await startLadder(rule, signal, previousOf(rule), report, deps);
     }
   } catch (error) {
@@ -194,7 +193,7 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
     await deps.store.releaseSignal(signal.key, deps.owner);
     throw error;
   }
-  if (report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) {
+  if (failedTransiently(report.actions)) {
     await deps.store.releaseSignal(signal.key, deps.owner);
   } else {
     await deps.store.completeSignal(signal.key, deps.owner, deps.clock.now(), defaults.dedupeMs);

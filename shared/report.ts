@@ -4,7 +4,7 @@
  */
 import type { ActionType } from './actions/params.js';
 import type { AwsCall } from './aws/ports.js';
-import type { ErrorKind } from './errors.js';
+import { type ErrorKind, isTransientKind } from './errors.js';
 import type { Signal } from './signals/types.js';
 
 export type ActionStatus = 'planned' | 'executed' | 'failed' | 'suppressed' | 'skipped';
@@ -81,6 +81,11 @@ export interface EventReport {
   ladders?: LadderReport[];
   /** An operator event: what it was, who sent it and why (the audit trail's `by` and `reason`). */
   operator?: { type: string; by: string; reason?: string };
+}
+
+/** An action failed for a reason that passes (throttling, a timeout, a busy lock): the event is worth retrying. */
+export function failedTransiently(actions: readonly ActionReport[]): boolean {
+  return actions.some((a) => a.status === 'failed' && a.error !== undefined && isTransientKind(a.error.kind));
 }
 
 /** 0 all handled, 1 an action failed (or an AWS failure), 2 bad input. */

@@ -11,10 +11,9 @@
 
 import { leaseMs } from '../deadline.js';
 import type { EngineDeps } from '../engine.js';
-import { isTransientKind } from '../errors.js';
 import { silenceReason, silencing } from '../guards/silence.js';
 import type { GuardNotice } from '../guards.js';
-import type { ActionReport, EventReport } from '../report.js';
+import { type ActionReport, type EventReport, failedTransiently } from '../report.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { Rule } from '../runbook/types.js';
 import { alarmArnParts, checkKey, type RemediationCheck } from '../signals/check.js';
@@ -134,7 +133,7 @@ async function runClaimed(
     { step: check.step, of, attempt: check.attempt },
     notes,
   );
-  if (actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) return false;
+  if (failedTransiently(actions)) return false;
 
   const now = deps.clock.now();
   const write = async (next: LadderState): Promise<boolean> => {
@@ -206,7 +205,7 @@ async function runClaimed(
       action: didNotClear(advanced, rule, runbook, new Date(now).toISOString()),
       record: { key: `ladder#${advanced.key}#${advanced.rule}`, id: 'did-not-clear', ttlMs: ttl },
     });
-  if (report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind))) return false;
+  if (failedTransiently(report.actions)) return false;
   const reason = `the last step came and ${name} was still in ALARM`;
   if (!(await write(ended(advanced, 'exhausted', reason, now)))) return true;
   noteLadder(report, ladderEntry(who, 'exhausted', `${reason}: remediation did not clear it`, check.step));

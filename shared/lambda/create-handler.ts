@@ -15,7 +15,7 @@ import { systemClock } from '../clock.js';
 import { readRuntimeConfig } from '../config.js';
 import { handleEvent } from '../engine.js';
 import { isTransientKind, MedicError } from '../errors.js';
-import type { EventReport } from '../report.js';
+import { type EventReport, failedTransiently } from '../report.js';
 import type { CompiledRunbook } from '../runbook/index.js';
 import { parseEnvelope } from '../signals/envelope.js';
 import { OPERATOR_SOURCE } from '../signals/operator.js';
@@ -105,9 +105,7 @@ export function createHandler(entry: string) {
     logger.info('decision', { entry, runbook: runbook.runbook.identity, report });
     emitDecisionMetrics(metrics, report);
 
-    const transient =
-      (report.errorKind && isTransientKind(report.errorKind)) ||
-      report.actions.some((a) => a.status === 'failed' && a.error && isTransientKind(a.error.kind));
+    const transient = (report.errorKind && isTransientKind(report.errorKind)) || failedTransiently(report.actions);
     const bug = report.errorKind === 'internal' ? report.error : report.actions.find((a) => a.error?.kind === 'internal')?.error?.message;
     if (report.errorKind === 'invalid-event' || (bug && !transient)) {
       // Not retried: a malformed event can never succeed, and a bug fails the same way again. The

@@ -345,19 +345,8 @@ export class DynamoStateStore implements StateStore {
     // `last` mirrors the list's tail so "append only if it differs" is one atomic condition.
     const update = 'SET #history = list_append(if_not_exists(#history, :empty), :one), #last = :config';
     const condition = 'attribute_not_exists(#last) OR #last <> :config';
-    const outcome = await this.conditional('UpdateItem', pk, () =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: s(pk), sk: s(sk) },
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names(update, condition),
-          ExpressionAttributeValues: { ':empty': { L: [] }, ':one': { L: [s(config)] }, ':config': s(config) },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      ),
-    );
+    const values = { ':empty': { L: [] }, ':one': { L: [s(config)] }, ':config': s(config) };
+    const outcome = await this.conditionalUpdate(pk, sk, update, condition, values, 'UPDATED_NEW');
     const length = outcome.ok ? (outcome.attributes?.history?.L?.length ?? 0) : 0;
     if (length > CONFIG_HISTORY_LIMIT) await this.trimConfigHistory(pk, sk, length);
   }
@@ -369,18 +358,7 @@ export class DynamoStateStore implements StateStore {
    */
   private async trimConfigHistory(pk: string, sk: string, length: number): Promise<void> {
     const drop = Array.from({ length: length - CONFIG_HISTORY_LIMIT }, (_, i) => `#history[${i}]`);
-    await this.conditional('UpdateItem', pk, () =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: s(pk), sk: s(sk) },
-          UpdateExpression: `REMOVE ${drop.join(', ')}`,
-          ConditionExpression: 'size(#history) = :length',
-          ExpressionAttributeNames: names('#history'),
-          ExpressionAttributeValues: { ':length': n(length) },
-        }),
-      ),
-    );
+    await this.conditionalUpdate(pk, sk, `REMOVE ${drop.join(', ')}`, 'size(#history) = :length', { ':length': n(length) });
   }
 
   async getEndpointConfigHistory(endpoint: string): Promise<string[]> {
@@ -697,7 +675,19 @@ export class DynamoStateStore implements StateStore {
 
   /** UpdateItem under a condition: true when it held and the item was updated. */
   private async updateIf(pk: string, sk: string, update: string, condition: string, values: Item): Promise<boolean> {
-    const outcome = await this.conditional('UpdateItem', pk, () =>
+    return (await this.conditionalUpdate(pk, sk, update, condition, values)).ok;
+  }
+
+  /** UpdateItem under a condition; losing it is an answer. `returnValues` asks for the updated attributes. */
+  private conditionalUpdate(
+    pk: string,
+    sk: string,
+    update: string,
+    condition: string,
+    values: Item,
+    returnValues?: 'UPDATED_NEW',
+  ): Promise<WriteOutcome> {
+    return this.conditional('UpdateItem', pk, () =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
@@ -706,10 +696,10 @@ export class DynamoStateStore implements StateStore {
           ConditionExpression: condition,
           ExpressionAttributeNames: names(update, condition),
           ExpressionAttributeValues: values,
+          ...(returnValues ? { ReturnValues: returnValues } : {}),
         }),
       ),
     );
-    return outcome.ok;
   }
 
   /** A conditional write: losing the condition is an answer, not an error. */
