@@ -54,8 +54,8 @@ Operator's commands (docs/cli.md#the-operators-commands):
                     (--for 2h | --until ISO) [--starts ISO] --reason TEXT [--quiet]
                                                  hold the automation's actions on matching endpoints
   medic silence expire ID [--reason TEXT]        end a silence early
-  medic approve ID [--reason TEXT]               send Approval Granted (not acted on yet: no rule asks for approval)
-  medic reject ID --reason TEXT                  send Approval Rejected (not acted on yet)
+  medic approve ID [--reason TEXT]               send Approval Granted: run an action that awaits approval
+  medic reject ID --reason TEXT                  send Approval Rejected: drop it
   medic circuit close --endpoint NAME --reason TEXT
                                                  close an open circuit before its expiry
     (these send one event to the stack's bus: --bus NAME or MEDIC_BUS; --dry-run prints it)
@@ -211,16 +211,17 @@ ${READ_HELP}
 Example: MEDIC_TABLE=model-medic-prod-state medic silence list`,
   approve: `Usage: medic approve ID [--reason TEXT]
 
-Sends Approval Granted. Not acted on in this version: rules cannot ask for approval yet, so the
-function audits the event and runs nothing (docs/operator-controls.md). Exit 0 sent, 1 AWS
-refused, 2 usage.
+Sends Approval Granted for an action awaiting approval (a rule's \`approval: { for, expires }\`;
+its notify printed the id). The function plans the action again against the endpoint as it is
+then and runs it through every guard but the cooldown; an unknown, decided or expired id does
+nothing but say why (\`medic history\`). Exit 0 sent, 1 AWS refused, 2 usage.
   --reason TEXT   why (audited)
 ${SEND_HELP}
 
 Example: medic approve apr-7c1e9b2a --reason "checked the drift report"`,
   reject: `Usage: medic reject ID --reason TEXT
 
-Sends Approval Rejected. Not acted on in this version (no rule asks for approval yet).
+Sends Approval Rejected: the function drops the waiting action and tells the team once.
 Exit 0 sent, 1 AWS refused, 2 usage.
   --reason TEXT   why (required; audited)
 ${SEND_HELP}

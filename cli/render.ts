@@ -12,6 +12,7 @@ const STATUS_MARK: Record<ActionReport['status'], string> = {
   failed: '✗',
   suppressed: '⏸',
   skipped: '–',
+  'awaiting-approval': '?',
 };
 
 export function describeSignal(signal: Signal): string {
@@ -67,9 +68,18 @@ export function renderReport(report: EventReport, p: Paint): string[] {
     for (const call of action.calls) lines.push(`      ${p.dim(`${call.service} ${call.operation}`)} ${summarizeInput(call.input)}`);
   }
   for (const ladder of report.ladders ?? []) lines.push(`  ${p.dim('ladder')}  ${ladder.rule} ${ladder.event}: ${ladder.reason}`);
-  for (const check of report.scheduled ?? []) {
+  for (const approval of report.approvals ?? []) {
     lines.push(
-      `  ${p.dim('check')}   step ${check.step}${check.attempt > 1 ? ` (attempt ${check.attempt})` : ''} of ${check.rule} at ${check.at}`,
+      `  ${p.dim('approval')} ${approval.approval} ${approval.event} (${approval.action} of ${approval.rule}): ${approval.reason}`,
+    );
+  }
+  for (const timer of report.scheduled ?? []) {
+    if ('approval' in timer) {
+      lines.push(`  ${p.dim('expiry')}  approval ${timer.approval} of ${timer.rule} at ${timer.at}`);
+      continue;
+    }
+    lines.push(
+      `  ${p.dim('check')}   step ${timer.step}${timer.attempt > 1 ? ` (attempt ${timer.attempt})` : ''} of ${timer.rule} at ${timer.at}`,
     );
   }
   return lines;

@@ -16,6 +16,8 @@ import { endLaddersOnOk, MAX_HELD_ATTEMPTS, previousLadderNotes, startLadder } f
 import { runCheck, type StepRunner } from './escalation/run-check.js';
 import { checkRuleGuards, finishRuleGuards, type GuardNotice, type HeldBack, type RuleGuard } from './guards.js';
 import { applyOperatorEvent } from './operator/apply.js';
+import { type ApprovalRunner, approvalKey, expireApproval } from './operator/approvals.js';
+import { askApproval } from './operator/ask-approval.js';
 import { type ActionReport, type EventReport, failedTransiently } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
@@ -23,7 +25,7 @@ import { checkKey } from './signals/check.js';
 import { normalizeEvent } from './signals/normalize.js';
 import type { OperatorEvent } from './signals/operator.js';
 import type { EndpointStateChange, Signal } from './signals/types.js';
-import type { AuditRecord, StateStore } from './state/store.js';
+import type { Approval, AuditRecord, StateStore } from './state/store.js';
 import type { Timers } from './timers/timers.js';
 
 export interface EngineDeps {
@@ -73,7 +75,11 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
       await recordEndpointState(normalized.change, report, deps);
     } else if (normalized.type === 'operator') {
       subject = { key: `operator#${label}`, ...operatorEndpoint(normalized.event) };
-      await runOperatorEvent(normalized.event, label, report, deps);
+      await runOperatorEvent(normalized.event, label, report, { ...deps, reader });
+    } else if (normalized.type === 'approval-expiry') {
+      const { expiry } = normalized;
+      subject = { key: approvalKey(expiry.approval), ...(expiry.endpoint ? { endpoint: expiry.endpoint } : {}) };
+      await expireApproval(expiry, report, deps, approvalRunner(report, { ...deps, reader }));
     } else if (normalized.type === 'check') {
       const { check } = normalized;
       subject = { key: checkKey(check), ...(check.endpoint ? { endpoint: check.endpoint } : {}) };
@@ -86,6 +92,11 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
     }
   } catch (error) {
     markError(report, error, deps);
+  }
+  if (subject && !subject.endpoint) {
+    // An approval decided by id: the audit files it under the endpoint it acted on.
+    const endpoint = report.signal?.endpoint ?? report.approvals?.[0]?.endpoint;
+    if (endpoint) subject = { ...subject, endpoint };
   }
   if (subject) await writeAudit(report, subject, deps);
   return report;
@@ -103,12 +114,14 @@ async function runOperatorEvent(event: OperatorEvent, label: string, report: Eve
     return;
   }
   try {
-    await applyOperatorEvent(event, report, deps);
+    await applyOperatorEvent(event, report, deps, approvalRunner(report, deps));
   } catch (error) {
     await deps.store.releaseSignal(key, deps.owner);
     throw error;
   }
-  await deps.store.completeSignal(key, deps.owner, deps.clock.now(), defaults.dedupeMs);
+  // An approved action that failed for a reason that passes: the retry of this event tries again.
+  if (failedTransiently(report.actions)) await deps.store.releaseSignal(key, deps.owner);
+  else await deps.store.completeSignal(key, deps.owner, deps.clock.now(), defaults.dedupeMs);
 }
 
 function operatorEndpoint(event: OperatorEvent): { endpoint?: string } {
@@ -211,6 +224,8 @@ interface RuleRunOptions {
   stepOfLadder?: { step: number; of: number; attempt: number };
   /** Extra lines for the rule's notify. */
   notes?: string[];
+  /** An approved action, run alone: it asks no approval again and the rule's cooldown does not hold it. */
+  approved?: Approval & { decidedBy: string };
 }
 
 /** Runs one rule's actions through the guards; returns their outcomes (also added to the report). */
@@ -225,7 +240,13 @@ async function runRule(
   const runbook = deps.runbook.runbook;
   const recordsKey = options.recordsKey ?? signal.key;
   const resuming = rule.actions.some((_, i) => done.has(`${rule.id}#${i}`));
-  const guard: RuleGuard = await checkRuleGuards(rule, signal, runbook, deps, resuming || options.stepOfLadder !== undefined);
+  const guard: RuleGuard = await checkRuleGuards(
+    rule,
+    signal,
+    runbook,
+    deps,
+    resuming || options.stepOfLadder !== undefined || options.approved !== undefined,
+  );
   const earlier: ActionReport[] = [];
   try {
     for (const [index, spec] of rule.actions.entries()) {
@@ -238,10 +259,13 @@ async function runRule(
         action = { ...previous, reason: `already done in an earlier attempt: ${previous.reason}` };
       } else {
         const held = guard.holdBack(definition.mutatesEndpoint) ?? quietWhileBusy(spec.type, earlier, options.stepOfLadder);
-        action = held
-          ? { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held }
-          : await runAction(spec, rule, signal, earlier, deps, options);
-        if (action.status === 'executed' || action.status === 'skipped') {
+        if (held) action = { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held };
+        else if (rule.approval?.for.includes(spec.type) && !options.approved) {
+          action = await planThenAsk(spec, index, rule, signal, recordsKey, earlier, report, deps, options);
+        } else action = await runAction(spec, rule, signal, earlier, deps, options);
+        if (options.approved) action = approvedBy(action, options.approved);
+        // An approval asked is recorded too: a retry of this event resumes (no cooldown) and asks the same id.
+        if (action.status === 'executed' || action.status === 'skipped' || action.status === 'awaiting-approval') {
           await deps.store.putActionRecord(recordsKey, actionId, action, deps.clock.now(), runbook.defaults.dedupeMs);
         }
       }
@@ -258,6 +282,30 @@ async function runRule(
     await finishRuleGuards(guard, earlier, rule, signal, deps);
   }
   return earlier;
+}
+
+/** Plans the action against current state; one that would run waits for a human instead. */
+async function planThenAsk(
+  spec: Rule['actions'][number],
+  index: number,
+  rule: Rule,
+  signal: Signal,
+  recordsKey: string,
+  earlier: readonly ActionReport[],
+  report: EventReport,
+  deps: EngineDeps,
+  options: RuleRunOptions,
+): Promise<ActionReport> {
+  const planned = await planAction(spec, rule, signal, earlier, deps, options);
+  if (planned.kind === 'report') return planned.action;
+  return askApproval({ spec, index, rule, signal, recordsKey, plan: planned.plan }, report, deps);
+}
+
+/** An approved action's report names its approval and who approved it. */
+function approvedBy(action: ActionReport, approval: Approval & { decidedBy: string }): ActionReport {
+  // A held one says what holds it; the approval's report says it was granted.
+  if (action.status === 'suppressed') return { ...action, approval: approval.id };
+  return { ...action, approval: approval.id, reason: `approved by ${approval.decidedBy}: ${action.reason}` };
 }
 
 /**
@@ -287,6 +335,12 @@ async function sendNotice(notice: GuardNotice, report: EventReport, deps: Engine
   }
 }
 
+/** A notice the engine sends at most once: skipped when its completion record says it was sent. */
+async function sendNoticeOnce(notice: GuardNotice, report: EventReport, deps: EngineDeps): Promise<void> {
+  const done = await deps.store.getActionRecords(notice.record.key);
+  if (!done.has(notice.record.id)) await sendNotice(notice, report, deps);
+}
+
 /** What a ladder check borrows from the engine: a step runs as the rule's actions would. */
 function stepRunner(report: EventReport, deps: EngineDeps): StepRunner {
   return {
@@ -294,21 +348,33 @@ function stepRunner(report: EventReport, deps: EngineDeps): StepRunner {
       const done = await deps.store.getActionRecords(recordsKey);
       return runRule(rule, signal, report, done, deps, { recordsKey, stepOfLadder: step, notes });
     },
-    async sendNotice(notice) {
-      const done = await deps.store.getActionRecords(notice.record.key);
-      if (!done.has(notice.record.id)) await sendNotice(notice, report, deps);
-    },
+    sendNotice: (notice) => sendNoticeOnce(notice, report, deps),
   };
 }
 
-async function runAction(
+/** What a decided approval borrows from the engine: the approved action runs as its rule's would. */
+function approvalRunner(report: EventReport, deps: EngineDeps): ApprovalRunner {
+  return {
+    async runApproved(rule, signal, approval, by) {
+      const done = await deps.store.getActionRecords(signal.key);
+      const approved = { ...approval, decidedBy: by };
+      return runRule(rule, signal, report, done, deps, { recordsKey: signal.key, approved });
+    },
+    sendNotice: (notice) => sendNoticeOnce(notice, report, deps),
+  };
+}
+
+/** An action planned against current state, or the report of why it will not run (skipped, held, failed). */
+type Planned = { kind: 'report'; action: ActionReport } | { kind: 'plan'; plan: ActionPlan; ctx: PlanContext; willExecute: boolean };
+
+async function planAction(
   spec: Rule['actions'][number],
   rule: Rule,
   signal: Signal,
   earlier: readonly ActionReport[],
   deps: EngineDeps,
   options: Pick<RuleRunOptions, 'notes' | 'stepOfLadder'> = {},
-): Promise<ActionReport> {
+): Promise<Planned> {
   const { notes, stepOfLadder } = options;
   const definition = ACTIONS[spec.type];
   const mode = rule.mode;
@@ -331,16 +397,38 @@ async function runAction(
   try {
     plan = await definition.plan(spec.params, ctx);
   } catch (error) {
-    return failed(base, [], error, 'planning', deps);
+    return { kind: 'report', action: failed(base, [], error, 'planning', deps) };
   }
-  if (plan.status === 'skipped') return { ...base, status: 'skipped', reason: plan.reason, calls: [] };
+  if (plan.status === 'skipped') return { kind: 'report', action: { ...base, status: 'skipped', reason: plan.reason, calls: [] } };
   if (plan.status === 'held') {
-    return { ...base, status: 'suppressed', suppressedBy: plan.heldBy ?? 'endpoint-busy', reason: plan.reason, calls: [] };
+    const action: ActionReport = {
+      ...base,
+      status: 'suppressed',
+      suppressedBy: plan.heldBy ?? 'endpoint-busy',
+      reason: plan.reason,
+      calls: [],
+    };
+    return { kind: 'report', action };
   }
+  return { kind: 'plan', plan, ctx, willExecute };
+}
+
+async function runAction(
+  spec: Rule['actions'][number],
+  rule: Rule,
+  signal: Signal,
+  earlier: readonly ActionReport[],
+  deps: EngineDeps,
+  options: Pick<RuleRunOptions, 'notes' | 'stepOfLadder'> = {},
+): Promise<ActionReport> {
+  const planned = await planAction(spec, rule, signal, earlier, deps, options);
+  if (planned.kind === 'report') return planned.action;
+  const { plan, ctx, willExecute } = planned;
+  const base = { type: spec.type, rule: rule.id };
   if (!willExecute) {
     // Replay and backtest simulate the outcome, so later events see what this one would have changed.
     if (!deps.allowWrites) await plan.remember?.(deps.store, ctx.now);
-    const why = mode === 'dry-run' && !definition.runsInDryRun ? ' [dry-run]' : '';
+    const why = rule.mode === 'dry-run' && !ACTIONS[spec.type].runsInDryRun ? ' [dry-run]' : '';
     return { ...base, status: 'planned', reason: plan.reason + why, calls: plan.calls };
   }
   for (const call of plan.calls) {

@@ -7,7 +7,11 @@ import type { AwsCall } from './aws/ports.js';
 import { type ErrorKind, isTransientKind } from './errors.js';
 import type { Signal } from './signals/types.js';
 
-export type ActionStatus = 'planned' | 'executed' | 'failed' | 'suppressed' | 'skipped';
+/**
+ * `awaiting-approval`: the rule asks a human first (`approval:`); the action names its approval id
+ * and carries `suppressedBy: awaiting-approval`, so every count of held actions includes it.
+ */
+export type ActionStatus = 'planned' | 'executed' | 'failed' | 'suppressed' | 'skipped' | 'awaiting-approval';
 
 /** Why a guard held an action back; backtest counts these separately. */
 export type SuppressionCause =
@@ -21,14 +25,36 @@ export type SuppressionCause =
   | 'silenced'
   | 'awaiting-approval';
 
-/** A ladder check the engine asked the timers for (`scheduled` in replay --json). */
-export interface ScheduledCheckReport {
-  /** When it is due, ISO 8601. */
-  at: string;
-  ladder: string;
-  step: number;
-  attempt: number;
+/** A timer the engine asked for (`scheduled` in replay --json): a ladder check, or an approval's expiry. */
+export type ScheduledCheckReport =
+  | {
+      /** When it is due, ISO 8601. */
+      at: string;
+      ladder: string;
+      step: number;
+      attempt: number;
+      rule: string;
+    }
+  | { at: string; approval: string; rule: string };
+
+/**
+ * What happened to an approval in this event: `asked` when an action started waiting, then how it
+ * was decided; `held` when a granted action met a guard (it stays pending: approve again later).
+ */
+export type ApprovalEventKind = 'asked' | 'granted' | 'held' | 'rejected' | 'expired';
+
+export interface ApprovalReport {
+  approval: string;
   rule: string;
+  /** The action that waits (its type). */
+  action: ActionType;
+  endpoint?: string;
+  event: ApprovalEventKind;
+  /** ISO 8601: when it stops being grantable. */
+  expiresAt: string;
+  /** Who decided (granted, rejected); `model-medic` for an expiry. */
+  by?: string;
+  reason: string;
 }
 
 /**
@@ -79,6 +105,8 @@ export interface EventReport {
   scheduled?: ScheduledCheckReport[];
   /** Ladders this event started, advanced or ended. */
   ladders?: LadderReport[];
+  /** Approvals this event asked for or decided. */
+  approvals?: ApprovalReport[];
   /** An operator event: what it was, who sent it and why (the audit trail's `by` and `reason`). */
   operator?: { type: string; by: string; reason?: string };
 }

@@ -72,6 +72,8 @@ export function renderBacktest(summary: BacktestSummary, ctx: RenderContext, p: 
   );
 
   lines.push('', ...renderLadders(summary, p));
+  // Only runbooks that ask for approvals get the section: the others' reports stay as they were.
+  if (summary.approvals.asked > 0) lines.push('', ...renderApprovals(summary, p));
 
   lines.push('', p.bold('Endpoints'));
   const endpointRows: string[][] = [];
@@ -152,6 +154,21 @@ function renderLadders(summary: BacktestSummary, p: Paint): string[] {
   }
   if (l.exhausted > 0)
     lines.push(p.dim('  exhausted: the last step came and the alarm stayed in ALARM ("remediation did not clear" sent once each)'));
+  return lines;
+}
+
+/** Approvals: how many were asked and how they ended, then each one's story in time order. */
+function renderApprovals(summary: BacktestSummary, p: Paint): string[] {
+  const a = summary.approvals;
+  const ends = [`${a.granted} granted`, `${a.rejected} rejected`, a.expired ? p.yellow(`${a.expired} expired`) : '0 expired'];
+  if (a.pending) ends.push(`${a.pending} still pending`);
+  const held = a.held ? `; ${plural(a.held, 'grant')} held by a guard first` : '';
+  const lines = [`${p.bold('Approvals')}: ${a.asked} asked, ${ends.join(', ')}${held}`];
+  for (const story of a.listed) {
+    lines.push(`  ${story.approval}  ${story.action} of ${story.rule}${story.endpoint ? ` on ${story.endpoint}` : ''}`);
+    for (const event of story.events) lines.push(`    ${event}`);
+  }
+  if (a.asked > a.listed.length) lines.push(p.dim(`  ... and ${a.asked - a.listed.length} more (counted above)`));
   return lines;
 }
 

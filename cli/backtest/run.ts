@@ -17,9 +17,9 @@ import { type EngineDeps, handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
 import type { EventReport } from '../../shared/report.js';
 import type { CompiledRunbook } from '../../shared/runbook/index.js';
-import { checkEvent } from '../../shared/signals/check.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { AuditRecord, StateStore } from '../../shared/state/store.js';
+import { timerEvent } from '../../shared/timers/timer-event.js';
 import { VirtualTimers } from '../../shared/timers/virtual.js';
 import { readEventFile } from '../event-files.js';
 import type { Adapters } from '../setup.js';
@@ -96,12 +96,17 @@ export async function runBacktest(
     timers,
   };
   const aggregator = new BacktestAggregator(runbook.runbook);
-  // Ladder checks due by `until` run first, each at its own time, in time order.
+  // Timers due by `until` (ladder checks, approval expiries) run first, each at its own time, in time order.
   const runChecks = async (until?: number): Promise<void> => {
     for (let timer = timers.takeDue(until); timer; timer = timers.takeDue(until)) {
       clock.set(timer.at);
-      const label = `check ${timer.check.rule} step ${timer.check.step}${timer.check.attempt > 1 ? `.${timer.check.attempt}` : ''} @ ${new Date(timer.at).toISOString()}`;
-      aggregator.add(cliReport(await handleEvent(checkEvent(timer.check, timer.at), label, deps)), timer.at, { check: true });
+      const when = new Date(timer.at).toISOString();
+      const label =
+        'check' in timer
+          ? `check ${timer.check.rule} step ${timer.check.step}${timer.check.attempt > 1 ? `.${timer.check.attempt}` : ''} @ ${when}`
+          : `expiry ${timer.expiry.approval} @ ${when}`;
+      const report = cliReport(await handleEvent(timerEvent(timer), label, deps));
+      aggregator.add(report, timer.at, 'check' in timer ? { check: true } : { timer: true });
     }
   };
   for (const [i, event] of events.entries()) {

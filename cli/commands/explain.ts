@@ -49,7 +49,9 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
           ? describeCheck(normalized.check, compiled.runbook)
           : normalized.type === 'operator'
             ? `operator event: ${normalized.event.type} by ${normalized.event.by}${normalized.event.reason ? ` (${normalized.event.reason})` : ''}; no rule is evaluated (\`medic replay\` applies it)`
-            : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded: busy endpoints and rollback history; no rule is evaluated)`;
+            : normalized.type === 'approval-expiry'
+              ? `approval expiry: ${normalized.expiry.approval} (rule ${normalized.expiry.rule}${normalized.expiry.endpoint ? ` on ${normalized.expiry.endpoint}` : ''}) is dropped if nobody decided by ${new Date(normalized.expiry.expiresAt).toISOString()}; no rule is evaluated (\`medic replay\` applies it)`
+              : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded: busy endpoints and rollback history; no rule is evaluated)`;
     if (options.json) io.out(JSON.stringify({ event: label, signal: null, rules: [], note: why }));
     else io.out(`${p.bold(label)}\n  ${why}`);
     return 0;
@@ -82,11 +84,16 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   else io.out(`  → ${suppressed ? 'would match, but the alarm is suppressed' : 'acts'}: ${acting.join(' + ')}`);
   for (const id of acting) {
     const rule = compiled.runbook.rules.find((r) => r.id === id);
+    if (rule?.approval) {
+      io.out(
+        `  ${p.dim('approval')} ${id}: ${rule.approval.for.join(', ')} wait${rule.approval.for.length === 1 ? 's' : ''} for \`medic approve <id>\` (expires after ${formatDuration(rule.approval.expiresMs)})`,
+      );
+    }
     if (!rule || rule.escalate.length === 0) continue;
     io.out(`  ${p.dim('ladder')} ${id}, while the alarm stays in ALARM:`);
     for (const line of describeLadder(rule)) io.out(`    ${line}`);
   }
-  io.out(p.dim('  Guards (dedupe, cooldown, lock, limits) are not evaluated here: `medic replay` shows what would run.'));
+  io.out(p.dim('  Guards (dedupe, cooldown, lock, limits, silences) are not evaluated here: `medic replay` shows what would run.'));
   return 0;
 }
 

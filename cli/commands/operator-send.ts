@@ -157,7 +157,8 @@ export async function decideApprovalCommand(
   if (decision === 'reject') requireReason(options.reason, decision, 'why the action should not run: it goes into the audit');
   const detail = { approval: id, ...(options.reason !== undefined ? { reason: options.reason } : {}) };
   const type = decision === 'approve' ? 'Approval Granted' : 'Approval Rejected';
-  const summary = `approval ${id}: ${decision === 'approve' ? 'granted (not acted on yet: no rule asks for approval in this version)' : 'rejected (not acted on yet: no rule asks for approval in this version)'}`;
+  // The function decides: it runs or drops the action, or says why not (`medic history` shows which).
+  const summary = `approval ${id}: ${decision === 'approve' ? 'granted (the function plans the action again and runs it through the guards)' : 'rejected (the function drops the action and tells the team)'}`;
   return sendOperatorEvent(decision, type, detail, summary, options, io);
 }
 

@@ -108,6 +108,8 @@ function outcomeWord(action: ActionReport, dryRun: boolean): string {
       return `held back${action.suppressedBy ? ` (${action.suppressedBy})` : ''}`;
     case 'failed':
       return 'FAILED';
+    case 'awaiting-approval':
+      return 'WAITING FOR YOUR APPROVAL';
   }
 }
 

@@ -135,6 +135,10 @@ export type ActionType = keyof typeof ACTION_PARAMS;
 export const ACTIONS_THAT_CHANGE_ENDPOINTS: readonly ActionType[] = ['scale', 'shift-traffic', 'rollback', 'redeploy'];
 export const ACTION_TYPES = Object.keys(ACTION_PARAMS) as ActionType[];
 
+export function isActionType(name: string): name is ActionType {
+  return Object.hasOwn(ACTION_PARAMS, name);
+}
+
 export type NotifyParams = z.output<typeof notifyParams>;
 export type ScaleParams = z.output<typeof scaleParams>;
 export type ShiftTrafficParams = z.output<typeof shiftTrafficParams>;

@@ -13,7 +13,7 @@
  * (events ... rejected) are the original contract, extended, never changed.
  */
 import type { ActionType } from '../actions/params.js';
-import type { ActionReport, EventReport, SuppressionCause } from '../report.js';
+import type { ActionReport, ApprovalEventKind, EventReport, SuppressionCause } from '../report.js';
 import type { Runbook } from '../runbook/types.js';
 import { ThrashDetector, type ThrashFinding } from './thrash.js';
 
@@ -25,6 +25,8 @@ const MAX_DISTINCT_REASONS = 200;
 const TOP_REASONS = 5;
 /** How many rejected files a summary names (all are counted). */
 const MAX_REJECTED_LISTED = 20;
+/** Approvals listed with their story (every one is counted). */
+const MAX_APPROVALS_LISTED = 20;
 export const OTHER_REASONS = '(other reasons)';
 
 export type SuppressionCounts = Partial<Record<SuppressionCause, number>>;
@@ -115,6 +117,31 @@ export interface BacktestSummary {
   ladders: LadderSummary;
   /** Operator events applied (silences created or ended, circuits closed, approvals decided). */
   operator: number;
+  /** Approvals asked for, and how they ended (docs/operator-controls.md#approvals). */
+  approvals: ApprovalSummary;
+}
+
+/** One approval's story in a backtest: asked, then held, granted, rejected or expired, with when. */
+export interface ApprovalStory {
+  approval: string;
+  rule: string;
+  action: ActionType;
+  endpoint?: string;
+  /** e.g. `2026-11-23T04:10:41.000Z held: granted by ..., but held (silenced): ...`. */
+  events: string[];
+}
+
+export interface ApprovalSummary {
+  /** The first approvals asked, each with what became of it (all are counted below). */
+  listed: ApprovalStory[];
+  asked: number;
+  granted: number;
+  rejected: number;
+  expired: number;
+  /** Granted while a guard held the action: it stayed pending. */
+  held: number;
+  /** Neither granted, rejected nor expired when the backtest ended. */
+  pending: number;
 }
 
 /** Counts reasons, up to a fixed number of distinct ones (reasons can embed ids). */
@@ -146,8 +173,11 @@ function emptyCounts(): EndpointActionSummary {
 }
 
 /** planned = executed in a backtest (nothing is written); the other statuses as they are. */
+/** A backtest plans instead of executing; an action awaiting approval is held (suppressedBy awaiting-approval). */
 function bucketOf(action: ActionReport): 'executed' | 'suppressed' | 'skipped' | 'failed' {
-  return action.status === 'planned' ? 'executed' : action.status;
+  if (action.status === 'planned') return 'executed';
+  if (action.status === 'awaiting-approval') return 'suppressed';
+  return action.status;
 }
 
 export interface BacktestAggregatorOptions {
@@ -172,6 +202,9 @@ export class BacktestAggregator {
   private readonly ignoredReasons = new ReasonCounter();
   private readonly rejectedEvents: RejectedEvent[] = [];
   private readonly thrash: ThrashDetector;
+  private readonly approvals = new Map<string, ApprovalEventKind>();
+  private readonly approvalStories = new Map<string, ApprovalStory>();
+  private approvalsHeld = 0;
   private readonly ladders: LadderSummary = {
     started: 0,
     resolved: 0,
@@ -193,12 +226,14 @@ export class BacktestAggregator {
 
   /**
    * One event's report; `at` is the event time (epoch ms) when known. A ladder check
-   * (`check: true`) is not an event file: it counts its actions and ladders, not as an event.
+   * (`check: true`) or another timer (`timer: true`, an approval's expiry) is not an event file:
+   * it counts its actions and ladders, not as an event.
    */
-  add(report: EventReport, at?: number, options: { check?: boolean } = {}): void {
+  add(report: EventReport, at?: number, options: { check?: boolean; timer?: boolean } = {}): void {
     this.countLadders(report);
-    if (options.check) {
-      this.ladders.checks += 1;
+    this.countApprovals(report, at);
+    if (options.check || options.timer) {
+      if (options.check) this.ladders.checks += 1;
       this.countActions(report);
       if (report.signal?.endpoint && at !== undefined) this.thrash.add(report, report.signal.endpoint, at);
       return;
@@ -221,7 +256,8 @@ export class BacktestAggregator {
     if (report.operator) {
       if (report.recorded) this.operator += 1;
     } else if (report.recorded) this.recorded += 1;
-    const matched = report.rules ?? (report.rule ? [report.rule] : []);
+    // An operator event (an approval granted) runs a rule's action, but no rule matched it.
+    const matched = report.operator ? [] : (report.rules ?? (report.rule ? [report.rule] : []));
     if (matched.length > 0) this.matchedEvents += 1;
     else if (report.ignored !== null && report.error === null) {
       this.ignored += 1;
@@ -246,8 +282,41 @@ export class BacktestAggregator {
     }
   }
 
+  /** The last word on each approval (asked, then granted, rejected or expired). */
+  private countApprovals(report: EventReport, at: number | undefined): void {
+    for (const entry of report.approvals ?? []) {
+      if (entry.event === 'held') this.approvalsHeld += 1;
+      else this.approvals.set(entry.approval, entry.event);
+      let story = this.approvalStories.get(entry.approval);
+      if (!story && this.approvalStories.size < MAX_APPROVALS_LISTED) {
+        story = {
+          approval: entry.approval,
+          rule: entry.rule,
+          action: entry.action,
+          ...(entry.endpoint ? { endpoint: entry.endpoint } : {}),
+          events: [],
+        };
+        this.approvalStories.set(entry.approval, story);
+      }
+      const when = at !== undefined && Number.isFinite(at) ? `${new Date(at).toISOString()} ` : '';
+      story?.events.push(`${when}${entry.event}: ${entry.reason}`);
+    }
+  }
+
+  private approvalSummary(): ApprovalSummary {
+    const out: ApprovalSummary = {
+      listed: [...this.approvalStories.values()],
+      asked: this.approvals.size, granted: 0, rejected: 0, expired: 0, held: this.approvalsHeld, pending: 0 };
+    for (const last of this.approvals.values()) {
+      if (last === 'asked') out.pending += 1;
+      else if (last === 'granted' || last === 'rejected' || last === 'expired') out[last] += 1;
+    }
+    return out;
+  }
+
   private countActions(report: EventReport): void {
-    const endpoint = report.signal?.endpoint ?? '(unknown)';
+    // An approval decided by id has no signal of its own: its notice is about the approval's endpoint.
+    const endpoint = report.signal?.endpoint ?? report.approvals?.[0]?.endpoint ?? '(unknown)';
     for (const action of report.actions) {
       const bucket = bucketOf(action);
       const rule = this.tally(action.rule);
@@ -286,6 +355,7 @@ export class BacktestAggregator {
       rejectedEvents: [...this.rejectedEvents],
       executedMeans: 'planned',
       operator: this.operator,
+      approvals: this.approvalSummary(),
       ladders: {
         ...this.ladders,
         open: this.ladders.started - this.ladders.resolved - this.ladders.exhausted - this.ladders.cancelled,

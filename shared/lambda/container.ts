@@ -13,6 +13,7 @@ import type { CompiledRunbook } from '../runbook/index.js';
 import { MemoryStateStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
 import { createSchedulerTimers } from '../timers/eventbridge-scheduler.js';
+import { timerLogFields } from '../timers/timer-event.js';
 import type { Timers } from '../timers/timers.js';
 import { createFailureQueue, type FailureQueue } from './failure-queue.js';
 import { RunbookSource, type RunbookSourceLog } from './runbook-source.js';
@@ -128,14 +129,12 @@ export function containerTimers(config: RuntimeConfig, liveWriter: AwsWriter | u
     : `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set`;
   return {
     async schedule(timer) {
-      log?.warn('ladder check not scheduled: no scheduler is configured, so this ladder will not advance', {
-        reason: why,
-        timer: timer.name,
-        at: new Date(timer.at).toISOString(),
-        ladder: timer.check.ladder,
-        step: timer.check.step,
-        rule: timer.check.rule,
-      });
+      log?.warn(
+        'check' in timer
+          ? 'ladder check not scheduled: no scheduler is configured, so this ladder will not advance'
+          : 'approval expiry not scheduled: no scheduler is configured, so this approval waits until it is decided',
+        { reason: why, ...timerLogFields(timer) },
+      );
     },
     async cancel() {
       // Nothing was scheduled.

@@ -14,6 +14,7 @@ const METRIC_BY_STATUS: Record<ActionStatus, string> = {
   skipped: 'ActionsSkipped',
   failed: 'ActionsFailed',
   planned: 'ActionsPlanned',
+  'awaiting-approval': 'ActionsAwaitingApproval',
 };
 
 export interface DecisionMetric {

@@ -6,13 +6,18 @@
 import type { EngineDeps } from '../engine.js';
 import type { EventReport } from '../report.js';
 import type { OperatorEvent } from '../signals/operator.js';
-import { applyApprovalDecision } from './approvals.js';
+import { type ApprovalRunner, applyApprovalDecision } from './approvals.js';
 
 /** Silences and their audit are kept a week past their end: `status`, `history` and backtests look back. */
 export const SILENCE_KEPT_MS = 7 * 24 * 3600_000;
 const HOUR_MS = 3600_000;
 
-export async function applyOperatorEvent(event: OperatorEvent, report: EventReport, deps: EngineDeps): Promise<void> {
+export async function applyOperatorEvent(
+  event: OperatorEvent,
+  report: EventReport,
+  deps: EngineDeps,
+  runner: ApprovalRunner,
+): Promise<void> {
   report.operator = { type: event.type, by: event.by, ...(event.reason ? { reason: event.reason } : {}) };
   const now = deps.clock.now();
   switch (event.type) {
@@ -50,7 +55,7 @@ export async function applyOperatorEvent(event: OperatorEvent, report: EventRepo
     }
     case 'Approval Granted':
     case 'Approval Rejected': {
-      await applyApprovalDecision(event, report, deps);
+      await applyApprovalDecision(event, report, deps, runner);
       return;
     }
   }

@@ -10,12 +10,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
+import type { ActionType } from '../actions/params.js';
 import { describeError, InvalidRunbookError, type RunbookIssue } from '../errors.js';
 import { NO_DEFAULT_SCALE_MAX, RUNBOOK_DEFAULTS } from './defaults.js';
 import { type EnvRecord, substituteEnvInDocument } from './env.js';
 import { isPlainMap, type RunbookProblem } from './problem.js';
 import { checkReferences } from './references.js';
-import { type RuleFile, type RunbookFile, runbookFileSchema } from './schema.js';
+import { DEFAULT_APPROVAL_EXPIRES_MS, type RuleFile, type RunbookFile, runbookFileSchema } from './schema.js';
 import type { PipelineRef, Rule, RuleMatch, Runbook } from './types.js';
 import { formatDataPath, NodeLocator } from './yaml-location.js';
 import { problemsFromZodIssues, RUNBOOK_PARSE_OPTIONS } from './zod-issues.js';
@@ -118,6 +119,9 @@ function buildRunbook(file: string, data: RunbookFile, raw: unknown, locator: No
       match: matchInFileOrder(rule.match, rawRules[index]),
       actions: rule.actions,
       escalate: (rule.escalate ?? []).map((step) => ({ afterMs: step.after, actions: step.actions })),
+      ...(rule.approval
+        ? { approval: { for: rule.approval.for as ActionType[], expiresMs: rule.approval.expires ?? DEFAULT_APPROVAL_EXPIRES_MS } }
+        : {}),
       cooldownMs: rule.cooldown ?? defaults.cooldownMs,
       mode: rule.mode ?? defaults.mode,
       continue: rule.continue ?? false,

@@ -8,6 +8,7 @@
  * is skipped here: the schema already reports it.
  */
 
+import { isActionType } from '../actions/params.js';
 import { isPlainMap, type RunbookProblem } from './problem.js';
 import { describeUnknownTemplate, findUnknownTemplates } from './template.js';
 import type { DataPath } from './yaml-location.js';
@@ -54,6 +55,7 @@ export function checkReferences(raw: unknown): RunbookProblem[] {
       else problems.push({ path: [...rulePath, 'id'], message: `duplicate rule id "${rule.id}" (first used by rules[${first}])` });
     }
     checkActionList(rule.actions, [...rulePath, 'actions'], { topics, pipelines, defaultScale }, problems);
+    checkApproval(rule, rulePath, problems);
     if (rule.escalate === undefined || rule.escalate === null) return;
     checkEscalateAllowed(rule, [...rulePath, 'escalate'], problems);
     if (!Array.isArray(rule.escalate)) return;
@@ -88,6 +90,44 @@ function checkActionList(actions: unknown, listPath: DataPath, known: Known, pro
       checkAlias('pipeline', params.pipeline, known.pipelines, [...paramsPath, 'pipeline'], problems);
     }
     if (type === 'scale') checkScaleCap(params, known.defaultScale, paramsPath, problems);
+  });
+}
+
+/**
+ * An approval nobody hears of expires unseen, so every action list holding an action that waits
+ * for approval must tell someone after it (the notify names the approval id and the command); and
+ * an approval for an action the rule never runs is a typo.
+ */
+function checkApproval(rule: Record<string, unknown>, rulePath: DataPath, problems: RunbookProblem[]): void {
+  if (!isPlainMap(rule.approval) || !Array.isArray(rule.approval.for)) return;
+  // Only what the schema accepts: it reports notify and unknown types itself.
+  const approved = new Set(rule.approval.for.filter((t): t is string => typeof t === 'string' && t !== 'notify' && isActionType(t)));
+  const lists: Array<{ actions: unknown; path: DataPath }> = [{ actions: rule.actions, path: [...rulePath, 'actions'] }];
+  if (Array.isArray(rule.escalate)) {
+    rule.escalate.forEach((step: unknown, s) => {
+      if (isPlainMap(step)) lists.push({ actions: step.actions, path: [...rulePath, 'escalate', s, 'actions'] });
+    });
+  }
+  const used = new Set<string>();
+  for (const list of lists) {
+    if (!Array.isArray(list.actions)) continue;
+    const types = list.actions.map((entry: unknown) => (isPlainMap(entry) ? Object.keys(entry)[0] : undefined));
+    types.forEach((type, index) => {
+      if (type === undefined || !approved.has(type)) return;
+      used.add(type);
+      if (types.slice(index + 1).includes('notify')) return;
+      problems.push({
+        path: [...list.path, index],
+        message: `${type} waits for approval but no notify follows it in this list: nobody would learn the approval id, and it would expire unseen; add a notify after it`,
+      });
+    });
+  }
+  rule.approval.for.forEach((type: unknown, i) => {
+    if (typeof type !== 'string' || !approved.has(type) || used.has(type)) return;
+    problems.push({
+      path: [...rulePath, 'approval', 'for', i],
+      message: `approval for ${type}, but this rule never runs ${type} (neither in actions nor in escalate)`,
+    });
   });
 }
 

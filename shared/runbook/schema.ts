@@ -7,7 +7,7 @@
  * when some other part of the file fails here.
  */
 import * as z from 'zod';
-import { ACTION_PARAMS, ACTION_TYPES, type ActionType, nonNegativeInt, positiveInt } from '../actions/params.js';
+import { ACTION_PARAMS, ACTION_TYPES, isActionType, nonNegativeInt, positiveInt } from '../actions/params.js';
 import type { ActionSpec } from '../actions/specs.js';
 import { ALARM_STATES, MONITORING_STATUSES, MONITORING_TYPES } from '../signals/types.js';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
@@ -121,10 +121,6 @@ export const matchSchema = z.strictObject(
   mapError('a map of match keys, e.g. { kind: alarm, endpoint: "*-prod" }'),
 );
 
-function isActionType(name: string): name is ActionType {
-  return Object.hasOwn(ACTION_PARAMS, name);
-}
-
 /**
  * One item of `actions`: a single-key map `{ <type>: <params> }`, params checked by that
  * action's own schema. Issues from the nested parse are re-raised under `<type>.…`.
@@ -170,6 +166,39 @@ const escalationStep = z.strictObject(
   mapError('a step: a map with after and actions, e.g. { after: 10m, actions: [...] }'),
 );
 
+/** An approval lasts at least this long (a human must be able to read the page) and at most a week. */
+export const MIN_APPROVAL_EXPIRES_MS = 5 * 60_000;
+export const MAX_APPROVAL_EXPIRES_MS = 7 * 24 * 3600_000;
+export const DEFAULT_APPROVAL_EXPIRES_MS = 3600_000;
+
+/** Actions a human can be asked to approve: every action but notify (a message asks nothing). */
+const approvable = z.string({ error: 'expected an action type' }).superRefine((type, ctx) => {
+  if (type === 'notify') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `notify needs no approval: it changes nothing (approval is for ${ACTION_TYPES.filter((t) => t !== 'notify').join(', ')})`,
+    });
+  } else if (!isActionType(type)) {
+    ctx.addIssue({ code: 'custom', message: `unknown action "${type}" (known: ${ACTION_TYPES.filter((t) => t !== 'notify').join(', ')})` });
+  }
+});
+
+const approvalSchema = z.strictObject(
+  {
+    for: z
+      .array(approvable, { error: 'expected a list of action types, e.g. [rollback, retrain]' })
+      .min(1, 'expected at least one action type'),
+    expires: duration({ allowZero: false })
+      .refine((ms) => ms >= MIN_APPROVAL_EXPIRES_MS, 'expected a duration of at least 5m: a human must have time to read the page')
+      .refine(
+        (ms) => ms <= MAX_APPROVAL_EXPIRES_MS,
+        'expected a duration of at most 7d: an older approval would act on a situation nobody remembers',
+      )
+      .optional(),
+  },
+  mapError('a map like { for: [rollback, retrain], expires: 1h }'),
+);
+
 const ruleSchema = z.strictObject(
   {
     id: z.string({ error: 'expected a rule id' }).min(1, 'expected a non-empty rule id'),
@@ -177,6 +206,7 @@ const ruleSchema = z.strictObject(
     match: matchSchema,
     actions: z.array(actionEntry, { error: 'expected a list of actions' }).min(1, 'expected at least one action'),
     escalate: z.array(escalationStep, { error: 'expected a list of steps' }).min(1, 'expected at least one step').optional(),
+    approval: approvalSchema.optional(),
     cooldown: duration({ allowZero: true }).optional(),
     mode: mode.optional(),
     continue: booleanFlag.optional(),

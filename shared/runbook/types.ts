@@ -2,6 +2,7 @@
  * The runbook after loading and validation (docs/runbook.md): everything here can be trusted by the
  * engine; durations are in milliseconds, aliases are resolved, defaults are applied.
  */
+import type { ActionType } from '../actions/params.js';
 import type { ActionSpec } from '../actions/specs.js';
 
 export type Mode = 'live' | 'dry-run';
@@ -59,6 +60,13 @@ export interface EscalationStep {
   actions: ActionSpec[];
 }
 
+/** Actions of a rule that wait for a human (docs/operator-controls.md#approvals). */
+export interface ApprovalPolicy {
+  for: ActionType[];
+  /** How long an approval may wait; then it is dropped with one notification. */
+  expiresMs: number;
+}
+
 export interface Rule {
   id: string;
   description?: string;
@@ -66,6 +74,8 @@ export interface Rule {
   actions: ActionSpec[];
   /** Steps tried in order while the same ALARM persists (docs/runbook.md#escalation-ladders); empty: none. */
   escalate: EscalationStep[];
+  /** The rule's actions (and its ladder steps') of these types end as `awaiting-approval`. */
+  approval?: ApprovalPolicy;
   cooldownMs: number;
   mode: Mode;
   continue: boolean;

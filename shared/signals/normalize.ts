@@ -5,6 +5,7 @@
 import type { AwsReader } from '../aws/ports.js';
 import { InvalidEventError } from '../errors.js';
 import { parseAlarmEvent } from './alarm.js';
+import { APPROVAL_EXPIRY_DETAIL_TYPE, type ApprovalExpiry, parseApprovalExpiryEvent } from './approval-expiry.js';
 import { CHECK_DETAIL_TYPE, CHECK_SOURCE, parseCheckEvent, type RemediationCheck } from './check.js';
 import { resolveCompositeTarget } from './composite.js';
 import { parseEndpointStateEvent } from './endpoint-state.js';
@@ -21,6 +22,7 @@ export type Normalized =
   | { type: 'signal'; signal: Signal }
   | { type: 'endpoint-state'; change: EndpointStateChange }
   | { type: 'check'; check: RemediationCheck }
+  | { type: 'approval-expiry'; expiry: ApprovalExpiry }
   | { type: 'operator'; event: OperatorEvent }
   | { type: 'ignored'; reason: string };
 
@@ -47,6 +49,8 @@ export async function normalizeEvent(raw: unknown, reader: AwsReader): Promise<N
       return { type: 'endpoint-state', change: parseEndpointStateEvent(envelope) };
     case `${CHECK_SOURCE}/${CHECK_DETAIL_TYPE}`:
       return { type: 'check', check: parseCheckEvent(envelope) };
+    case `${CHECK_SOURCE}/${APPROVAL_EXPIRY_DETAIL_TYPE}`:
+      return { type: 'approval-expiry', expiry: parseApprovalExpiryEvent(envelope) };
     default:
       return { type: 'ignored', reason: `unsupported event type "${envelope['detail-type']}" from ${envelope.source}` };
   }

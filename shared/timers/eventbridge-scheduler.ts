@@ -1,7 +1,7 @@
 /**
- * The Timers port in AWS: one EventBridge Scheduler one-time schedule per check, in the stack's
+ * The Timers port in AWS: one EventBridge Scheduler one-time schedule per check or approval expiry, in the stack's
  * schedule group, targeting the alarm function (docs/deploy.md, "Ladder timers"). The schedule
- * delivers the `Remediation Check` event (checkEvent) as the function's input, retries by its
+ * delivers the `Remediation Check` or `Approval Expiry` event (timerEvent) as the function's input, retries by its
  * retry policy, then dead-letters to the failure queue, and deletes itself once it has fired.
  *
  * CreateSchedule and DeleteSchedule are ordinary AwsCalls sent through the writer, so a dry-run
@@ -9,8 +9,8 @@
  */
 import type { AwsCall, AwsWriter } from '../aws/ports.js';
 import { type Clock, systemClock } from '../clock.js';
-import { checkEvent } from '../signals/check.js';
-import type { ScheduledCheck, Timers } from './timers.js';
+import { describeTimer, timerEvent } from './timer-event.js';
+import type { ScheduledTimer, Timers } from './timers.js';
 
 export interface SchedulerTimersConfig {
   /** The stack's schedule group (MEDIC_SCHEDULE_GROUP). */
@@ -49,19 +49,18 @@ export const MIN_LEAD_MS = 60_000;
  * MIN_LEAD_MS away. The Input is the check's event as due at `timer.at` (its id is the timer's
  * name either way, so a duplicate delivery still dedupes).
  */
-export function createScheduleInput(config: SchedulerTimersConfig, timer: ScheduledCheck, now: number): Record<string, unknown> {
+export function createScheduleInput(config: SchedulerTimersConfig, timer: ScheduledTimer, now: number): Record<string, unknown> {
   const fireAt = Math.max(timer.at, now + MIN_LEAD_MS);
   const target: Record<string, unknown> = {
     Arn: config.targetArn,
     RoleArn: config.roleArn,
-    Input: JSON.stringify(checkEvent(timer.check, timer.at)),
+    Input: JSON.stringify(timerEvent(timer)),
     RetryPolicy: {
       MaximumRetryAttempts: config.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
       MaximumEventAgeInSeconds: config.maximumEventAgeSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
     },
   };
   if (config.deadLetterArn) target.DeadLetterConfig = { Arn: config.deadLetterArn };
-  const { check } = timer;
   return {
     Name: timer.name,
     GroupName: config.groupName,
@@ -71,11 +70,7 @@ export function createScheduleInput(config: SchedulerTimersConfig, timer: Schedu
     ActionAfterCompletion: 'DELETE',
     State: 'ENABLED',
     // At most 512 characters; the rule id is at most a few dozen.
-    Description: truncate(
-      `model-medic: ladder step ${check.step} of rule ${check.rule}${check.endpoint ? ` on ${check.endpoint}` : ''}` +
-        `${check.attempt > 1 ? ` (attempt ${check.attempt})` : ''}, due ${new Date(timer.at).toISOString()}`,
-      512,
-    ),
+    Description: truncate(`model-medic: ${describeTimer(timer)}, due ${new Date(timer.at).toISOString()}`, 512),
     Target: target,
   };
 }

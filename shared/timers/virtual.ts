@@ -1,12 +1,12 @@
 /**
- * Timers on a virtual clock, for backtest: checks wait in a queue ordered by due time (then by
+ * Timers on a virtual clock, for backtest: checks and approval expiries wait in a queue ordered by due time (then by
  * the order they were scheduled) and the backtest takes them out as its clock passes them. Memory
  * follows the checks pending (at most one per open ladder), not the length of the run.
  */
-import type { ScheduledCheck, Timers } from './timers.js';
+import type { ScheduledTimer, Timers } from './timers.js';
 
 interface Entry {
-  timer: ScheduledCheck;
+  timer: ScheduledTimer;
   seq: number;
 }
 
@@ -16,7 +16,7 @@ export class VirtualTimers implements Timers {
   private readonly pending = new Map<string, Entry>();
   private seq = 0;
 
-  async schedule(timer: ScheduledCheck): Promise<void> {
+  async schedule(timer: ScheduledTimer): Promise<void> {
     if (this.pending.has(timer.name)) return; // the same timer again: one timer, as in AWS
     const entry = { timer, seq: this.seq++ };
     this.pending.set(timer.name, entry);
@@ -32,7 +32,7 @@ export class VirtualTimers implements Timers {
   }
 
   /** The earliest timer due at or before `until` (any, when omitted), taken out of the queue. */
-  takeDue(until = Number.POSITIVE_INFINITY): ScheduledCheck | undefined {
+  takeDue(until = Number.POSITIVE_INFINITY): ScheduledTimer | undefined {
     for (;;) {
       const top = this.heap[0];
       if (!top) return undefined;

@@ -35,7 +35,7 @@ describe('medic explain', () => {
     const again = await runCli(['explain', 'events/01-alarm-latency-churn-prod.json']);
     expect(again.stdout).toEqual(first.stdout);
     expect(first.stdout.at(-1)).toBe(
-      '  Guards (dedupe, cooldown, lock, limits) are not evaluated here: `medic replay` shows what would run.',
+      '  Guards (dedupe, cooldown, lock, limits, silences) are not evaluated here: `medic replay` shows what would run.',
     );
     expect(first.stdout.join('\n')).not.toMatch(/cooling down|duplicate/);
   });

@@ -72,6 +72,7 @@ async function ladderEngine(runbook = LADDER_RUNBOOK) {
   const fire = async (): Promise<{ timer: ScheduledCheck; report: EventReport }> => {
     const timer = timers.takeDue();
     if (!timer) throw new Error('no timer pending');
+    if (!('check' in timer)) throw new Error(`expected a ladder check, got ${timer.name}`);
     engine.clock.set(timer.at);
     return { timer, report: await run(checkEvent(timer.check, timer.at), timer.name) };
   };
@@ -110,7 +111,9 @@ describe('escalation ladders', () => {
     expect(first.timer.at).toBe(T0 + 10 * MINUTE);
     expect(outcome(first.report)).toEqual(['rollback:executed', 'notify:executed']);
     expect(first.report.ladders?.map((l) => l.event)).toEqual(['step']);
-    expect(first.report.scheduled?.map((s) => [s.step, s.at])).toEqual([[2, new Date(T0 + 25 * MINUTE).toISOString()]]);
+    expect(first.report.scheduled?.map((s) => ['step' in s ? s.step : s.approval, s.at])).toEqual([
+      [2, new Date(T0 + 25 * MINUTE).toISOString()],
+    ]);
     const second = await fire();
     expect(outcome(second.report)).toEqual(['scale:executed', 'notify:executed', 'notify:executed']);
     expect(second.report.ladders?.map((l) => l.event)).toEqual(['step', 'exhausted']);

@@ -273,7 +273,7 @@ describe('loadRunbook: every problem is reported with file:line:col path: messag
       'runbook.yml:10:18 rules[0].description: expected a string',
       'runbook.yml:14:15 rules[0].continue: expected true or false',
       'runbook.yml:15:11 rules[0].mode: expected one of live, dry-run',
-      'runbook.yml:16:5 rules[0].colour: unknown key "colour" (known: id, description, match, actions, escalate, cooldown, mode, continue)',
+      'runbook.yml:16:5 rules[0].colour: unknown key "colour" (known: id, description, match, actions, escalate, approval, cooldown, mode, continue)',
       'runbook.yml:17:15 rules[0].cooldown: expected a duration like 15m, 90s, 2h30m or 1d, got "10 minutes" (unexpected " " after "10")',
     ]);
   });
@@ -321,6 +321,62 @@ describe('loadRunbook: every problem is reported with file:line:col path: messag
       'runbook.yml:20:5 rules[1].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
       'runbook.yml:26:5 rules[2].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
       'runbook.yml:26:15 rules[2].escalate: expected at least one step',
+    ]);
+  });
+
+  it('approval: for lists actions the rule runs (not notify), expires 5m..7d, and a notify must follow each approved action', () => {
+    expect(
+      issuesOf(
+        withRules(
+          '  - id: no-notify-after',
+          '    match: { kind: alarm, state: ALARM }',
+          '    approval: { for: [rollback, notify, teleport], expires: 1m }',
+          '    actions: [{ notify: { topic: ops } }, { rollback: {} }]',
+          '    escalate:',
+          '      - { after: 10m, actions: [{ rollback: {} }, { notify: { topic: ops } }] }',
+          '  - id: never-runs-it',
+          '    match: { kind: monitoring }',
+          '    approval: { for: [retrain], expires: 8d, when: now }',
+          '    actions: [{ notify: { topic: ops } }]',
+          '  - id: empty',
+          '    match: { kind: monitoring }',
+          '    approval: { for: [] }',
+          '    actions: [{ notify: { topic: ops } }]',
+        ),
+      ),
+    ).toEqual([
+      'runbook.yml:11:33 rules[0].approval.for[1]: notify needs no approval: it changes nothing (approval is for scale, shift-traffic, rollback, retrain, redeploy)',
+      'runbook.yml:11:41 rules[0].approval.for[2]: unknown action "teleport" (known: scale, shift-traffic, rollback, retrain, redeploy)',
+      'runbook.yml:11:61 rules[0].approval.expires: expected a duration of at least 5m: a human must have time to read the page',
+      'runbook.yml:12:43 rules[0].actions[1]: rollback waits for approval but no notify follows it in this list: nobody would learn the approval id, and it would expire unseen; add a notify after it',
+      'runbook.yml:17:23 rules[1].approval.for[0]: approval for retrain, but this rule never runs retrain (neither in actions nor in escalate)',
+      'runbook.yml:17:42 rules[1].approval.expires: expected a duration of at most 7d: an older approval would act on a situation nobody remembers',
+      'runbook.yml:17:46 rules[1].approval.when: unknown key "when" (known: for, expires)',
+      'runbook.yml:21:22 rules[2].approval.for: expected at least one action type',
+    ]);
+  });
+
+  it('approval: loads with its expiry in ms (default 1h)', () => {
+    const loaded = loadRunbook(
+      lines(
+        'version: 1',
+        'topics: { ops: arn:aws:sns:us-east-1:111122223333:ops }',
+        'rules:',
+        '  - id: errors',
+        '    match: { kind: alarm, state: ALARM }',
+        '    approval: { for: [rollback] }',
+        '    actions: [{ rollback: {} }, { notify: { topic: ops } }]',
+        '  - id: drift',
+        '    match: { kind: monitoring }',
+        '    approval: { for: [retrain], expires: 4h }',
+        '    actions: [{ retrain: { pipeline: p } }, { notify: { topic: ops } }]',
+      ).replace('rules:', 'pipelines: { p: { type: sagemaker, name: p } }\nrules:'),
+      'runbook.yml',
+      {},
+    );
+    expect(loaded.rules.map((r) => r.approval)).toEqual([
+      { for: ['rollback'], expiresMs: 3_600_000 },
+      { for: ['retrain'], expiresMs: 4 * 3_600_000 },
     ]);
   });
 
