@@ -186,9 +186,10 @@ silence id and the event id. Exit 0 sent, 1 AWS refused, 2 usage.
   --rule GLOB     only the rules matching this glob
   --kind K        only alarm or monitoring signals
   --for D         how long from the start (e.g. 30m, 2h, 1d)
-  --until ISO     when it ends instead (ISO 8601 with a zone, e.g. 2026-11-23T18:00:00Z)
+  --until ISO     when it ends instead (ISO 8601 with a zone, e.g. 2026-11-23T18:00:00Z;
+                  a date that does not exist, like 2026-11-31, is refused)
   --starts ISO    when it starts (default now)
-                  at most 30d from start to end
+                  at least 1m and at most 30d from start to end, in whole seconds
   --reason TEXT   why (required; audited)
   --quiet         no "silenced" notification either
 ${SEND_HELP}
@@ -230,7 +231,7 @@ Example: medic reject apr-7c1e9b2a --reason "drift is expected after the promo"`
 
 Sends Circuit Closed: automatic changes to the endpoint resume before the circuit's expiry.
 Exit 0 sent, 1 AWS refused, 2 usage.
-  --endpoint NAME the endpoint (its exact name)
+  --endpoint NAME the endpoint (its exact name: a circuit is per endpoint, so no patterns)
   --reason TEXT   why (required; audited)
 ${SEND_HELP}
 
