@@ -247,8 +247,10 @@ Example: MEDIC_TABLE=model-medic-prod-state medic approvals`,
 
 What holds each endpoint, from the deployed state table (reads only): busy, circuit, cooldowns,
 lock, silences, pending approvals, open ladders, remediations in the last hour. Without
---endpoint: every endpoint named by a silence, a pending approval or a decision of the last 24h.
-  --endpoint X    only this endpoint
+--endpoint: every endpoint named by a silence, a pending approval or a decision of the last 24h
+(the table has no list of endpoints, and status does not scan it), so an endpoint held only by
+an older cooldown or ladder, or by the lock of its first event in a day, needs --endpoint.
+  --endpoint X    only this endpoint (any endpoint, found or not)
 ${READ_HELP}
 
 Example: MEDIC_TABLE=model-medic-prod-state medic status --endpoint fraud-prod`,

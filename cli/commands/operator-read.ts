@@ -19,8 +19,16 @@ type Reader = Pick<
 
 /** How far back `status` without --endpoint looks for endpoints the stack acted on. */
 const STATUS_AUDIT_WINDOW_MS = 24 * 3600_000;
-/** At most this many audit records are read to find those endpoints. */
+/** At most this many audit records (the newest) are read to find those endpoints. */
 const STATUS_AUDIT_LIMIT = 5000;
+/**
+ * The state table has no list of endpoints: cooldowns, locks and circuits live in one partition
+ * per endpoint and open ladders in a GSI partition per endpoint, so listing them would take a
+ * Scan of the whole table, which `status` does not do. Without --endpoint it finds endpoints
+ * through what can be listed (silences, approvals, the audit), and says what that can miss.
+ */
+export const STATUS_DISCOVERY_NOTE =
+  'note: endpoints found through silences, pending approvals and the decisions of the last 24h; one held only by something older (a cooldown longer than a day, a ladder whose next check is a day away) or by the lock of its first event in a day shows with --endpoint NAME';
 const HOUR_MS = 3600_000;
 
 const nowOf = (io: Io) => (io.clock ?? { now: () => Date.now() }).now();
@@ -237,6 +245,7 @@ export async function statusCommand(options: { endpoint?: string; table?: string
     return 0;
   }
   const p = paint(io.color);
+  if (!options.endpoint) io.err(STATUS_DISCOVERY_NOTE);
   if (statuses.length === 0 && globSilences.length === 0) {
     io.out('no endpoint has anything to show: no silences, no pending approvals, no decisions in the last 24h');
     return 0;
