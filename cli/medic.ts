@@ -186,9 +186,10 @@ silence id and the event id. Exit 0 sent, 1 AWS refused, 2 usage.
   --rule GLOB     only the rules matching this glob
   --kind K        only alarm or monitoring signals
   --for D         how long from the start (e.g. 30m, 2h, 1d)
-  --until ISO     when it ends instead (ISO 8601 with a zone, e.g. 2026-11-23T18:00:00Z)
+  --until ISO     when it ends instead (ISO 8601 with a zone, e.g. 2026-11-23T18:00:00Z;
+                  a date that does not exist, like 2026-11-31, is refused)
   --starts ISO    when it starts (default now)
-                  at most 30d from start to end
+                  at least 1m and at most 30d from start to end, in whole seconds
   --reason TEXT   why (required; audited)
   --quiet         no "silenced" notification either
 ${SEND_HELP}
@@ -231,7 +232,7 @@ Example: medic reject apr-7c1e9b2a --reason "drift is expected after the promo"`
 
 Sends Circuit Closed: automatic changes to the endpoint resume before the circuit's expiry.
 Exit 0 sent, 1 AWS refused, 2 usage.
-  --endpoint NAME the endpoint (its exact name)
+  --endpoint NAME the endpoint (its exact name: a circuit is per endpoint, so no patterns)
   --reason TEXT   why (required; audited)
 ${SEND_HELP}
 
@@ -247,8 +248,10 @@ Example: MEDIC_TABLE=model-medic-prod-state medic approvals`,
 
 What holds each endpoint, from the deployed state table (reads only): busy, circuit, cooldowns,
 lock, silences, pending approvals, open ladders, remediations in the last hour. Without
---endpoint: every endpoint named by a silence, a pending approval or a decision of the last 24h.
-  --endpoint X    only this endpoint
+--endpoint: every endpoint named by a silence, a pending approval or a decision of the last 24h
+(the table has no list of endpoints, and status does not scan it), so an endpoint held only by
+an older cooldown or ladder, or by the lock of its first event in a day, needs --endpoint.
+  --endpoint X    only this endpoint (any endpoint, found or not)
 ${READ_HELP}
 
 Example: MEDIC_TABLE=model-medic-prod-state medic status --endpoint fraud-prod`,

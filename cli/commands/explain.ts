@@ -12,6 +12,7 @@ import type { RemediationCheck } from '../../shared/signals/check.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
 import { inFile, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
+import { explainSilence } from '../operator-text.js';
 import { describeSignal } from '../render.js';
 import { createAdapters, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
@@ -54,6 +55,10 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
               : `endpoint state change: ${normalized.change.endpoint} is ${normalized.change.status}${normalized.change.endpointConfig ? ` on ${normalized.change.endpointConfig}` : ''} (recorded: busy endpoints and rollback history; no rule is evaluated)`;
     if (options.json) io.out(JSON.stringify({ event: label, signal: null, rules: [], note: why }));
     else io.out(`${p.bold(label)}\n  ${why}`);
+    // A silence is matched against later signals: say what it would hold, as a signal's fields are shown.
+    if (!options.json && normalized.type === 'operator' && normalized.event.type === 'Silence Created') {
+      for (const [name, text] of explainSilence(normalized.event.spec, compiled.runbook)) io.out(`  ${p.dim(name.padEnd(8))} ${text}`);
+    }
     return 0;
   }
 

@@ -5,9 +5,11 @@
  */
 import { MedicError } from '../../shared/errors.js';
 import { isBusy } from '../../shared/guards/busy.js';
-import { compileGlob, isGlob } from '../../shared/runbook/glob.js';
+import { silenceGlobMatches } from '../../shared/guards/silence.js';
+import { isGlob } from '../../shared/runbook/glob.js';
 import type { Approval, EndpointSnapshot, LadderState, Silence, StateStore } from '../../shared/state/store.js';
 import { type Io, paint } from '../io.js';
+import { isoTime, silenceMatchers } from '../operator-text.js';
 import { UsageError } from '../usage-error.js';
 
 type Reader = Pick<
@@ -17,12 +19,19 @@ type Reader = Pick<
 
 /** How far back `status` without --endpoint looks for endpoints the stack acted on. */
 const STATUS_AUDIT_WINDOW_MS = 24 * 3600_000;
-/** At most this many audit records are read to find those endpoints. */
+/** At most this many audit records (the newest) are read to find those endpoints. */
 const STATUS_AUDIT_LIMIT = 5000;
+/**
+ * The state table has no list of endpoints: cooldowns, locks and circuits live in one partition
+ * per endpoint and open ladders in a GSI partition per endpoint, so listing them would take a
+ * Scan of the whole table, which `status` does not do. Without --endpoint it finds endpoints
+ * through what can be listed (silences, approvals, the audit), and says what that can miss.
+ */
+export const STATUS_DISCOVERY_NOTE =
+  'note: endpoints found through silences, pending approvals and the decisions of the last 24h; one held only by something older (a cooldown longer than a day, a ladder whose next check is a day away) or by the lock of its first event in a day shows with --endpoint NAME';
 const HOUR_MS = 3600_000;
 
 const nowOf = (io: Io) => (io.clock ?? { now: () => Date.now() }).now();
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 /** The state table, with a missing table named the way `history` names it. */
 async function openTable(command: string, table: string | undefined, io: Io): Promise<Reader> {
@@ -70,20 +79,12 @@ export function relative(at: number, now: number): string {
   return at >= now ? `in ${text}` : `${text} ago`;
 }
 
-function describeSilence(s: Silence): string {
-  return [
-    `endpoint ${s.endpoint}`,
-    ...(s.rule !== undefined ? [`rule ${s.rule}`] : []),
-    ...(s.kind !== undefined ? [`kind ${s.kind}`] : []),
-  ].join(', ');
-}
-
 function silenceLines(s: Silence, now: number, p: ReturnType<typeof paint>): string[] {
   const state =
     s.startsAt > now ? p.yellow(`upcoming, starts ${relative(s.startsAt, now)}`) : p.green(`active, ends ${relative(s.endsAt, now)}`);
   return [
-    `${p.bold(s.silence)}  ${describeSilence(s)}${s.quiet ? '  (quiet)' : ''}`,
-    `  ${iso(s.startsAt)} to ${iso(s.endsAt)} (${state})`,
+    `${p.bold(s.silence)}  ${silenceMatchers(s)}${s.quiet ? '  (quiet)' : ''}`,
+    `  ${isoTime(s.startsAt)} to ${isoTime(s.endsAt)} (${state})`,
     `  by ${s.by}: ${s.reason}`,
   ];
 }
@@ -110,7 +111,7 @@ export async function silenceListCommand(options: { table?: string; json?: boole
 function approvalLines(a: Approval, now: number, p: ReturnType<typeof paint>): string[] {
   return [
     `${p.bold(a.id)}  ${a.action.type} on ${a.endpoint ?? '(no endpoint)'}, rule ${a.rule}`,
-    `  asked ${iso(a.createdAt)}, expires ${iso(a.expiresAt)} (${relative(a.expiresAt, now)})`,
+    `  asked ${isoTime(a.createdAt)}, expires ${isoTime(a.expiresAt)} (${relative(a.expiresAt, now)})`,
     `  medic approve ${a.id}    medic reject ${a.id} --reason TEXT`,
   ];
 }
@@ -163,7 +164,7 @@ async function endpointStatus(
   const status: EndpointStatus = {
     endpoint,
     cooldowns: snapshot.cooldowns,
-    silences: silences.filter((s) => globMatches(s.endpoint, endpoint)).map((s) => s.silence),
+    silences: silences.filter((s) => silenceGlobMatches(s.endpoint, endpoint)).map((s) => s.silence),
     approvals: approvals.filter((a) => a.endpoint === endpoint).map((a) => a.id),
     ladders: ladders.map((l) => ({
       rule: l.rule,
@@ -195,15 +196,15 @@ function statusLines(
   p: ReturnType<typeof paint>,
 ) {
   const lines = [p.bold(s.endpoint)];
-  const at = (ms: number) => `${iso(ms)} (${relative(ms, now)})`;
+  const at = (ms: number) => `${isoTime(ms)} (${relative(ms, now)})`;
   if (s.busy) lines.push(`  ${p.yellow('busy')}      ${s.busy.status} since ${at(s.busy.since)}`);
   if (s.circuit) lines.push(`  ${p.red('circuit')}   open until ${at(s.circuit.until)}: ${s.circuit.reason}`);
   for (const c of s.cooldowns) lines.push(`  cooldown  ${c.rule} until ${at(c.until)}`);
   if (s.lock) lines.push(`  lock      held by ${s.lock.owner} until ${at(s.lock.until)}`);
   for (const id of s.silences) {
     const silence = silences.get(id);
-    const state = silence && silence.startsAt > now ? `from ${iso(silence.startsAt)} ` : '';
-    lines.push(`  silence   ${id} (${silence ? describeSilence(silence) : ''}) ${state}until ${silence ? at(silence.endsAt) : '?'}`);
+    const state = silence && silence.startsAt > now ? `from ${isoTime(silence.startsAt)} ` : '';
+    lines.push(`  silence   ${id} (${silence ? silenceMatchers(silence) : ''}) ${state}until ${silence ? at(silence.endsAt) : '?'}`);
   }
   for (const id of s.approvals) {
     const approval = approvals.get(id);
@@ -244,6 +245,7 @@ export async function statusCommand(options: { endpoint?: string; table?: string
     return 0;
   }
   const p = paint(io.color);
+  if (!options.endpoint) io.err(STATUS_DISCOVERY_NOTE);
   if (statuses.length === 0 && globSilences.length === 0) {
     io.out('no endpoint has anything to show: no silences, no pending approvals, no decisions in the last 24h');
     return 0;
@@ -258,18 +260,9 @@ export async function statusCommand(options: { endpoint?: string; table?: string
     if (statuses.length > 0) io.out('');
     io.out(p.bold('silences on endpoint patterns'));
     for (const s of globSilences) {
-      const from = s.startsAt > now ? `from ${iso(s.startsAt)} ` : '';
-      io.out(`  silence   ${s.silence} (${describeSilence(s)}) ${from}until ${iso(s.endsAt)} (${relative(s.endsAt, now)})`);
+      const from = s.startsAt > now ? `from ${isoTime(s.startsAt)} ` : '';
+      io.out(`  silence   ${s.silence} (${silenceMatchers(s)}) ${from}until ${isoTime(s.endsAt)} (${relative(s.endsAt, now)})`);
     }
   }
   return 0;
-}
-
-/** A stored silence's endpoint pattern against a name; one the CLI would refuse is taken literally, as the engine does. */
-function globMatches(pattern: string, name: string): boolean {
-  try {
-    return compileGlob(pattern)(name);
-  } catch {
-    return pattern === name;
-  }
 }

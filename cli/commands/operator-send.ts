@@ -6,21 +6,24 @@
  * it prints the event instead and calls nothing at all.
  */
 import { MedicError } from '../../shared/errors.js';
-import { findGlobError } from '../../shared/runbook/glob.js';
+import { findGlobError, isGlob } from '../../shared/runbook/glob.js';
 import { parseDuration } from '../../shared/runbook/index.js';
 import { parseEnvelope } from '../../shared/signals/envelope.js';
+import { parseIsoWithZone } from '../../shared/signals/iso-time.js';
 import {
+  MAX_SILENCE_MS,
   newSilenceId,
   OPERATOR_SOURCE,
   type OperatorDetailType,
   operatorEvent,
   parseOperatorEvent,
+  type SilenceSpec,
+  silenceLengthError,
 } from '../../shared/signals/operator.js';
 import type { Io } from '../io.js';
+import { isoTime, silenceMatchers } from '../operator-text.js';
 import { UsageError } from '../usage-error.js';
 
-/** The longest silence `silence add` sends: a longer one is a change to the runbook, not a silence. */
-export const MAX_SILENCE_MS = 30 * 24 * 3600_000;
 /** `by` of a dry-run event without `--by`: nobody was asked who you are. */
 export const DRY_RUN_BY = '(dry-run: caller not looked up)';
 
@@ -42,27 +45,16 @@ export interface SilenceAddOptions extends SendOptions {
   quiet?: boolean;
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-/** An absolute time with a zone (a time without one would depend on the operator's TZ). */
+/**
+ * An absolute time with a zone (a time without one would depend on the operator's TZ), in whole
+ * seconds like the times `silence list` and the audit print, and a real date: the event parser's
+ * own check, so `--until 2026-11-31T00:00Z` is refused here instead of meaning December 1st.
+ */
 function parseIsoOption(name: string, value: string, command: string): number {
-  const ms = Date.parse(value);
-  if (!ISO_WITH_ZONE.test(value) || !Number.isFinite(ms)) {
-    throw new UsageError(`--${name}: expected an ISO 8601 time with a zone, like 2026-11-23T18:00:00Z, got "${value}"`, command);
-  }
-  return ms;
-}
-
-/** ISO 8601, without milliseconds when there are none. */
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
-}
-
-function formatSpan(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 120) return `${minutes}m`;
-  const hours = Math.round(minutes / 60);
-  return hours < 72 ? `${hours}h` : `${Math.round(hours / 24)}d`;
+  const time = parseIsoWithZone(value);
+  if (!time.ok) throw new UsageError(`--${name}: ${time.error}, got "${value}"`, command);
+  if (time.ms % 1000 !== 0) throw new UsageError(`--${name}: give whole seconds (no fraction), got "${value}"`, command);
+  return time.ms;
 }
 
 function requireReason(reason: string | undefined, command: string, why: string): string {
@@ -101,24 +93,27 @@ export async function silenceAddCommand(options: SilenceAddOptions, io: Io): Pro
   if (options.for !== undefined) {
     const span = parseDuration(options.for);
     if (!span.ok) throw new UsageError(`--for: ${span.error}`, command);
-    if (span.ms <= 0) throw new UsageError(`--for: a silence must last longer than 0, got "${options.for}"`, command);
     endsAt = startsAt + span.ms;
   } else {
     endsAt = parseIsoOption('until', options.until as string, command);
     if (endsAt <= startsAt) {
       throw new UsageError(
-        `--until ${options.until} is not after the start (${iso(startsAt)}): a silence must end after it starts`,
+        `--until ${options.until} is not after the start (${isoTime(startsAt)}): a silence must end after it starts`,
         command,
       );
     }
   }
-  if (endsAt <= now) throw new UsageError(`the silence would end at ${iso(endsAt)}, which has passed: nothing to silence`, command);
-  if (endsAt - startsAt > MAX_SILENCE_MS) {
-    throw new UsageError(
-      `a silence lasts at most 30d; this one would last ${formatSpan(endsAt - startsAt)}: end it sooner (add another when it ends), or change the runbook`,
-      command,
-    );
+  // The event parser's limits (1m to 30d), with what to do about them.
+  const lengthError = silenceLengthError(endsAt - startsAt);
+  if (lengthError) {
+    const fix =
+      endsAt - startsAt > MAX_SILENCE_MS
+        ? 'end it sooner (add another when it ends), or change the runbook'
+        : 'make it 1m or longer (e.g. --for 30m)';
+    throw new UsageError(`${lengthError}: ${fix}`, command);
   }
+  if ((endsAt - startsAt) % 1000 !== 0) throw new UsageError(`--for: give whole seconds (no ms), got "${options.for}"`, command);
+  if (endsAt <= now) throw new UsageError(`the silence would end at ${isoTime(endsAt)}, which has passed: nothing to silence`, command);
 
   const silence = newSilenceId();
   const detail: Record<string, unknown> = {
@@ -126,17 +121,13 @@ export async function silenceAddCommand(options: SilenceAddOptions, io: Io): Pro
     endpoint: options.endpoint,
     ...(options.rule !== undefined ? { rule: options.rule } : {}),
     ...(options.kind !== undefined ? { kind: options.kind } : {}),
-    startsAt: iso(startsAt),
-    endsAt: iso(endsAt),
+    startsAt: isoTime(startsAt),
+    endsAt: isoTime(endsAt),
     quiet: options.quiet === true,
     reason,
   };
-  const matchers = [
-    `endpoint ${options.endpoint}`,
-    ...(options.rule !== undefined ? [`rule ${options.rule}`] : []),
-    ...(options.kind !== undefined ? [`kind ${options.kind}`] : []),
-  ].join(', ');
-  const summary = `silence ${silence}: ${matchers}, ${iso(startsAt)} to ${iso(endsAt)}${options.quiet ? ', quiet' : ''}`;
+  const matchers = silenceMatchers({ endpoint: options.endpoint, rule: options.rule, kind: options.kind as SilenceSpec['kind'] });
+  const summary = `silence ${silence}: ${matchers}, ${isoTime(startsAt)} to ${isoTime(endsAt)}${options.quiet ? ', quiet' : ''}`;
   return sendOperatorEvent(command, 'Silence Created', detail, summary, options, io);
 }
 
@@ -165,6 +156,12 @@ export async function decideApprovalCommand(
 export async function circuitCloseCommand(options: SendOptions & { endpoint?: string; reason?: string }, io: Io): Promise<number> {
   const command = 'circuit close';
   if (!options.endpoint) throw new UsageError('circuit close needs --endpoint NAME (the endpoint whose circuit to close)', command);
+  if (isGlob(options.endpoint)) {
+    throw new UsageError(
+      `--endpoint ${options.endpoint} is a pattern, but a circuit is per endpoint: close each one by its exact name (\`medic status\` shows the endpoints with an open circuit)`,
+      command,
+    );
+  }
   const reason = requireReason(options.reason, command, 'why automatic changes may resume: it goes into the audit');
   const summary = `circuit of ${options.endpoint}: closed (automatic changes resume)`;
   return sendOperatorEvent(command, 'Circuit Closed', { endpoint: options.endpoint, reason }, summary, options, io);

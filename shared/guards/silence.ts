@@ -9,7 +9,8 @@ import type { Signal } from '../signals/types.js';
 import type { Silence } from '../state/store.js';
 
 const globs = new Map<string, (value: string) => boolean>();
-function matches(pattern: string, value: string | undefined): boolean {
+/** A silence's endpoint or rule pattern against a name, as the engine reads it (also for status and explain). */
+export function silenceGlobMatches(pattern: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   let glob = globs.get(pattern);
   if (!glob) {
@@ -31,8 +32,8 @@ export function silencing(silences: readonly Silence[], signal: Signal, rule: st
       s.startsAt <= now &&
       now < s.endsAt &&
       (s.endedAt === undefined || now < s.endedAt) &&
-      matches(s.endpoint, signal.endpoint) &&
-      (s.rule === undefined || matches(s.rule, rule)) &&
+      silenceGlobMatches(s.endpoint, signal.endpoint) &&
+      (s.rule === undefined || silenceGlobMatches(s.rule, rule)) &&
       (s.kind === undefined || s.kind === signal.kind),
   );
 }

@@ -38,7 +38,8 @@ export async function applyOperatorEvent(
     case 'Silence Expired': {
       const ended = await deps.store.endSilence(event.silence, now, event.by, event.reason);
       if (ended) report.recorded = `silence ${event.silence} ended by ${event.by}`;
-      else report.ignored = `silence ${event.silence} does not exist or has already ended: nothing to expire`;
+      else
+        report.ignored = `silence ${event.silence} had already ended at ${iso(now)}, when this event was applied (at its end time, or expired earlier), or was never created: nothing to expire`;
       return;
     }
     case 'Circuit Closed': {

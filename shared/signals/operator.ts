@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
+import { formatDuration } from '../runbook/duration.js';
+import { isGlob } from '../runbook/glob.js';
 import type { Envelope } from './envelope.js';
+import { parseIsoWithZone } from './iso-time.js';
 import { firstIssueLine } from './zod-message.js';
 
 export const OPERATOR_SOURCE = 'model-medic.operator';
@@ -38,15 +41,12 @@ export type OperatorEvent =
   | { type: 'Approval Granted' | 'Approval Rejected'; approval: string; by: string; reason?: string }
   | { type: 'Circuit Closed'; endpoint: string; by: string; reason: string };
 
-/** A full ISO 8601 time with its zone: a zone-less one would mean the reader's local time. */
-const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/;
+/** A full ISO 8601 time with its zone (a zone-less one would mean the reader's local time), every field a real one. */
 const isoTime = (what: string) =>
-  z
-    .string({ error: `missing ${what}` })
-    .refine(
-      (v) => ISO_WITH_ZONE.test(v) && Number.isFinite(Date.parse(v)),
-      'expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z',
-    );
+  z.string({ error: `missing ${what}` }).superRefine((value, ctx) => {
+    const time = parseIsoWithZone(value);
+    if (!time.ok) ctx.addIssue({ code: 'custom', message: time.error });
+  });
 const text = (what: string) =>
   z
     .string({ error: `missing ${what}` })
@@ -54,6 +54,28 @@ const text = (what: string) =>
     .min(1, `missing ${what}`);
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const id = (what: string) => z.string({ error: `missing ${what}` }).regex(ID, 'expected letters, digits, ".", "_" or "-"');
+
+/**
+ * How long a silence may last. Under a minute it is a typo (`--for 1500ms`, seconds meant as
+ * minutes): it would be over before anyone read it back, holding nothing while looking set. Over
+ * 30 days it is no longer "hands off while I work" but a change to the runbook, which is reviewed
+ * and versioned; a forgotten silence would otherwise hide an endpoint for months. The CLI and the
+ * event parser both hold silences to this, so one sent with the aws CLI gets no further.
+ */
+export const MIN_SILENCE_MS = 60_000;
+export const MAX_SILENCE_MS = 30 * 24 * 3600_000;
+
+/** Why a silence of this length (endsAt - startsAt) is refused, or undefined: it lasts 1m to 30d. */
+export function silenceLengthError(ms: number): string | undefined {
+  if (!(ms >= 0)) return 'must be after startsAt';
+  if (ms < MIN_SILENCE_MS) return `a silence lasts at least 1m; this one would last ${formatDuration(ms)}`;
+  if (ms > MAX_SILENCE_MS) return `a silence lasts at most 30d; this one would last ${formatDuration(ms)}`;
+  return undefined;
+}
+
+/** A circuit is kept per endpoint name: a pattern would name none of them (or, read as a set, too many). */
+export const CIRCUIT_ENDPOINT_ERROR =
+  'expected one endpoint name, not a pattern: a circuit is per endpoint, so close each one by its exact name (`medic status` shows the open ones)';
 
 const SCHEMAS = {
   'Silence Created': z
@@ -68,11 +90,18 @@ const SCHEMAS = {
       by: text('by'),
       reason: text('reason'),
     })
-    .refine((d) => Date.parse(d.endsAt) > Date.parse(d.startsAt), { message: 'must be after startsAt', path: ['endsAt'] }),
+    .superRefine((d, ctx) => {
+      const error = silenceLengthError(Date.parse(d.endsAt) - Date.parse(d.startsAt));
+      if (error) ctx.addIssue({ code: 'custom', message: error, path: ['endsAt'] });
+    }),
   'Silence Expired': z.looseObject({ silence: id('silence'), by: text('by'), reason: z.string().optional() }),
   'Approval Granted': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),
   'Approval Rejected': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),
-  'Circuit Closed': z.looseObject({ endpoint: text('endpoint'), by: text('by'), reason: text('reason') }),
+  'Circuit Closed': z.looseObject({
+    endpoint: text('endpoint').refine((name) => !isGlob(name), CIRCUIT_ENDPOINT_ERROR),
+    by: text('by'),
+    reason: text('reason'),
+  }),
 } as const;
 
 export function isOperatorDetailType(type: string): type is OperatorDetailType {

@@ -1,6 +1,11 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RuleExplanation } from '../../shared/runbook/index.js';
+import { runBuiltCli } from '../support/built-cli.js';
 import { runCli } from '../support/cli.js';
+import { ROOT } from '../support/samples.js';
 
 describe('medic explain', () => {
   it('for every rule: matched, or the first failing criterion with the actual value', async () => {
@@ -86,5 +91,39 @@ describe('medic explain', () => {
     const { code, stderr } = await runCli(['explain']);
     expect(code).toBe(2);
     expect(stderr[0]).toMatch(/explain needs one event file/);
+  });
+});
+
+describe('medic explain on a Silence Created (built CLI)', () => {
+  const SAMPLE = 'events/operator/01-silence-created-churn-prod.json';
+
+  it('says what the silence would hold: window, endpoint, rule (and the rules it matches), kind, quiet', () => {
+    const { code, stdout } = runBuiltCli(['explain', SAMPLE]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n').slice(2, -1)).toEqual([
+      '  silence  sil-1a2b3c4d from 2026-11-23T14:00:00Z until 2026-11-23T16:00:00Z (2h)',
+      '  endpoint churn-prod',
+      '  rule     latency-* (matches latency-scale-out in this runbook)',
+      '  kind     alarm signals only',
+      '  quiet    no: scale, shift-traffic, rollback and redeploy are held; notify and retrain still run, and notify reports the held ones as "held back (silenced)"',
+    ]);
+  });
+
+  it('a rule glob that matches no rule is pointed out; a quiet silence holds everything', () => {
+    const event = JSON.parse(readFileSync(join(ROOT, SAMPLE), 'utf8')) as { detail: Record<string, unknown> };
+    const { rule: _rule, kind: _kind, ...rest } = event.detail;
+    const file = join(mkdtempSync(join(tmpdir(), 'medic-explain-silence-')), 'silence.json');
+    writeFileSync(file, JSON.stringify({ ...event, detail: { ...rest, endpoint: '*-prod', rule: 'latency-scaleout', quiet: true } }));
+    const { code, stdout } = runBuiltCli(['explain', file]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n').slice(3, -1)).toEqual([
+      '  endpoint *-prod',
+      '  rule     latency-scaleout (matches no rule in this runbook: the silence would hold nothing)',
+      '  kind     alarm and monitoring signals',
+      '  quiet    yes: every action of the matching rules is held, notify included',
+    ]);
+    const anyRule = join(file, '..', 'any-rule.json');
+    writeFileSync(anyRule, JSON.stringify({ ...event, detail: rest }));
+    expect(runBuiltCli(['explain', anyRule]).stdout).toContain('\n  rule     any rule\n');
   });
 });

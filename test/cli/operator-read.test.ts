@@ -3,9 +3,10 @@
  * implementation (dynalite), seeded with the DynamoStateStore's own methods.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EndpointStatus } from '../../cli/commands/operator-read.js';
+import { type EndpointStatus, STATUS_DISCOVERY_NOTE } from '../../cli/commands/operator-read.js';
 import { DynamoStateStore } from '../../shared/state/dynamodb.js';
 import type { Approval, AuditRecord, LadderState, Silence } from '../../shared/state/store.js';
+import { runBuiltCliAsync } from '../support/built-cli.js';
 import { FIXED_NOW, runCli } from '../support/cli.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 
@@ -212,5 +213,28 @@ describe('medic status', () => {
     const { code, stderr } = await runCli(['status', 'fraud-prod', '--table', table], { env });
     expect(code).toBe(2);
     expect(stderr[0]).toBe('medic: status takes no arguments; use --endpoint NAME, not "fraud-prod"');
+  });
+});
+
+describe('medic status without --endpoint finds endpoints only through what can be listed (built CLI)', () => {
+  it('an endpoint held only by a cooldown set days ago is not found; the note says so and --endpoint shows it', async () => {
+    // The shipped command reads the wall clock: the state is laid out around it.
+    const now = Date.now();
+    const older = await dynamo.createTable();
+    const store = new DynamoStateStore({ client: dynamo.client, tableName: older });
+    // A rule with a 3-day cooldown acted on slow-prod two days ago: the audit of that is older than 24 h.
+    await store.setCooldownUntil('weekly-retrain', 'slow-prod', now + DAY);
+    await store.putAudit(audit('slow-prod', now - 2 * DAY), 3 * DAY);
+    await store.putAudit(audit('recent-prod', now - HOUR), DAY);
+
+    const all = await runBuiltCliAsync(['status', '--table', older], { env });
+    expect(all.code).toBe(0);
+    expect(all.stdout.split('\n').filter((l) => /^\S/.test(l))).toEqual(['recent-prod']);
+    expect(all.stderr).toBe(`${STATUS_DISCOVERY_NOTE}\n`);
+
+    const one = await runBuiltCliAsync(['status', '--endpoint', 'slow-prod', '--table', older], { env });
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^slow-prod\n {2}cooldown {2}weekly-retrain until \S+ \(in 2[34]h( \d+m)?\)\n/);
+    expect(one.stderr).toBe('');
   });
 });

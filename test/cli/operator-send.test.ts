@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../shared/signals/envelope.js';
 import { parseOperatorEvent } from '../../shared/signals/operator.js';
+import { runBuiltCli } from '../support/built-cli.js';
 import { FIXED_NOW, runCli } from '../support/cli.js';
 
 const ARN = 'arn:aws:sts::111122223333:assumed-role/oncall/alice';
@@ -252,7 +253,7 @@ describe('argument checks (exit 2, nothing called)', () => {
     ],
     [
       ['silence', 'add', '--endpoint', 'x', '--until', '2026-11-24 10:00', '--reason', 'r'],
-      /^--until: expected an ISO 8601 time with a zone/,
+      /^--until: expected an ISO 8601 time with its zone/,
     ],
     [
       ['silence', 'add', '--endpoint', 'x', '--starts', '2026-11-20T00:00:00Z', '--for', '1h', '--reason', 'r'],
@@ -291,5 +292,55 @@ describe('argument checks (exit 2, nothing called)', () => {
     expect(sub.stdout[0]).toBe('Usage: medic circuit close --endpoint NAME --reason TEXT');
     const did = await runCli(['aprove']);
     expect(did.stderr[0]).toBe('medic: unknown command "aprove": did you mean "approve"?');
+  });
+});
+
+describe('what an operator could mistype, refused by the shipped command (exit 2, nothing sent)', () => {
+  // --dry-run: a check that let one of these through would print the event and exit 0.
+  it.each([
+    [
+      // JavaScript's Date reads this as December 1st: the silence would end a day late.
+      ['silence', 'add', '--endpoint', 'fraud-*', '--until', '2026-11-31T00:00Z'],
+      '--until: 2026-11-31 is not a date (November 2026 has 30 days), got "2026-11-31T00:00Z"',
+    ],
+    [
+      ['silence', 'add', '--endpoint', 'fraud-*', '--starts', '2027-02-29T08:00Z', '--for', '2h'],
+      '--starts: 2027-02-29 is not a date (February 2027 has 28 days), got "2027-02-29T08:00Z"',
+    ],
+    [
+      ['silence', 'add', '--endpoint', 'fraud-*', '--until', '2027-01-05T24:00Z'],
+      '--until: hour 24 is not a time of day (00 to 23; midnight is 00:00 of the next day), got "2027-01-05T24:00Z"',
+    ],
+    [
+      ['silence', 'add', '--endpoint', 'fraud-*', '--for', '1500ms'],
+      'a silence lasts at least 1m; this one would last 1s500ms: make it 1m or longer (e.g. --for 30m)',
+    ],
+    [
+      ['silence', 'add', '--endpoint', 'fraud-*', '--for', '59s'],
+      'a silence lasts at least 1m; this one would last 59s: make it 1m or longer (e.g. --for 30m)',
+    ],
+    [['silence', 'add', '--endpoint', 'fraud-*', '--for', '90500ms'], '--for: give whole seconds (no ms), got "90500ms"'],
+    [
+      ['silence', 'add', '--endpoint', 'fraud-*', '--for', '30d1s'],
+      'a silence lasts at most 30d; this one would last 30d1s: end it sooner (add another when it ends), or change the runbook',
+    ],
+    [
+      ['circuit', 'close', '--endpoint', 'fraud-*'],
+      '--endpoint fraud-* is a pattern, but a circuit is per endpoint: close each one by its exact name (`medic status` shows the endpoints with an open circuit)',
+    ],
+  ])('%j', (argv, message) => {
+    const { code, stdout, stderr } = runBuiltCli([...argv, '--reason', 'r', '--dry-run']);
+    expect(stderr.split('\n')[0]).toBe(`medic: ${message}`);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+  });
+
+  it('the shortest and the longest silence are accepted', () => {
+    for (const span of ['1m', '30d']) {
+      const { code, stdout } = runBuiltCli(['silence', 'add', '--endpoint', 'fraud-*', '--for', span, '--reason', 'r', '--dry-run']);
+      expect(code).toBe(0);
+      const { detail } = JSON.parse(stdout) as { detail: { startsAt: string; endsAt: string } };
+      expect(Date.parse(detail.endsAt) - Date.parse(detail.startsAt)).toBe(span === '1m' ? 60_000 : 30 * 86_400_000);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventReport } from '../../shared/report.js';
+import { runBuiltCli } from '../support/built-cli.js';
 import { runCli } from '../support/cli.js';
 import { INVALID_DIR } from '../support/samples.js';
 
@@ -102,5 +103,21 @@ describe('medic replay', () => {
     const { stdout } = await runCli(['replay', 'events/', '--json']);
     const statuses = new Set(parse(stdout).flatMap((r) => r.actions.map((a) => a.status)));
     expect(statuses.has('executed')).toBe(false);
+  });
+});
+
+describe('medic replay of operator events (built CLI)', () => {
+  it('a Silence Expired for a silence that has ended says when it was applied and what that means', () => {
+    // The sample silence runs 14:00-16:00 on 2026-11-23; replay applies operator events at its
+    // own clock (now), long after, so there is nothing left to expire, and the line says why.
+    const { code, stdout } = runBuiltCli([
+      'replay',
+      'events/operator/01-silence-created-churn-prod.json',
+      'events/operator/02-silence-expired-churn-prod.json',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /\n {2}ignored silence sil-1a2b3c4d had already ended at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z, when this event was applied \(at its end time, or expired earlier\), or was never created: nothing to expire\n/,
+    );
   });
 });

@@ -95,7 +95,7 @@ describe('operator events', () => {
     expect((await handleEvent(expire, 'op-expire', deps)).recorded).toBe(`silence sil-later ended by ${BY}`);
     const again = operatorEvent('Silence Expired', { silence: 'sil-later', by: BY }, where(START + 12 * MINUTE, 'op-expire-2'));
     expect((await handleEvent(again, 'op-expire-2', deps)).ignored).toBe(
-      'silence sil-later does not exist or has already ended: nothing to expire',
+      'silence sil-later had already ended at 2026-11-23T04:12:00.000Z, when this event was applied (at its end time, or expired earlier), or was never created: nothing to expire',
     );
     clock.set(START + 13 * MINUTE);
     expect(outcome(await handleEvent(occurrence(sample('02-'), START + 13 * MINUTE), 'alarm-3', deps))[0]).toBe('scale:executed');
