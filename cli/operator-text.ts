@@ -3,7 +3,7 @@
  * (for `medic explain`) what a silence would hold. One place, so `silence add`, `silence list`,
  * `status` and `explain` describe the same silence in the same words.
  */
-import { ACTION_TYPES, ACTIONS_THAT_CHANGE_ENDPOINTS } from '../shared/actions/params.js';
+import { ACTION_TYPES } from '../shared/actions/params.js';
 import { silenceGlobMatches } from '../shared/guards/silence.js';
 import { formatDuration } from '../shared/runbook/duration.js';
 import type { Runbook } from '../shared/runbook/types.js';
@@ -38,8 +38,7 @@ export function explainSilence(spec: SilenceSpec, runbook: Runbook): Array<[labe
       : rules.length === 0
         ? `${spec.rule} (matches no rule in this runbook: the silence would hold nothing)`
         : `${spec.rule} (matches ${rules.join(', ')} in this runbook)`;
-  const held = ACTIONS_THAT_CHANGE_ENDPOINTS;
-  const running = ACTION_TYPES.filter((type) => !held.includes(type));
+  const held = ACTION_TYPES.filter((type) => type !== 'notify');
   return [
     [
       'silence',
@@ -52,7 +51,7 @@ export function explainSilence(spec: SilenceSpec, runbook: Runbook): Array<[labe
       'quiet',
       spec.quiet
         ? 'yes: every action of the matching rules is held, notify included'
-        : `no: ${list(held)} are held; ${list(running)} still run, and notify reports the held ones as "held back (silenced)"`,
+        : `no: ${list(held)} are held; notify still runs and reports them as "held back (silenced)"`,
     ],
   ];
 }

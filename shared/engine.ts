@@ -258,7 +258,7 @@ async function runRule(
       if (previous && (previous.status === 'executed' || previous.status === 'skipped')) {
         action = { ...previous, reason: `already done in an earlier attempt: ${previous.reason}` };
       } else {
-        const held = guard.holdBack(definition.mutatesEndpoint) ?? quietWhileBusy(spec.type, earlier, options.stepOfLadder);
+        const held = guard.holdBack(definition.mutatesEndpoint, spec.type) ?? quietWhileBusy(spec.type, earlier, options.stepOfLadder);
         if (held) action = { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held };
         else if (rule.approval?.for.includes(spec.type) && !options.approved) {
           action = await planThenAsk(spec, index, rule, signal, recordsKey, earlier, report, deps, options);

@@ -5,6 +5,7 @@
  * Dedupe by signal key happens before them, in the engine.
  */
 import { engineNotice } from './actions/engine-notice.js';
+import type { ActionType } from './actions/params.js';
 import { ACTIONS } from './actions/registry.js';
 import { leaseMs } from './deadline.js';
 import type { EngineDeps } from './engine.js';
@@ -43,7 +44,7 @@ const HUMAN_NEEDED_RECORD_MS = 4 * CIRCUIT_OPEN_MS;
 
 export interface RuleGuard {
   /** Why an action must be held back, or undefined when it may run. */
-  holdBack(mutatesEndpoint: boolean): HeldBack | undefined;
+  holdBack(mutatesEndpoint: boolean, type: ActionType): HeldBack | undefined;
   /** Notifications the guards themselves send ("human needed"). */
   extraActions: GuardNotice[];
   lockedEndpoint?: string;
@@ -103,8 +104,9 @@ async function decideUnderLock(
   const silence = silencing(silences, signal, rule.id, now);
   if (silence) {
     const held: HeldBack = { suppressedBy: 'silenced', reason: silenceReason(silence), silence: silence.silence };
-    // A notify still reports what was held, unless the silence is quiet.
-    guard.holdBack = (m) => (m || silence.quiet ? held : undefined);
+    // Every action but notify is held (a retrain too: "hands off" means hands off); notify still
+    // reports what was held, unless the silence is quiet.
+    guard.holdBack = (_, type) => (type !== 'notify' || silence.quiet ? held : undefined);
     return guard;
   }
 

@@ -306,7 +306,13 @@ export class BacktestAggregator {
   private approvalSummary(): ApprovalSummary {
     const out: ApprovalSummary = {
       listed: [...this.approvalStories.values()],
-      asked: this.approvals.size, granted: 0, rejected: 0, expired: 0, held: this.approvalsHeld, pending: 0 };
+      asked: this.approvals.size,
+      granted: 0,
+      rejected: 0,
+      expired: 0,
+      held: this.approvalsHeld,
+      pending: 0,
+    };
     for (const last of this.approvals.values()) {
       if (last === 'asked') out.pending += 1;
       else if (last === 'granted' || last === 'rejected' || last === 'expired') out[last] += 1;

@@ -105,7 +105,7 @@ describe('medic explain on a Silence Created (built CLI)', () => {
       '  endpoint churn-prod',
       '  rule     latency-* (matches latency-scale-out in this runbook)',
       '  kind     alarm signals only',
-      '  quiet    no: scale, shift-traffic, rollback and redeploy are held; notify and retrain still run, and notify reports the held ones as "held back (silenced)"',
+      '  quiet    no: scale, shift-traffic, rollback, retrain and redeploy are held; notify still runs and reports them as "held back (silenced)"',
     ]);
   });
 

@@ -55,6 +55,26 @@ describe('operator events', () => {
     expect(outcome(after)).toEqual(['scale:executed', 'notify:executed']);
   });
 
+  it('a silence holds a retrain too (hands off means no pipeline either); notify still reports it', async () => {
+    const runbook = `
+version: 1
+topics: { ops: ${TOPIC} }
+pipelines: { churn-retrain: { type: sagemaker, name: churn-retrain } }
+rules:
+  - id: drift-retrain
+    match: { kind: monitoring, status: CompletedWithViolations, endpoint: "churn-*" }
+    actions:
+      - retrain: { pipeline: churn-retrain }
+      - notify: { topic: ops }
+`;
+    const { deps, clock, writer } = await testEngine(runbook);
+    await handleEvent(silence('sil-drift', START, { endpoint: 'churn-prod', startsAt: iso(START), endsAt: iso(START + 60 * MINUTE) }), 'op', deps);
+    clock.set(START + MINUTE);
+    const held = await handleEvent(sample('20-'), 'drift', deps);
+    expect(outcome(held)).toEqual(['retrain:suppressed:silenced', 'notify:executed']);
+    expect(writer.operations()).toEqual(['sns:Publish']);
+  });
+
   it('matchers: rule and kind must match too; a quiet silence holds the notify as well', async () => {
     const { deps, clock } = await testEngine(RUNBOOK);
     const window = { startsAt: iso(START), endsAt: iso(START + 60 * MINUTE) };
