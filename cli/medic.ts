@@ -219,7 +219,7 @@ nothing but say why (\`medic history\`). Exit 0 sent, 1 AWS refused, 2 usage.
   --reason TEXT   why (audited)
 ${SEND_HELP}
 
-Example: medic approve apr-7c1e9b2a --reason "checked the drift report"`,
+Example: medic approve apr-3f9a2c1b7d4e6a08 --reason "checked the drift report"`,
   reject: `Usage: medic reject ID --reason TEXT
 
 Sends Approval Rejected: the function drops the waiting action and tells the team once.
@@ -227,7 +227,7 @@ Exit 0 sent, 1 AWS refused, 2 usage.
   --reason TEXT   why (required; audited)
 ${SEND_HELP}
 
-Example: medic reject apr-7c1e9b2a --reason "drift is expected after the promo"`,
+Example: medic reject apr-3f9a2c1b7d4e6a08 --reason "drift is expected after the promo"`,
   'circuit close': `Usage: medic circuit close --endpoint NAME --reason TEXT
 
 Sends Circuit Closed: automatic changes to the endpoint resume before the circuit's expiry.

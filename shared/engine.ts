@@ -8,7 +8,7 @@ import { BUSY_ENDPOINT_STATUSES } from './actions/endpoint-facts.js';
 import { ACTIONS } from './actions/registry.js';
 import { retryNoticeId, retrySucceededNotice } from './actions/retry-notice.js';
 import { memoizeReader } from './aws/memo-reader.js';
-import type { AwsReader, AwsWriter } from './aws/ports.js';
+import type { AwsCall, AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
 import { leaseMs } from './deadline.js';
 import { describeError, kindOf, MedicError } from './errors.js';
@@ -95,7 +95,7 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
   }
   if (subject && !subject.endpoint) {
     // An approval decided by id: the audit files it under the endpoint it acted on.
-    const endpoint = report.signal?.endpoint ?? report.approvals?.[0]?.endpoint;
+    const endpoint = report.signal?.endpoint ?? report.approvals?.[0]?.endpoint ?? report.operator?.endpoint;
     if (endpoint) subject = { ...subject, endpoint };
   }
   if (subject) await writeAudit(report, subject, deps);
@@ -262,7 +262,7 @@ async function runRule(
         if (held) action = { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held };
         else if (rule.approval?.for.includes(spec.type) && !options.approved) {
           action = await planThenAsk(spec, index, rule, signal, recordsKey, earlier, report, deps, options);
-        } else action = await runAction(spec, rule, signal, earlier, deps, options);
+        } else action = await runAction(spec, rule, signal, earlier, deps, { ...options, expectPlan: options.approved?.planned });
         if (options.approved) action = approvedBy(action, options.approved);
         // An approval asked is recorded too: a retry of this event resumes (no cooldown) and asks the same id.
         if (action.status === 'executed' || action.status === 'skipped' || action.status === 'awaiting-approval') {
@@ -279,7 +279,7 @@ async function runRule(
     }
     for (const notice of notices) await sendNotice(notice, report, deps);
   } finally {
-    await finishRuleGuards(guard, earlier, rule, signal, deps);
+    await finishRuleGuards(guard, earlier, rule, signal, deps, recordsKey);
   }
   return earlier;
 }
@@ -355,10 +355,13 @@ function stepRunner(report: EventReport, deps: EngineDeps): StepRunner {
 /** What a decided approval borrows from the engine: the approved action runs as its rule's would. */
 function approvalRunner(report: EventReport, deps: EngineDeps): ApprovalRunner {
   return {
-    async runApproved(rule, signal, approval, by) {
-      const done = await deps.store.getActionRecords(signal.key);
-      const approved = { ...approval, decidedBy: by };
-      return runRule(rule, signal, report, done, deps, { recordsKey: signal.key, approved });
+    async runApproved(rule, approval, by) {
+      // The signal it was asked for, under its own key (the plan derives names and tokens from it,
+      // so it can match what was approved); its records under the approval's own key.
+      const signal = { ...approval.signal, eventId: report.event };
+      const recordsKey = approvalKey(approval.id);
+      const done = await deps.store.getActionRecords(recordsKey);
+      return runRule(rule, signal, report, done, deps, { recordsKey, approved: { ...approval, decidedBy: by } });
     },
     sendNotice: (notice) => sendNoticeOnce(notice, report, deps),
   };
@@ -419,12 +422,22 @@ async function runAction(
   signal: Signal,
   earlier: readonly ActionReport[],
   deps: EngineDeps,
-  options: Pick<RuleRunOptions, 'notes' | 'stepOfLadder'> = {},
+  options: Pick<RuleRunOptions, 'notes' | 'stepOfLadder'> & { expectPlan?: { reason: string; calls: AwsCall[] } | undefined } = {},
 ): Promise<ActionReport> {
   const planned = await planAction(spec, rule, signal, earlier, deps, options);
   if (planned.kind === 'report') return planned.action;
   const { plan, ctx, willExecute } = planned;
   const base = { type: spec.type, rule: rule.id };
+  const expected = options.expectPlan;
+  if (expected && JSON.stringify(expected.calls) !== JSON.stringify(plan.calls)) {
+    // Approve what you saw: the endpoint changed since the approval was asked, so this is another change.
+    return {
+      ...base,
+      status: 'skipped',
+      reason: `not run: the plan changed since it was approved (then: ${expected.reason}; now: ${plan.reason}); the alarm, if it persists, asks again`,
+      calls: [],
+    };
+  }
   if (!willExecute) {
     // Replay and backtest simulate the outcome, so later events see what this one would have changed.
     if (!deps.allowWrites) await plan.remember?.(deps.store, ctx.now);

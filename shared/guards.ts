@@ -175,6 +175,8 @@ export async function finishRuleGuards(
   rule: Rule,
   signal: Signal,
   deps: EngineDeps,
+  /** Where the actions' records live (the signal's key, a ladder step's, an approval's): names each remediation once. */
+  recordsKey: string = signal.key,
 ): Promise<void> {
   try {
     const endpoint = signal.endpoint;
@@ -192,7 +194,7 @@ export async function finishRuleGuards(
     if (endpoint) {
       for (const [i, action] of actions.entries()) {
         if (ACTIONS[action.type].mutatesEndpoint && counts(action)) {
-          writes.push(deps.store.recordRemediation(endpoint, `${signal.key}#${rule.id}#${i}`, guard.now, HOUR_MS));
+          writes.push(deps.store.recordRemediation(endpoint, `${recordsKey}#${rule.id}#${i}`, guard.now, HOUR_MS));
         }
       }
     }

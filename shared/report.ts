@@ -108,7 +108,7 @@ export interface EventReport {
   /** Approvals this event asked for or decided. */
   approvals?: ApprovalReport[];
   /** An operator event: what it was, who sent it and why (the audit trail's `by` and `reason`). */
-  operator?: { type: string; by: string; reason?: string };
+  operator?: { type: string; by: string; reason?: string; endpoint?: string };
 }
 
 /** An action failed for a reason that passes (throttling, a timeout, a busy lock): the event is worth retrying. */

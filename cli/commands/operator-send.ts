@@ -8,6 +8,7 @@
 import { MedicError } from '../../shared/errors.js';
 import { findGlobError, isGlob } from '../../shared/runbook/glob.js';
 import { parseDuration } from '../../shared/runbook/index.js';
+import { APPROVAL_ID } from '../../shared/signals/approval-expiry.js';
 import { parseEnvelope } from '../../shared/signals/envelope.js';
 import { parseIsoWithZone } from '../../shared/signals/iso-time.js';
 import {
@@ -145,6 +146,12 @@ export async function decideApprovalCommand(
   io: Io,
 ): Promise<number> {
   if (!id) throw new UsageError(`${decision} needs the approval id (\`medic approvals\` shows the pending ones)`, decision);
+  if (!APPROVAL_ID.test(id)) {
+    throw new UsageError(
+      `${id} is not an approval id: they look like apr-3f9a2c1b7d4e6a08 (apr- and 16 hex digits; the notify and \`medic approvals\` show them)`,
+      decision,
+    );
+  }
   if (decision === 'reject') requireReason(options.reason, decision, 'why the action should not run: it goes into the audit');
   const detail = { approval: id, ...(options.reason !== undefined ? { reason: options.reason } : {}) };
   const type = decision === 'approve' ? 'Approval Granted' : 'Approval Rejected';

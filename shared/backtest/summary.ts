@@ -254,7 +254,8 @@ export class BacktestAggregator {
       if (report.actions.length === 0) return;
     }
     if (report.operator) {
-      if (report.recorded) this.operator += 1;
+      // Applied: it changed something, or (a grant a guard held) it was decided and said so.
+      if (report.recorded || report.approvals?.length) this.operator += 1;
     } else if (report.recorded) this.recorded += 1;
     // An operator event (an approval granted) runs a rule's action, but no rule matched it.
     const matched = report.operator ? [] : (report.rules ?? (report.rule ? [report.rule] : []));

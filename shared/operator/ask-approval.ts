@@ -43,6 +43,8 @@ export async function askApproval(ask: ApprovalAsk, report: EventReport, deps: E
     action: spec,
     index: ask.index,
     signal,
+    recordsKey: ask.recordsKey,
+    planned: { reason: plan.reason, calls: plan.calls },
     createdAt: now,
     expiresAt: now + (policy?.expiresMs ?? 3600_000),
     status: 'pending',

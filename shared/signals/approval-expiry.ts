@@ -56,7 +56,8 @@ export function approvalExpiryEvent(expiry: ApprovalExpiry, place: { account: st
   };
 }
 
-const APPROVAL_ID = /^apr-[0-9a-f]{16}$/;
+/** `apr-` and 16 hex digits (approvalId). */
+export const APPROVAL_ID = /^apr-[0-9a-f]{16}$/;
 
 export function parseApprovalExpiryEvent(envelope: Envelope): ApprovalExpiry {
   const detail = envelope.detail as Record<string, unknown>;

@@ -553,6 +553,15 @@ export class DynamoStateStore implements StateStore {
     });
   }
 
+  async reopenApproval(id: string, by: string): Promise<boolean> {
+    const { pk, sk } = keys.approval(id);
+    return this.updateIf(pk, sk, 'SET #status = :pending REMOVE decidedBy, decidedAt, reason', '#status = :granted AND decidedBy = :by', {
+      ':pending': s('pending'),
+      ':granted': s('granted'),
+      ':by': s(by),
+    });
+  }
+
   async listPendingApprovals(now: number): Promise<Approval[]> {
     const pk = keys.approvals;
     const items = await this.queryAll(pk, { TableName: this.tableName, ConsistentRead: true, ...partition(pk) });

@@ -251,6 +251,14 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
+  async reopenApproval(id: string, by: string): Promise<boolean> {
+    const known = this.approvals.get(id);
+    if (known?.approval.status !== 'granted' || known.approval.decidedBy !== by) return false;
+    const { decidedBy: _by, decidedAt: _at, reason: _reason, ...asked } = known.approval;
+    known.approval = { ...asked, status: 'pending' };
+    return true;
+  }
+
   async listPendingApprovals(now: number): Promise<Approval[]> {
     for (const [id, entry] of this.approvals) if (entry.expiresAt <= now) this.approvals.delete(id);
     return [...this.approvals.values()]

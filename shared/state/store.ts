@@ -6,6 +6,7 @@
  */
 
 import type { ActionSpec } from '../actions/specs.js';
+import type { AwsCall } from '../aws/ports.js';
 import type { ActionReport, EventReport } from '../report.js';
 import type { RunbookIdentity } from '../runbook/types.js';
 import type { SilenceSpec } from '../signals/operator.js';
@@ -102,6 +103,10 @@ export interface Approval {
   index: number;
   /** The signal it was asked for: a granted action is planned again on it, against current state. */
   signal: Signal;
+  /** Where the action's list keeps its completion records (the signal's key, or a ladder step's). */
+  recordsKey?: string;
+  /** What it would have done when asked: a grant runs only the same plan (approve what you saw). */
+  planned?: { reason: string; calls: AwsCall[] };
   createdAt: number;
   expiresAt: number;
   status: ApprovalStatus;
@@ -191,6 +196,11 @@ export interface StateStore {
   getApproval(id: string): Promise<Approval | undefined>;
   /** pending -> granted | rejected | expired, once: false when it was not pending (or has expired, for granted). */
   decideApproval(id: string, status: Exclude<ApprovalStatus, 'pending'>, by: string, at: number, reason?: string): Promise<boolean>;
+  /**
+   * granted -> pending, only when `by` granted it: a granted action that a guard held back (a
+   * silence, a busy endpoint) did not run, so the approval waits again until its deadline.
+   */
+  reopenApproval(id: string, by: string): Promise<boolean>;
   listPendingApprovals(now: number): Promise<Approval[]>;
 
   /** Cooldowns, lock, circuit and status of one endpoint, as they stand at `now`. */

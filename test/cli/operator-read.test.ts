@@ -70,7 +70,7 @@ beforeAll(async () => {
   await store.putSilence(silence('sil-over0003', 'churn-prod', NOW - 3 * HOUR, NOW - HOUR), DAY);
   await store.putSilence(silence('sil-ended004', 'churn-prod', NOW - HOUR, NOW + HOUR), DAY);
   await store.endSilence('sil-ended004', NOW - MIN, by, 'done');
-  await store.putApproval(approval('apr-0001', 'churn-prod', NOW + 50 * MIN), DAY);
+  await store.putApproval(approval('apr-3f9a2c1b7d4e6a08', 'churn-prod', NOW + 50 * MIN), DAY);
   await store.putApproval(approval('apr-0002', 'churn-prod', NOW - MIN), DAY);
   await store.setCooldownUntil('latency-scale-out', 'fraud-prod', NOW + 5 * MIN);
   await store.setCooldownUntil('old-rule', 'fraud-prod', NOW - 5 * MIN);
@@ -134,9 +134,9 @@ describe('medic approvals', () => {
     const { code, stdout } = await runCli(['approvals', '--table', table], { env });
     expect(code).toBe(0);
     expect(stdout).toEqual([
-      'apr-0001  rollback on churn-prod, rule drift-rollback',
+      'apr-3f9a2c1b7d4e6a08  rollback on churn-prod, rule drift-rollback',
       '  asked 2026-11-23T11:50:00Z, expires 2026-11-23T12:50:00Z (in 50m)',
-      '  medic approve apr-0001    medic reject apr-0001 --reason TEXT',
+      '  medic approve apr-3f9a2c1b7d4e6a08    medic reject apr-3f9a2c1b7d4e6a08 --reason TEXT',
       '',
       '1 pending, soonest to expire first',
     ]);
@@ -144,7 +144,7 @@ describe('medic approvals', () => {
 
   it('--json prints the stored approvals; none pending says so', async () => {
     const json = await runCli(['approvals', '--table', table, '--json'], { env });
-    expect(json.stdout.map((l) => (JSON.parse(l) as Approval).id)).toEqual(['apr-0001']);
+    expect(json.stdout.map((l) => (JSON.parse(l) as Approval).id)).toEqual(['apr-3f9a2c1b7d4e6a08']);
     const none = await runCli(['approvals', '--table', empty], { env });
     expect(none.stdout).toEqual(['no approvals pending']);
   });
@@ -192,7 +192,7 @@ describe('medic status', () => {
     expect(churn).toEqual([
       'churn-prod',
       '  silence   sil-later002 (endpoint churn-prod, kind monitoring) from 2026-11-23T13:00:00Z until 2026-11-23T15:00:00Z (in 3h)',
-      '  approval  apr-0001: rollback (rule drift-rollback) expires 2026-11-23T12:50:00Z (in 50m): medic approve apr-0001',
+      '  approval  apr-3f9a2c1b7d4e6a08: rollback (rule drift-rollback) expires 2026-11-23T12:50:00Z (in 50m): medic approve apr-3f9a2c1b7d4e6a08',
       '  0 remediations in the last hour',
     ]);
     // Updating 2 h ago with no news since: forgotten, not busy.

@@ -115,11 +115,11 @@ describe('sending commands', () => {
 
   it.each([
     [['silence', 'expire', 'sil-3f9a2c1b', '--reason', 'done'], 'Silence Expired', { silence: 'sil-3f9a2c1b', reason: 'done', by: ARN }],
-    [['approve', 'apr-0001'], 'Approval Granted', { approval: 'apr-0001', by: ARN }],
+    [['approve', 'apr-3f9a2c1b7d4e6a08'], 'Approval Granted', { approval: 'apr-3f9a2c1b7d4e6a08', by: ARN }],
     [
-      ['reject', 'apr-0001', '--reason', 'expected drift'],
+      ['reject', 'apr-3f9a2c1b7d4e6a08', '--reason', 'expected drift'],
       'Approval Rejected',
-      { approval: 'apr-0001', reason: 'expected drift', by: ARN },
+      { approval: 'apr-3f9a2c1b7d4e6a08', reason: 'expected drift', by: ARN },
     ],
     [
       ['circuit', 'close', '--endpoint', 'fraud-prod', '--reason', 'fixed'],
@@ -140,7 +140,7 @@ describe('sending commands', () => {
         $metadata: { httpStatusCode: 400 },
       }),
     );
-    const { code, stdout, stderr } = await runCli(['approve', 'apr-0001', '--bus', BUS], { env: ENV });
+    const { code, stdout, stderr } = await runCli(['approve', 'apr-3f9a2c1b7d4e6a08', '--bus', BUS], { env: ENV });
     expect(code).toBe(1);
     expect(stdout).toEqual([]);
     expect(stderr).toEqual([
@@ -150,7 +150,7 @@ describe('sending commands', () => {
 
   it('a bus that does not exist is named, with how to find the deployed one', async () => {
     eventbridge.on(PutEventsCommand).rejects(new ResourceNotFoundException({ message: 'Event bus nope does not exist.', $metadata: {} }));
-    const { code, stderr } = await runCli(['approve', 'apr-0001', '--bus', 'nope'], { env: ENV });
+    const { code, stderr } = await runCli(['approve', 'apr-3f9a2c1b7d4e6a08', '--bus', 'nope'], { env: ENV });
     expect(code).toBe(1);
     expect(stderr).toEqual([
       'medic: the event bus nope does not exist in us-east-1: check --bus or MEDIC_BUS (`npx osls info --stage STAGE --verbose` lists the stack outputs, the deployed bus among them); nothing was sent',
@@ -161,7 +161,7 @@ describe('sending commands', () => {
     eventbridge
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
-    const { code, stdout, stderr } = await runCli(['approve', 'apr-0001', '--bus', BUS], { env: ENV });
+    const { code, stdout, stderr } = await runCli(['approve', 'apr-3f9a2c1b7d4e6a08', '--bus', BUS], { env: ENV });
     expect(code).toBe(1);
     expect(stdout).toEqual([]);
     expect(stderr).toEqual([`medic: bus ${BUS} did not take the Approval Granted event (InternalFailure: try again); nothing was sent`]);
@@ -171,7 +171,7 @@ describe('sending commands', () => {
     sts
       .on(GetCallerIdentityCommand)
       .rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
-    const { code, stderr } = await runCli(['approve', 'apr-0001', '--bus', BUS], { env: ENV });
+    const { code, stderr } = await runCli(['approve', 'apr-3f9a2c1b7d4e6a08', '--bus', BUS], { env: ENV });
     expect(code).toBe(1);
     expect(stderr).toEqual([
       'medic: sts:GetCallerIdentity failed: CredentialsProviderError: Could not load credentials from any providers (no AWS credentials were found)',
@@ -183,7 +183,7 @@ describe('sending commands', () => {
     sts
       .on(GetCallerIdentityCommand)
       .rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId' }));
-    const { code, stderr } = await runCli(['approve', 'apr-0001', '--bus', BUS], { env: ENV });
+    const { code, stderr } = await runCli(['approve', 'apr-3f9a2c1b7d4e6a08', '--bus', BUS], { env: ENV });
     expect(code).toBe(1);
     expect(stderr[0]).toMatch(
       /^medic: your AWS credentials were refused \(sts:GetCallerIdentity: InvalidClientTokenId: .*\): sign in again/,
@@ -265,11 +265,12 @@ describe('argument checks (exit 2, nothing called)', () => {
     ],
     [['silence', 'add', '--endpoint', 'fraud-[', '--for', '1h', '--reason', 'r'], /^--endpoint: invalid glob "fraud-\["/],
     [['silence', 'add', '--endpoint', 'x', '--for', '1h', '--reason', 'r'], /^silence add needs the operator bus: --bus NAME or MEDIC_BUS/],
-    [['reject', 'apr-0001', '--bus', BUS], 'reject needs --reason TEXT (why the action should not run: it goes into the audit)'],
+    [['reject', 'apr-3f9a2c1b7d4e6a08', '--bus', BUS], 'reject needs --reason TEXT (why the action should not run: it goes into the audit)'],
     [['approve', '--bus', BUS], /^approve needs the approval id/],
-    [['approve', 'apr 1', '--bus', BUS], /^approval: expected letters, digits/],
+    [['approve', 'apr 1', '--bus', BUS], /^apr 1 is not an approval id: they look like apr-3f9a2c1b7d4e6a08/],
+    [['reject', 'apr-12', '--reason', 'no', '--bus', BUS], /^apr-12 is not an approval id/],
     [['circuit', 'close', '--endpoint', 'fraud-prod', '--bus', BUS], /^circuit close needs --reason TEXT/],
-    [['approve', 'apr-0001', '--by', ARN, '--bus', BUS], "--by is for --dry-run: a sent event's by is always your caller ARN (from STS)"],
+    [['approve', 'apr-3f9a2c1b7d4e6a08', '--by', ARN, '--bus', BUS], "--by is for --dry-run: a sent event's by is always your caller ARN (from STS)"],
     [['silence', 'ad'], 'unknown silence subcommand "ad": did you mean "add"?'],
     [['circuit', 'open'], 'unknown circuit subcommand "open": circuit takes "close"'],
     [['silence', 'add', '--endpoint', 'x', '--fro', '2h'], 'unknown option --fro for silence add: did you mean --for?'],

@@ -14,6 +14,7 @@
  * delivers the payload moto holds, as Scheduler would); SageMaker UpdateEndpoint (the stand-in
  * serves it and applies it to moto's endpoint).
  */
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, expect, it } from 'vitest';
@@ -79,6 +80,17 @@ async function approveThroughTheBus(id: string): Promise<Record<string, unknown>
   return { account: SAMPLE_ACCOUNT, ...(delivered[0] as Record<string, unknown>) };
 }
 
+/**
+ * The ALARM state moto holds for the alarm, as CloudWatch writes state timestamps: a grant reads the
+ * alarm and runs only while it is still in the ALARM the approval was asked for.
+ */
+async function alarmSince(): Promise<string> {
+  const { MetricAlarms } = await emulator().clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['fraud-prod-5xx-rate'] }));
+  const alarm = MetricAlarms?.[0];
+  expect(alarm?.StateValue).toBe('ALARM');
+  return ((alarm?.StateTransitionedTimestamp ?? alarm?.StateUpdatedTimestamp) as Date).toISOString().replace('Z', '+0000');
+}
+
 describeEmulator('approvals through the packaged alarm function, the built CLI and the operator bus', () => {
   let approval: string;
   /** The second ALARM's approval, left to expire. */
@@ -111,7 +123,7 @@ describeEmulator('approvals through the packaged alarm function, the built CLI a
     const e = emulator();
     e.standIn.requests.length = 0;
     const before = Date.now();
-    const handled = report(await e.host('alarm').invoke(alarmAt('2026-11-23T04:36:20.268+0000', 'a0000000-0000-4000-8000-000000000001')));
+    const handled = report(await e.host('alarm').invoke(alarmAt(await alarmSince(), 'a0000000-0000-4000-8000-000000000001')));
     expect(
       handled.actions.map((a) => `${a.type}:${a.status}`),
       JSON.stringify(handled.actions[0]),

@@ -10,10 +10,11 @@ import { MedicError } from '../../shared/errors.js';
 import type { EventReport } from '../../shared/report.js';
 import { approvalExpiryEvent, expiryTimerName } from '../../shared/signals/approval-expiry.js';
 import { operatorEvent } from '../../shared/signals/operator.js';
+import type { Approval } from '../../shared/state/store.js';
 import { timerEvent } from '../../shared/timers/timer-event.js';
 import { VirtualTimers } from '../../shared/timers/virtual.js';
-import { occurrence, START, testEngine } from '../support/engine.js';
-import { sample } from '../support/samples.js';
+import { START, testEngine } from '../support/engine.js';
+import { recordedReader, sample } from '../support/samples.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops';
 const RUNBOOK = `
@@ -42,7 +43,8 @@ async function asked() {
   const engine = await testEngine(RUNBOOK);
   const timers = new VirtualTimers();
   engine.deps.timers = timers;
-  const alarm = await handleEvent(occurrence(sample('05-'), START), 'alarm-1', engine.deps);
+  // The sample's own ALARM (04:36:20), the transition the recorded alarm state is in: a grant checks it.
+  const alarm = await handleEvent(sample('05-'), 'alarm-1', engine.deps);
   const id = alarm.actions[0]?.approval as string;
   return { ...engine, timers, alarm, id };
 }
@@ -79,7 +81,7 @@ describe('approvals', () => {
 
   it('a retry of the same alarm asks the same approval, once', async () => {
     const { deps, id, store, timers } = await asked();
-    const again = await handleEvent(occurrence(sample('05-'), START), 'alarm-1-retry', deps);
+    const again = await handleEvent(sample('05-'), 'alarm-1-retry', deps);
     // The signal was handled: a duplicate. Nothing asked twice.
     expect(outcome(again)).toEqual(['rollback:suppressed:dedupe', 'notify:suppressed:dedupe']);
     expect((await store.listPendingApprovals(START)).map((a) => a.id)).toEqual([id]);
@@ -90,7 +92,7 @@ describe('approvals', () => {
     const { deps, clock, id, writer, store, timers } = await asked();
     clock.set(START + 5 * MINUTE);
     const granted = await handleEvent(grant(id, START + 5 * MINUTE, 'op-grant-1'), 'op-grant-1', deps);
-    expect(granted.operator).toEqual({ type: 'Approval Granted', by: ALICE, reason: 'checked the dashboards' });
+    expect(granted.operator).toEqual({ type: 'Approval Granted', by: ALICE, reason: 'checked the dashboards', endpoint: 'fraud-prod' });
     expect(outcome(granted)).toEqual(['rollback:executed', 'notify:executed']);
     expect(granted.actions[0]).toMatchObject({ approval: id, reason: expect.stringMatching(new RegExp(`^approved by ${ALICE}: `)) });
     expect(granted.approvals?.map((a) => a.event)).toEqual(['granted']);
@@ -105,7 +107,7 @@ describe('approvals', () => {
     expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(1);
   });
 
-  it('two grants delivered at once run the action once', async () => {
+  it('two grants delivered at once run the action once; the other is retried (busy) and then finds it granted', async () => {
     const { deps, clock, id, writer } = await asked();
     clock.set(START + 5 * MINUTE);
     const reports = await Promise.all([
@@ -114,7 +116,13 @@ describe('approvals', () => {
     ]);
     expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(1);
     expect(reports.filter((r) => r.actions.some((a) => a.status === 'executed'))).toHaveLength(1);
-    expect(reports.filter((r) => r.ignored !== null)).toHaveLength(1);
+    const loser = reports.find((r) => r.error !== null) as EventReport;
+    expect(loser.errorKind).toBe('busy');
+    expect(loser.error).toContain(`approval ${id} is being decided by another invocation`);
+    // Lambda retries the loser: it finds the approval granted by the other.
+    const retried = await handleEvent(grant(id, START + 6 * MINUTE, loser.event, loser.event === 'op-a' ? ALICE : BOB), loser.event, deps);
+    expect(retried.ignored).toContain('was granted by');
+    expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(1);
   });
 
   it('rejected: dropped with one notification; a grant afterwards and the expiry do nothing', async () => {
@@ -158,13 +166,14 @@ describe('approvals', () => {
     expect(writer.operations()).toEqual(['sns:Publish', 'sns:Publish']);
   });
 
-  it('a grant that meets a busy endpoint is held and the approval stays pending; approved again later, it runs', async () => {
+  it('a grant that meets a busy endpoint is held, the approver is told, and it is pending again; approved again later, it runs', async () => {
     const { deps, clock, id, writer, store } = await asked();
     await store.recordEndpointStatus('fraud-prod', { status: 'Updating', at: START + MINUTE }, 3600_000);
     clock.set(START + 2 * MINUTE);
     const held = await handleEvent(grant(id, START + 2 * MINUTE, 'op-1'), 'op-1', deps);
-    expect(outcome(held)).toEqual(['rollback:suppressed:endpoint-busy']);
+    expect(outcome(held)).toEqual(['rollback:suppressed:endpoint-busy', 'notify:executed']);
     expect(held.approvals?.[0]).toMatchObject({ event: 'held', reason: expect.stringContaining('approve again once that has passed') });
+    expect(String(writer.calls[1]?.input.Subject)).toContain('fraud-prod: approved rollback held (endpoint-busy)');
     expect(await store.getApproval(id)).toMatchObject({ status: 'pending' });
     await store.recordEndpointStatus('fraud-prod', { status: 'InService', at: START + 3 * MINUTE }, 3600_000);
     clock.set(START + 4 * MINUTE);
@@ -173,17 +182,132 @@ describe('approvals', () => {
     expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(1);
   });
 
-  it('a grant whose change fails for a reason that passes leaves it pending; the retry of that event runs it', async () => {
-    const { deps, clock, id, writer, store } = await asked();
+  it('a grant whose change fails for a reason that passes stays granted; the retry of that event runs it, and the expiry meanwhile does nothing', async () => {
+    const { deps, clock, id, writer, store, timers } = await asked();
     writer.fail = (call, attempt) =>
       call.operation === 'UpdateEndpoint' && attempt === 1 ? new MedicError('aws-throttled', 'UpdateEndpoint throttled') : undefined;
-    clock.set(START + 2 * MINUTE);
-    const first = await handleEvent(grant(id, START + 2 * MINUTE, 'op-1'), 'op-1', deps);
+    clock.set(START + 29 * MINUTE);
+    const first = await handleEvent(grant(id, START + 29 * MINUTE, 'op-1'), 'op-1', deps);
     expect(outcome(first)).toEqual(['rollback:failed']);
-    expect(await store.getApproval(id)).toMatchObject({ status: 'pending' });
-    const retry = await handleEvent(grant(id, START + 2 * MINUTE, 'op-1'), 'op-1', deps);
+    expect(await store.getApproval(id)).toMatchObject({ status: 'granted', decidedBy: ALICE });
+    // The deadline passes before Lambda retries: the expiry finds it granted and drops nothing.
+    const timer = timers.takeDue();
+    if (!timer) throw new Error('no expiry timer');
+    clock.set(timer.at);
+    const expiry = await handleEvent(timerEvent(timer), timer.name, deps);
+    expect(expiry.ignored).toContain('was granted by');
+    expect(expiry.actions).toEqual([]);
+    const retry = await handleEvent(grant(id, START + 29 * MINUTE, 'op-1'), 'op-1', deps);
     expect(outcome(retry)).toEqual(['rollback:executed', 'notify:executed']);
-    expect(await store.getApproval(id)).toMatchObject({ status: 'granted' });
+    expect(writer.operations()).toEqual(['sns:Publish', 'sagemaker:UpdateEndpoint', 'sns:Publish']);
+  });
+
+  it("the granted notice is sent at least once: a retry after its Publish failed sends it, and doesn't run the rollback again", async () => {
+    const { deps, clock, id, writer } = await asked();
+    writer.fail = (call, attempt) =>
+      call.operation === 'Publish' && attempt === 2 ? new MedicError('aws-throttled', 'Publish throttled') : undefined;
+    clock.set(START + 3 * MINUTE);
+    const first = await handleEvent(grant(id, START + 3 * MINUTE, 'op-1'), 'op-1', deps);
+    expect(outcome(first)).toEqual(['rollback:executed', 'notify:failed']);
+    const retry = await handleEvent(grant(id, START + 3 * MINUTE, 'op-1'), 'op-1', deps);
+    expect(outcome(retry)).toEqual(['rollback:executed', 'notify:executed']);
+    expect(retry.actions[0]?.reason).toContain('already done in an earlier attempt');
+    expect(writer.operations()).toEqual(['sns:Publish', 'sagemaker:UpdateEndpoint', 'sns:Publish']);
+  });
+
+  it('a grant after the deadline, before the timer fired, drops it with one notice; the timer then does nothing', async () => {
+    const { deps, clock, id, writer, store, timers } = await asked();
+    clock.set(START + 30 * MINUTE + 20_000);
+    const late = await handleEvent(grant(id, START + 30 * MINUTE + 20_000, 'op-late'), 'op-late', deps);
+    expect(late.ignored).toContain('too late to approve');
+    expect(outcome(late)).toEqual(['notify:executed']);
+    expect(await store.getApproval(id)).toMatchObject({ status: 'expired' });
+    const timer = timers.takeDue();
+    if (!timer) throw new Error('no expiry timer');
+    const fired = await handleEvent(timerEvent(timer), timer.name, deps);
+    expect(fired.actions).toEqual([]);
+    expect(writer.operations()).toEqual(['sns:Publish', 'sns:Publish']);
+  });
+
+  it('an expiry that fires early changes nothing: a grant still runs', async () => {
+    const { deps, clock, id, writer, timers } = await asked();
+    const timer = timers.takeDue();
+    if (!timer) throw new Error('no expiry timer');
+    clock.set(timer.at - 500);
+    const early = await handleEvent(timerEvent(timer), timer.name, deps);
+    expect(early.ignored).toContain('not expired yet');
+    const granted = await handleEvent(grant(id, timer.at - 400, 'op-1'), 'op-1', deps);
+    expect(outcome(granted)).toEqual(['rollback:executed', 'notify:executed']);
+    expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(1);
+  });
+
+  it('a grant after the alarm left that ALARM withdraws the approval with one notice: the incident it was for is over', async () => {
+    const { deps, clock, id, writer, store } = await asked();
+    const recovered = recordedReader();
+    const describe = recovered.describeAlarms.bind(recovered);
+    deps.reader = {
+      ...recovered,
+      describeAlarms: async (names) => (await describe(names)).map((a) => ({ ...a, StateValue: 'OK' })),
+    } as typeof recovered;
+    clock.set(START + 5 * MINUTE);
+    const granted = await handleEvent(grant(id, START + 5 * MINUTE, 'op-1'), 'op-1', deps);
+    expect(granted.ignored).toContain(`approval ${id} withdrawn: alarm fraud-prod-5xx-rate is OK now`);
+    expect(outcome(granted)).toEqual(['notify:executed']);
+    expect(String(writer.calls[1]?.input.Subject)).toContain('rollback withdrawn, no longer needed');
+    expect(await store.getApproval(id)).toMatchObject({ status: 'expired' });
+    expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(0);
+  });
+
+  it('a rule changed since the ask: the grant runs nothing and says why; the approval lapses at its deadline', async () => {
+    const { deps, clock, id, writer } = await asked();
+    const { compileRunbook, loadRunbook } = await import('../../shared/runbook/index.js');
+    deps.runbook = compileRunbook(loadRunbook(RUNBOOK.replace('rollback: {}', 'rollback: { wait: 5m }'), 'changed.yml', {}));
+    clock.set(START + 5 * MINUTE);
+    const granted = await handleEvent(grant(id, START + 5 * MINUTE, 'op-1'), 'op-1', deps);
+    expect(granted.ignored).toContain('rule rollback-5xx no longer has this rollback');
+    expect(writer.operations()).toEqual(['sns:Publish']);
+  });
+
+  it('approve what you saw: when the plan now differs from the one the approver was shown, nothing runs', async () => {
+    const { deps, clock, id, writer, store } = await asked();
+    const asked1 = (await store.getApproval(id)) as Approval;
+    expect(asked1.planned?.calls).toEqual([
+      {
+        service: 'sagemaker',
+        operation: 'UpdateEndpoint',
+        input: expect.objectContaining({ EndpointConfigName: 'fraud-prod-config-2026-10-01' }),
+      },
+    ]);
+    // Another approval of the same rollback, asked when the endpoint ran another config: its plan was another change.
+    const seenThen: NonNullable<Approval['planned']> = {
+      reason: 'roll fraud-prod back from fraud-prod-config-2026-12-01 to fraud-prod-config-2026-11-20',
+      calls: [
+        {
+          service: 'sagemaker',
+          operation: 'UpdateEndpoint',
+          input: { EndpointName: 'fraud-prod', EndpointConfigName: 'fraud-prod-config-2026-11-20' },
+        },
+      ],
+    };
+    await store.putApproval({ ...asked1, id: 'apr-00000000000000aa', planned: seenThen }, 3600_000);
+    clock.set(START + 3 * MINUTE);
+    const stale = await handleEvent(grant('apr-00000000000000aa', START + 3 * MINUTE, 'op-2'), 'op-2', deps);
+    expect(stale.actions[0]).toMatchObject({ type: 'rollback', status: 'skipped', approval: 'apr-00000000000000aa' });
+    expect(stale.actions[0]?.reason).toContain(
+      `not run: the plan changed since it was approved (then: ${seenThen.reason}; now: roll fraud-prod back from fraud-prod-config-2026-11-20 to fraud-prod-config-2026-10-01`,
+    );
+    expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(0);
+  });
+
+  it('a rejection that meets a grant at work is retried (busy), never dropped', async () => {
+    const { deps, clock, id, store } = await asked();
+    clock.set(START + 2 * MINUTE);
+    await store.claimSignal(`approval#${id}`, 'someone-else', START + 2 * MINUTE, 60_000, 3600_000);
+    const rejected = await handleEvent(reject(id, START + 2 * MINUTE, 'op-r'), 'op-r', deps);
+    expect(rejected.errorKind).toBe('busy');
+    await store.releaseSignal(`approval#${id}`, 'someone-else');
+    const retried = await handleEvent(reject(id, START + 2 * MINUTE, 'op-r'), 'op-r', deps);
+    expect(retried.recorded).toContain('rejected by');
   });
 
   it('unknown ids and the wrong kind of event say why and do nothing', async () => {

@@ -24,7 +24,7 @@ describe('golden backtest with approvals and a silence window (built CLI)', () =
     expect(json.code).toBe(0);
     const summary = JSON.parse(json.stdout) as BacktestSummary;
     expect(summary.events).toBe(7);
-    expect(summary.operator).toBe(3); // the silence, the grant that ran, the rejection
+    expect(summary.operator).toBe(4); // the silence, the grant that was held, the grant that ran, the rejection
     expect(summary.matchedEvents).toBe(3); // the three ALARMs; grants run a rule's action but match nothing
     expect(summary.rules['errors-rollback-approved']).toMatchObject({
       matched: 3,
@@ -41,10 +41,10 @@ describe('golden backtest with approvals and a silence window (built CLI)', () =
       ['apr-3d6444796a3b504b', 'churn-prod', ['2026-11-23T04:40:05.000Z asked', '2026-11-23T05:10:05.000Z expired']],
       ['apr-583ba0edd8f230f5', 'fraud-prod', ['2026-11-23T05:30:12.000Z asked', '2026-11-23T05:35:50.000Z rejected']],
     ]);
-    // One rollback ran (the grant after the silence); three scales and notifies for the ALARMs,
-    // plus one notice per decided approval (granted, expired, rejected).
+    // One rollback ran (the grant after the silence); scales and notifies for the ALARMs, one
+    // notice per decided approval (granted, expired, rejected) and one for the held grant.
     expect(summary.endpoints['fraud-prod']).toEqual({
-      notify: { executed: 4, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
+      notify: { executed: 5, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
       rollback: { executed: 1, suppressed: 3, skipped: 0, failed: 0, suppressedBy: { 'awaiting-approval': 2, silenced: 1 } },
       scale: { executed: 2, suppressed: 0, skipped: 0, failed: 0, suppressedBy: {} },
     });

@@ -903,20 +903,20 @@ describe('ladder timers: the schedule group, the role EventBridge Scheduler assu
     expect(props(prod.template, 'CheckScheduleGroup')).toEqual({ Name: GROUP });
   });
 
-  it('only the alarm function is told where to schedule checks, with the values CloudFormation will resolve', () => {
+  it('the alarm and monitoring functions are told where to schedule (ladder checks, approval deadlines), all delivered to the alarm function', () => {
     const cfn = new CfnEvaluator(prod.template);
-    const env = cfn.evaluate(envOf(prod.template, 'alarm')) as Record<string, string>;
-    expect(env).toMatchObject({
-      MEDIC_SCHEDULE_GROUP: GROUP,
-      MEDIC_SCHEDULER_ROLE_ARN: cfn.getAtt('CheckSchedulerRole', 'Arn'),
-      MEDIC_CHECK_FUNCTION_ARN: ALARM_FUNCTION_ARN,
-      MEDIC_FAILURE_QUEUE_ARN: cfn.getAtt('FailureQueue', 'Arn'),
-    });
-    // The ARN built from the name is the function's own ARN.
-    expect(env.MEDIC_CHECK_FUNCTION_ARN).toBe(cfn.getAtt(FUNCTIONS.alarm.logicalId, 'Arn'));
-    for (const entry of ['monitoring', 'endpoint-state'] as const) {
-      for (const name of SCHEDULER_ENV) expect(envOf(prod.template, entry), `${entry} ${name}`).not.toHaveProperty(name);
+    for (const entry of ['alarm', 'monitoring'] as const) {
+      const env = cfn.evaluate(envOf(prod.template, entry)) as Record<string, string>;
+      expect(env, entry).toMatchObject({
+        MEDIC_SCHEDULE_GROUP: GROUP,
+        MEDIC_SCHEDULER_ROLE_ARN: cfn.getAtt('CheckSchedulerRole', 'Arn'),
+        MEDIC_CHECK_FUNCTION_ARN: ALARM_FUNCTION_ARN,
+        MEDIC_FAILURE_QUEUE_ARN: cfn.getAtt('FailureQueue', 'Arn'),
+      });
+      // The ARN built from the name is the alarm function's own ARN.
+      expect(env.MEDIC_CHECK_FUNCTION_ARN).toBe(cfn.getAtt(FUNCTIONS.alarm.logicalId, 'Arn'));
     }
+    for (const name of SCHEDULER_ENV) expect(envOf(prod.template, 'endpoint-state'), name).not.toHaveProperty(name);
   });
 
   it('no dependency cycle: the scheduler role names the alarm function by its ARN, not by GetAtt', () => {
@@ -964,7 +964,7 @@ describe('ladder timers: the schedule group, the role EventBridge Scheduler assu
     expect(queue.KmsMasterKeyId).toBeUndefined();
   });
 
-  it('the alarm role may create and delete schedules only in the group, and pass only the scheduler role, only to Scheduler', () => {
+  it('the alarm and monitoring roles may create and delete schedules only in the group, and pass only the scheduler role, only to Scheduler', () => {
     const cfn = new CfnEvaluator(prod.template);
     const statementsOf = (entry: Entry) => {
       const role = cfn.evaluate(props(prod.template, FUNCTIONS[entry].role)) as {
@@ -972,27 +972,27 @@ describe('ladder timers: the schedule group, the role EventBridge Scheduler assu
       };
       return role.Policies.flatMap((p) => normalizeStatements(p.PolicyDocument.Statement));
     };
-    const alarm = statementsOf('alarm').filter((s) => s.Action.some((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'));
-    expect(alarm.map(({ Sid: _sid, ...s }) => s)).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-        Resource: [`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${GROUP}/*`],
-      },
-      {
-        Effect: 'Allow',
-        Action: ['iam:PassRole'],
-        Resource: [cfn.getAtt('CheckSchedulerRole', 'Arn')],
-        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      },
-    ]);
-    for (const entry of ['monitoring', 'endpoint-state'] as const) {
-      const actions = statementsOf(entry).flatMap((s) => s.Action);
+    for (const entry of ['alarm', 'monitoring'] as const) {
+      const scheduling = statementsOf(entry).filter((s) => s.Action.some((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'));
       expect(
-        actions.filter((a) => a.startsWith('scheduler:') || a.startsWith('iam:')),
+        scheduling.map(({ Sid: _sid, ...s }) => s),
         entry,
-      ).toEqual([]);
+      ).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+          Resource: [`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${GROUP}/*`],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['iam:PassRole'],
+          Resource: [cfn.getAtt('CheckSchedulerRole', 'Arn')],
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        },
+      ]);
     }
+    const actions = statementsOf('endpoint-state').flatMap((s) => s.Action);
+    expect(actions.filter((a) => a.startsWith('scheduler:') || a.startsWith('iam:'))).toEqual([]);
   });
 
   it('local stage: no scheduler in the environment (the container logs that ladders do not advance)', () => {

@@ -458,6 +458,13 @@ function stateStoreContract(name: string, makeStore: () => Promise<StateStore>):
           decidedAt: T0 + MINUTE,
           reason: 'ok',
         });
+        // A held grant reopens it, only for whoever granted it; then it can be decided again.
+        expect(await store.reopenApproval('apr-1', 'carol')).toBe(false);
+        expect(await store.reopenApproval('apr-1', 'bob')).toBe(true);
+        expect(await store.getApproval('apr-1')).toEqual(expect.objectContaining({ status: 'pending' }));
+        expect((await store.getApproval('apr-1'))?.decidedBy).toBeUndefined();
+        expect(await store.reopenApproval('apr-1', 'bob')).toBe(false);
+        expect(await store.decideApproval('apr-1', 'granted', 'bob', T0 + 2 * MINUTE)).toBe(true);
         expect(await store.decideApproval('apr-2', 'expired', 'model-medic', T0 + 3 * HOUR)).toBe(true);
         expect(await store.listPendingApprovals(T0)).toEqual([]);
         expect(await store.getApproval('nope')).toBeUndefined();
