@@ -140,7 +140,7 @@ describe('packaged prod stack', () => {
     expect(env).toMatchObject({
       MEDIC_TABLE: { Ref: 'StateTable' },
       MEDIC_FAILURE_QUEUE_URL: { Ref: 'FailureQueue' },
-      MEDIC_RUNBOOK_FILE: 'runbook.yml',
+      MEDIC_RUNBOOK_FILE: 'runbook.compiled.json',
       MEDIC_RUNBOOK_PARAMETER: '/model-medic/prod/runbook',
       MEDIC_OPS_TOPIC_ARN: { Ref: 'OpsTopic' },
       OPS_TOPIC_ARN: { Ref: 'OpsTopic' },
@@ -307,12 +307,16 @@ describe('packaged prod stack', () => {
     );
   });
 
-  it('every zip holds the bundle, its chunks (esbuild splitting), their source maps and runbook.yml, and nothing from node_modules', () => {
+  it('every zip holds the bundle, its chunks (esbuild splitting), their source maps and the compiled runbook, and nothing from node_modules', () => {
     expect(Object.keys(prod.zips).sort()).toEqual(ENTRIES.map((e) => `${e}.zip`).sort());
     for (const entry of ENTRIES) {
       const names = prod.zips[`${entry}.zip`]?.entries.map((e) => e.name) ?? [];
-      expect(names).toEqual(expect.arrayContaining([`functions/${entry}.mjs`, `functions/${entry}.mjs.map`, 'runbook.yml']));
-      const others = names.filter((n) => n !== 'runbook.yml' && n !== `functions/${entry}.mjs` && n !== `functions/${entry}.mjs.map`);
+      expect(names).toEqual(expect.arrayContaining([`functions/${entry}.mjs`, `functions/${entry}.mjs.map`, 'runbook.compiled.json']));
+      // The runbook ships compiled only: the YAML is what operators edit, not what the functions read.
+      expect(names).not.toContain('runbook.yml');
+      const others = names.filter(
+        (n) => n !== 'runbook.compiled.json' && n !== `functions/${entry}.mjs` && n !== `functions/${entry}.mjs.map`,
+      );
       // Chunks only: content-hashed names, each with its map; never another function's handler.
       for (const name of others) expect(name).toMatch(/^functions\/[A-Za-z0-9_.-]+-[A-Z0-9]{8}\.mjs(\.map)?$/);
       for (const name of others.filter((n) => n.endsWith('.mjs'))) expect(names).toContain(`${name}.map`);
@@ -327,7 +331,7 @@ describe('the packaged prod bundle, run as Lambda would', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medic-lambda-'));
     try {
       const zip = prod.zips['alarm.zip']?.data as Buffer;
-      // The entry, its chunks (esbuild splitting) and their maps, and runbook.yml: the whole zip.
+      // The entry, its chunks (esbuild splitting) and their maps, and the compiled runbook: the whole zip.
       for (const { name } of prod.zips['alarm.zip']?.entries ?? []) {
         mkdirSync(dirname(join(dir, name)), { recursive: true });
         writeFileSync(join(dir, name), zipFile(zip, name));
@@ -348,7 +352,7 @@ describe('the packaged prod bundle, run as Lambda would', () => {
           AWS_EC2_METADATA_DISABLED: 'true',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           POWERTOOLS_LOG_LEVEL: 'SILENT',
-          MEDIC_RUNBOOK_FILE: 'runbook.yml',
+          MEDIC_RUNBOOK_FILE: 'runbook.compiled.json',
           ...env,
         },
         timeout: 60_000,
@@ -360,7 +364,7 @@ describe('the packaged prod bundle, run as Lambda would', () => {
     }
   }
 
-  it('loads as ESM, finds runbook.yml under LAMBDA_TASK_ROOT and decides (recorded AWS state, no writes)', async () => {
+  it('loads as ESM, finds the compiled runbook under LAMBDA_TASK_ROOT and decides (recorded AWS state, no writes)', async () => {
     const report = await runPackagedAlarm(join(EVENTS_DIR, '01-alarm-latency-churn-prod.json'), {
       MEDIC_AWS_STATE: join(EVENTS_DIR, 'aws-state.json'),
       MEDIC_WRITES: 'off',
@@ -622,13 +626,13 @@ describe('packaged local stage', () => {
       MEDIC_AWS_STATE: 'events/aws-state.json',
       MEDIC_TABLE: '',
       MEDIC_FAILURE_QUEUE_URL: '',
-      MEDIC_RUNBOOK_FILE: 'runbook.yml',
+      MEDIC_RUNBOOK_FILE: 'runbook.compiled.json',
       MEDIC_ALLOWED_ACCOUNTS: '111122223333',
       MEDIC_ALLOWED_REGIONS: 'us-east-1',
     });
     expect(env.MEDIC_RUNBOOK_PARAMETER).toBeUndefined();
     const names = local.zips[`${entry}.zip`]?.entries.map((e) => e.name) ?? [];
-    expect(names).toEqual(expect.arrayContaining([`functions/${entry}.js`, 'runbook.yml', 'events/aws-state.json']));
+    expect(names).toEqual(expect.arrayContaining([`functions/${entry}.js`, 'runbook.compiled.json', 'events/aws-state.json']));
   });
 
   it('`osls invoke local -f alarm --stage local` runs offline, without credentials, and only plans', () => {
