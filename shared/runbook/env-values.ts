@@ -36,6 +36,8 @@ export type EnvValueCheck = { ok: true; value: string } | { ok: false; problems:
 /** `value` (already substituted, and retyped if the reference was unquoted) as the field takes it, or why not. */
 export function checkEnvValue(kind: EnvValueKind, value: string | number | boolean): EnvValueCheck {
   if (kind === 'parameter') {
+    // As the schema's union of string, number and boolean: `.inf` and `.nan` are numbers zod refuses.
+    if (typeof value === 'number' && !Number.isFinite(value)) return { ok: false, problems: ['expected a string'] };
     const text = String(value);
     return result(text, templateProblems(text));
   }

@@ -33,7 +33,7 @@ export async function loadRunbookJson(text: string, file: string, env: EnvRecord
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return refuse(`not a valid compiled runbook: the JSON does not parse (${describeError(error)}); ${RECOMPILE}`);
+    return refuse(`not a valid compiled runbook: the JSON does not parse (${(error as Error).message}); ${RECOMPILE}`);
   }
   const json = parsed as Partial<RunbookJson>;
   if (!isObject(json) || json.format !== RUNBOOK_JSON_FORMAT)
@@ -56,7 +56,7 @@ export async function loadRunbookJson(text: string, file: string, env: EnvRecord
   try {
     runbook = decodeJsonValue(json.runbook) as Record<string, unknown>;
   } catch (error) {
-    return refuse(`not a valid compiled runbook: ${describeError(error)}; ${RECOMPILE}`);
+    return refuse(`not a valid compiled runbook: ${(error as Error).message}; ${RECOMPILE}`);
   }
   if (!isObject(runbook) || !Array.isArray(runbook.rules) || !isObject(runbook.defaults) || !isObject(runbook.topics)) {
     return refuse(`not a valid compiled runbook: it has no rules, defaults or topics; ${RECOMPILE}`);
