@@ -6,7 +6,7 @@
  * as the schema would check it (env-values.ts). Any problem refuses the whole runbook, like an
  * invalid YAML one, with every problem listed.
  */
-import { describeError, InvalidRunbookError, type RunbookIssue } from '../errors.js';
+import { InvalidRunbookError, type RunbookIssue } from '../errors.js';
 import { type EnvRecord, substituteEnvInText } from './env.js';
 import { checkEnvValue, ENV_VALUE_KINDS, isSurelyPlainText } from './env-values.js';
 import {
