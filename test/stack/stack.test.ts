@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../shared/signals/envelope.js';
@@ -323,6 +323,37 @@ describe('packaged prod stack', () => {
       expect(names.filter((n) => n.includes('node_modules'))).toEqual([]);
     }
   });
+});
+
+describe('what a cold start loads', () => {
+  /** A static import of a sibling chunk in esbuild's minified ESM (`import{a as b}from"./c.mjs"`, `import"./c.mjs"`); never `import(`. */
+  const STATIC_IMPORT = /import\s*(?:\{[^}]*\}|\*\s*as\s*[\w$]+|[\w$]+)?\s*(?:from\s*)?"(\.\/[^"]+\.mjs)"/g;
+  /** The YAML loader's side of shared/runbook: only a YAML runbook needs them, and they import yaml and zod. */
+  const YAML_SIDE = /shared\/runbook\/(load|schema|references|zod-issues|yaml-location|env-document|lint|json-write)\.ts$/;
+
+  it.each(ENTRIES)(
+    '%s: the entry and its static imports hold no YAML parser and no runbook schema (the compiled runbook needs neither)',
+    (entry) => {
+      const zip = prod.zips[`${entry}.zip`] as PackagedStack['zips'][string];
+      const read = (name: string) => zipFile(zip.data, name).toString('utf8');
+      const sourcesOf = (file: string) => (JSON.parse(read(`${file}.map`)) as { sources: string[] }).sources;
+      const loaded = new Set<string>();
+      const queue = [`functions/${entry}.mjs`];
+      for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+        if (loaded.has(file)) continue;
+        loaded.add(file);
+        for (const match of read(file).matchAll(STATIC_IMPORT)) queue.push(posix.join(posix.dirname(file), match[1] as string));
+      }
+      // The source maps name every input of each file (esbuild's metafile, as shipped).
+      const sources = [...loaded].flatMap(sourcesOf);
+      expect(sources.filter((s) => s.includes('node_modules/yaml/'))).toEqual([]);
+      expect(sources.filter((s) => YAML_SIDE.test(s))).toEqual([]);
+      expect(sources.some((s) => s.endsWith('shared/runbook/json-read.ts'))).toBe(true);
+      // A YAML runbook (in the parameter, say) still loads: the parser is in a chunk imported on demand.
+      const everything = zip.entries.filter((e) => e.name.endsWith('.mjs')).flatMap((e) => sourcesOf(e.name));
+      expect(everything.some((s) => s.includes('node_modules/yaml/'))).toBe(true);
+    },
+  );
 });
 
 describe('the packaged prod bundle, run as Lambda would', () => {
