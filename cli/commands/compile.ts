@@ -82,12 +82,25 @@ export async function compileCommand(options: CompileOptions, io: Io): Promise<n
 async function putParameter(name: string, value: string, io: Io): Promise<number | string> {
   // Loaded only here: the other commands of a CLI run never call SSM.
   const { createAwsSend } = await import('../../shared/aws/sdk.js');
-  const out = (await createAwsSend(io.env)('ssm', 'PutParameter', {
-    Name: name,
-    Value: value,
-    Type: 'String',
-    Overwrite: true,
-    Tier: 'Intelligent-Tiering',
-  })) as { Version?: number };
-  return out.Version ?? '(unknown)';
+  try {
+    const out = (await createAwsSend(io.env)('ssm', 'PutParameter', {
+      Name: name,
+      Value: value,
+      Type: 'String',
+      Overwrite: true,
+      Tier: 'Intelligent-Tiering',
+    })) as { Version?: number };
+    return out.Version ?? '(unknown)';
+  } catch (error) {
+    // The shared message blames the function's role; here it is the operator's own identity.
+    if (error instanceof MedicError && error.kind === 'aws-denied') {
+      const said = (error.cause as { message?: string } | undefined)?.message?.split('\n')[0] ?? 'access denied';
+      throw new MedicError(
+        'aws-denied',
+        `SSM refused to put ${name}: ${said}. Your AWS identity needs ssm:PutParameter on the parameter (docs/deploy.md, "Changing the runbook live"); nothing was put`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }

@@ -98,4 +98,15 @@ describeEmulator('a compiled runbook in the SSM parameter, against the same runb
     const hash = loadRunbook(readFileSync(RUNBOOK, 'utf8'), 'runbook.yml', {}).identity.hash;
     expect(text.stdout).toContain(`  runbook ${hash} (ssm v1)`);
   });
+
+  it("a put SSM refuses is said in the operator's terms, exit 1: nothing is put", async () => {
+    const e = emulator();
+    await e.deployOntoWorld();
+    // SSM reserves names under /aws: moto answers AccessDeniedException, as SSM does.
+    const put = await runBuiltCliAsync(['compile', TEST_RUNBOOK, '--put-parameter', '/aws/runbook'], { env: e.env() });
+    expect(put.code).toBe(1);
+    expect(put.stderr).toMatch(
+      /^medic: SSM refused to put \/aws\/runbook: .+\. Your AWS identity needs ssm:PutParameter on the parameter \(docs\/deploy\.md, "Changing the runbook live"\); nothing was put\n$/,
+    );
+  });
 });
