@@ -1,8 +1,9 @@
 /**
  * Where a Lambda container gets its runbook: the file bundled with the code (MEDIC_RUNBOOK_FILE,
  * the runbook `osls package` compiled), or, when MEDIC_RUNBOOK_PARAMETER names one, an SSM
- * parameter, so operators change the runbook without a deploy. The parameter is re-read after the TTL (MEDIC_RUNBOOK_TTL_SECONDS); the bundled file
- * cannot change under a running container, so it is loaded once per container.
+ * parameter, so operators change the runbook without a deploy. The parameter is re-read after the
+ * TTL (MEDIC_RUNBOOK_TTL_SECONDS); the bundled file cannot change under a running container, so it
+ * is loaded once per container.
  *
  * A parameter value that fails validation is refused as a whole: the last good runbook stays in
  * force (the last valid parameter version, else the bundled file), the refusal is logged with
