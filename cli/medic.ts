@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { describeError, InvalidRunbookError, MedicError } from '../shared/errors.js';
 import { backtestCommand } from './commands/backtest.js';
 import { captureCommand } from './commands/capture.js';
+import { compileCommand } from './commands/compile.js';
 import { explainCommand } from './commands/explain.js';
 import { generateEventCommand } from './commands/generate-event.js';
 import { historyCommand } from './commands/history.js';
@@ -32,6 +33,9 @@ const HELP = `medic: offline tools for model-medic runbooks
 
 Usage:
   medic validate [RUNBOOK] [--strict]            check a runbook and lint it (exit 0 valid, 2 invalid)
+  medic compile [RUNBOOK] [--out F] [--put-parameter NAME] [--strict]
+                                                 validate, then write the compiled runbook (JSON)
+                                                 the functions load; or put it into SSM
   medic explain EVENT [--runbook F] [--aws-state F | --aws] [--json]
                                                  the signal, and why each rule did or did not match
   medic replay EVENT|DIR... [--runbook F] [--aws-state F | --aws] [--live] [--json]
@@ -101,6 +105,19 @@ as file:line:col; exit 0 valid, 2 invalid.
   --strict        treat lint warnings as errors (exit 2)
 
 Example: medic validate runbook.yml --strict`,
+  compile: `Usage: medic compile [RUNBOOK] [--out F] [--put-parameter NAME] [--strict]
+
+Validates and lints a runbook (default runbook.yml) like validate, then writes it compiled: JSON
+with the content hash of the YAML, which the functions load with no YAML parser. \${env:...}
+references stay references, resolved by each function at load. Nothing is written when the
+runbook is invalid. Exit 0, 1 AWS refused the put, 2 invalid runbook or usage.
+  --runbook F            the runbook file (instead of RUNBOOK; give one or the other)
+  --out F                write it to F ("-": stdout, the default without --put-parameter)
+  --put-parameter NAME   put it as a new version of the SSM parameter NAME (the stack's
+                         runbookParameter); AWS_REGION and credentials as for --aws
+  --strict               treat lint warnings as errors (exit 2, nothing written)
+
+Example: medic compile runbook.yml --put-parameter /model-medic/prod/runbook`,
   explain: `Usage: medic explain EVENT [--runbook F] [--aws-state F | --aws] [--json]
 
 The normalized signal, and for every rule whether it matched or which criterion failed.
@@ -322,6 +339,13 @@ const GENERATE_OPTIONS = {
 /** The options each command accepts: anything else is a usage error. */
 const COMMAND_OPTIONS = {
   validate: { ...HELP_OPTION, runbook: { type: 'string' }, strict: { type: 'boolean' } },
+  compile: {
+    ...HELP_OPTION,
+    runbook: { type: 'string' },
+    out: { type: 'string' },
+    'put-parameter': { type: 'string' },
+    strict: { type: 'boolean' },
+  },
   explain: { ...HELP_OPTION, ...SOURCE_OPTIONS },
   replay: { ...HELP_OPTION, ...SOURCE_OPTIONS, live: { type: 'boolean' } },
   backtest: {
@@ -484,6 +508,15 @@ async function runCommand(command: Command, rest: string[], io: Io): Promise<num
           throw new UsageError(`validate takes the runbook once: "${positionals[0]}" or --runbook ${str('runbook')}, not both`, command);
         }
         return await validateCommand({ runbook: positionals[0] ?? str('runbook'), strict: flag('strict') }, io);
+      case 'compile':
+        if (positionals.length > 1) throw new UsageError('compile takes one runbook file', command);
+        if (positionals[0] !== undefined && str('runbook') !== undefined) {
+          throw new UsageError(`compile takes the runbook once: "${positionals[0]}" or --runbook ${str('runbook')}, not both`, command);
+        }
+        return await compileCommand(
+          { runbook: positionals[0] ?? str('runbook'), out: str('out'), putParameter: str('put-parameter'), strict: flag('strict') },
+          io,
+        );
       case 'explain':
         if (positionals.length > 1) throw new UsageError('explain takes one event file');
         return await explainCommand(

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import type { LintSource } from '../shared/runbook/index.js';
+import type { LintSource } from '../shared/runbook/lint.js';
 import { NodeLocator } from '../shared/runbook/yaml-location.js';
 
 export function runbookSource(filePath: string): LintSource | undefined {

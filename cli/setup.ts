@@ -10,7 +10,7 @@ import type { AwsReader, AwsWriter } from '../shared/aws/ports.js';
 import { RecordedAwsReader, refusingWriter } from '../shared/aws/recorded.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import type { EngineDeps } from '../shared/engine.js';
-import { type CompiledRunbook, compileRunbook, loadRunbookFile } from '../shared/runbook/index.js';
+import { type CompiledRunbook, compileRunbook, type OpenedRunbook, openRunbookFile } from '../shared/runbook/index.js';
 import { MemoryStateStore } from '../shared/state/memory.js';
 import type { StateStore } from '../shared/state/store.js';
 import { notFiringTimers } from '../shared/timers/virtual.js';
@@ -27,8 +27,23 @@ export interface SourceOptions {
   live?: boolean;
 }
 
-/** `path` as the user gave it (--runbook F or validate's RUNBOOK); undefined means runbook.yml here. */
-export function loadCompiledRunbook(path: string | undefined, io: Io): CompiledRunbook {
+/**
+ * `path` as the user gave it (--runbook F or validate's RUNBOOK); undefined means runbook.yml here.
+ * A runbook.yml, or a compiled runbook (`medic compile`, e.g. the one a package ships), whose
+ * `${env:…}` references are resolved with the shell's environment as the function resolves them
+ * with its own.
+ */
+export async function loadCompiledRunbook(path: string | undefined, io: Io): Promise<CompiledRunbook> {
+  return compileRunbook((await openCliRunbook(path, io)).runbook);
+}
+
+/** The runbook at `path` (as loadCompiledRunbook), not yet compiled for matching, and which form it was in. */
+export async function openCliRunbook(path: string | undefined, io: Io): Promise<OpenedRunbook> {
+  return openRunbookFile(runbookPath(path, io), io.env, path ?? DEFAULT_RUNBOOK);
+}
+
+/** The absolute path of the runbook `path` names (default runbook.yml here); a usage error when there is none. */
+export function runbookPath(path: string | undefined, io: Io): string {
   const file = resolve(io.cwd, path ?? DEFAULT_RUNBOOK);
   if (!existsSync(file)) {
     throw new UsageError(
@@ -37,7 +52,7 @@ export function loadCompiledRunbook(path: string | undefined, io: Io): CompiledR
         : `runbook ${path} not found: looked for ${file}`,
     );
   }
-  return compileRunbook(loadRunbookFile(file, io.env, path ?? DEFAULT_RUNBOOK));
+  return file;
 }
 
 /** The recorded AWS state file, with the same kind of message as a missing runbook. */

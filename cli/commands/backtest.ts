@@ -31,7 +31,7 @@ const PROGRESS_INTERVAL_MS = 1_000;
 
 export async function backtestCommand(options: BacktestOptions, io: Io): Promise<number> {
   if (options.paths.length === 0) throw new UsageError('backtest needs a folder of events, e.g. `medic backtest events/`');
-  const runbook = loadCompiledRunbook(options.runbook, io);
+  const runbook = await loadCompiledRunbook(options.runbook, io);
   const adapters = await createAdapters({ awsState: options.awsState }, io);
   const stateFile = resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE);
   const files = listEventFiles(options.paths, [stateFile], io.cwd);

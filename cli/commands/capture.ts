@@ -45,7 +45,7 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
   // Before any AWS read: a capture must not run for minutes only to fail at the write.
   const outFile = out === '-' ? '' : outputPath('out', out, io.cwd);
   // The runbook names the pipelines whose executions retrain checks.
-  const pipelines: PipelineRef[] = Object.values(loadCompiledRunbook(options.runbook, io).runbook.pipelines);
+  const pipelines: PipelineRef[] = Object.values((await loadCompiledRunbook(options.runbook, io)).runbook.pipelines);
 
   const since = parseDuration(options.since ?? DEFAULT_CAPTURE_SINCE);
   if (!since.ok) throw new UsageError(`--since: ${since.error}`);

@@ -28,7 +28,7 @@ export interface ExplainOptions {
 
 export async function explainCommand(options: ExplainOptions, io: Io): Promise<number> {
   if (!options.event) throw new UsageError('explain needs one event file, e.g. `medic explain events/01-alarm-latency-churn-prod.json`');
-  const compiled = loadCompiledRunbook(options.runbook, io);
+  const compiled = await loadCompiledRunbook(options.runbook, io);
   const adapters = await createAdapters(options, io);
   const file = resolve(io.cwd, options.event);
   const label = relativeLabel(file, io.cwd);

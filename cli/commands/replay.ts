@@ -29,7 +29,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   if (options.awsState && (options.aws || options.live)) {
     io.err('note: --aws-state is only used for the endpoint config history; AWS reads are live');
   }
-  const runbook = loadCompiledRunbook(options.runbook, io);
+  const runbook = await loadCompiledRunbook(options.runbook, io);
   const adapters = await createAdapters(options, io);
   // Offline, a ladder check reads the alarm's state as the events replayed before it left it.
   const seen = options.aws || options.live ? undefined : new SeenAlarmStates();

@@ -20,7 +20,7 @@ export async function runbookCommand(options: { runbook?: string; width?: string
     width = n;
   }
   const path = options.runbook ?? DEFAULT_RUNBOOK;
-  const { runbook } = loadCompiledRunbook(options.runbook, io);
+  const { runbook } = await loadCompiledRunbook(options.runbook, io);
   for (const line of renderRunbookTable(runbook, path, paint(io.color), width)) io.out(line);
   return 0;
 }

@@ -83,7 +83,7 @@ const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
   },
   async ssm(config) {
     const m = await import('./clients/ssm.js');
-    return senderFor(new m.SSMClient(config), { GetParameter: m.GetParameterCommand }, 'ssm');
+    return senderFor(new m.SSMClient(config), { GetParameter: m.GetParameterCommand, PutParameter: m.PutParameterCommand }, 'ssm');
   },
   async scheduler(config) {
     const m = await import('./clients/scheduler.js');

@@ -1,8 +1,9 @@
 /**
- * Where a Lambda container gets its runbook: the runbook.yml bundled with the code, or, when
- * MEDIC_RUNBOOK_PARAMETER names one, an SSM parameter, so operators change the runbook without a
- * deploy. The parameter is re-read after the TTL (MEDIC_RUNBOOK_TTL_SECONDS); the bundled file
- * cannot change under a running container, so it is loaded once per container.
+ * Where a Lambda container gets its runbook: the file bundled with the code (MEDIC_RUNBOOK_FILE,
+ * the runbook `osls package` compiled), or, when MEDIC_RUNBOOK_PARAMETER names one, an SSM
+ * parameter, so operators change the runbook without a deploy. The parameter is re-read after the
+ * TTL (MEDIC_RUNBOOK_TTL_SECONDS); the bundled file cannot change under a running container, so it
+ * is loaded once per container.
  *
  * A parameter value that fails validation is refused as a whole: the last good runbook stays in
  * force (the last valid parameter version, else the bundled file), the refusal is logged with
@@ -12,11 +13,15 @@
  * A parameter that cannot be read (denied, throttled, SSM down) keeps the last good version in
  * force; a container that has none yet refuses to act rather than use the bundled file, which
  * may be another policy than the operator's (the event is retried, then queued).
+ *
+ * Both hold the compiled runbook (`medic compile`, docs/runbook.md#compiled-runbooks), loaded
+ * with no YAML parser and no schema. A YAML runbook is still accepted in either place, the parser
+ * and the schema imported only then, with a warning: it costs the cold start what compiling saves.
  */
 
 import type { AwsWriter } from '../aws/ports.js';
 import { describeError, InvalidRunbookError, MedicError, RETRY_NOTE } from '../errors.js';
-import { type CompiledRunbook, compileRunbook, type EnvRecord, loadRunbook, loadRunbookFile } from '../runbook/index.js';
+import { type CompiledRunbook, compileRunbook, type EnvRecord, openRunbook, openRunbookFile } from '../runbook/index.js';
 import { snsSubject } from '../sns-subject.js';
 import type { StateStore } from '../state/store.js';
 
@@ -72,7 +77,7 @@ export class RunbookSource {
   private readonly options: RunbookSourceOptions;
   private readonly readParameter: RunbookParameterReader;
   private readonly log: RunbookSourceLog;
-  private fileRunbook: CompiledRunbook | undefined;
+  private fileRunbook: Promise<CompiledRunbook> | undefined;
   private good: { runbook: CompiledRunbook; version: number } | undefined;
   private checkedAt: number | undefined;
   /** Versions that failed validation: never parsed again by this container. */
@@ -90,12 +95,12 @@ export class RunbookSource {
   /** The runbook in force at `now` (epoch ms). */
   async current(now: number): Promise<CompiledRunbook> {
     const { parameter } = this.options;
-    if (!parameter) return this.bundled();
+    if (!parameter) return await this.bundled();
     if (this.checkedAt === undefined || now - this.checkedAt > this.options.ttlMs) {
       await this.refresh(parameter, now);
       this.checkedAt = now;
     }
-    return this.good?.runbook ?? this.bundled();
+    return this.good?.runbook ?? (await this.bundled());
   }
 
   /** Which runbook `current` returns now (after at least one call). */
@@ -109,13 +114,28 @@ export class RunbookSource {
   }
 
   /**
-   * The bundled runbook, loaded (read, parsed, validated, compiled) once per container: the file
-   * ships with the code and never changes while the container lives, so the TTL does not apply to
-   * it (it applies to the parameter only). A load that fails is not remembered: it throws again.
+   * The bundled runbook, loaded (read, references resolved, compiled for matching) once per
+   * container: the file ships with the code and never changes while the container lives, so the
+   * TTL does not apply to it (it applies to the parameter only). A load that fails is not
+   * remembered: it throws again.
    */
-  private bundled(): CompiledRunbook {
-    this.fileRunbook ??= compileRunbook(loadRunbookFile(this.options.file, this.options.env, this.fileLabel));
+  private bundled(): Promise<CompiledRunbook> {
+    this.fileRunbook ??= this.loadBundled().catch((error: unknown) => {
+      this.fileRunbook = undefined;
+      throw error;
+    });
     return this.fileRunbook;
+  }
+
+  private async loadBundled(): Promise<CompiledRunbook> {
+    const { runbook, format } = await openRunbookFile(this.options.file, this.options.env, this.fileLabel);
+    if (format === 'yaml') {
+      this.log.warn('bundled runbook is YAML: parsed and validated on this cold start; package the compiled runbook instead', {
+        file: this.fileLabel,
+        fix: 'osls package compiles runbook.yml into MEDIC_RUNBOOK_FILE (docs/deploy.md)',
+      });
+    }
+    return compileRunbook(runbook);
   }
 
   private inForce(): string {
@@ -167,7 +187,7 @@ export class RunbookSource {
       return;
     }
     try {
-      const runbook = this.compileVersion(name, read.version, read.value);
+      const runbook = await this.compileVersion(name, read.version, read.value);
       this.good = { runbook, version: read.version };
       this.log.info('runbook loaded from parameter', { parameter: name, version: read.version, rules: runbook.runbook.rules.length });
     } catch (error) {
@@ -201,7 +221,7 @@ export class RunbookSource {
       }
       if (!read) continue;
       try {
-        const runbook = this.compileVersion(name, version, read.value);
+        const runbook = await this.compileVersion(name, version, read.value);
         this.good = { runbook, version };
         this.log.info('runbook loaded from the last good parameter version', { parameter: name, version, refused });
         return;
@@ -213,8 +233,18 @@ export class RunbookSource {
   }
 
   /** One version of the parameter, loaded and compiled; its identity names the parameter and version. */
-  private compileVersion(name: string, version: number, text: string): CompiledRunbook {
-    const runbook = loadRunbook(text, `${name}@${version}`, this.options.env);
+  private async compileVersion(name: string, version: number, text: string): Promise<CompiledRunbook> {
+    const { runbook, format } = await openRunbook(text, `${name}@${version}`, this.options.env);
+    if (format === 'yaml') {
+      this.log.warn(
+        'runbook parameter holds YAML: accepted, but parsed and validated on the cold start; put the compiled runbook instead',
+        {
+          parameter: name,
+          version,
+          fix: `npx medic compile RUNBOOK --put-parameter ${name}`,
+        },
+      );
+    }
     return compileRunbook({ ...runbook, identity: { ...runbook.identity, parameter: name, version } });
   }
 
@@ -280,7 +310,7 @@ function refusalMessage(name: string, version: number, inForce: string, errors: 
     ...shown,
     ...more,
     '',
-    `Check a runbook before putting it: npx medic validate FILE`,
+    `Validate, compile and put a runbook in one step: npx medic compile FILE --put-parameter ${name}`,
   ].join('\n');
 }
 

@@ -5,10 +5,10 @@
  * Only string values are touched (never keys), and a reference is replaced by text, never
  * evaluated. A variable that is unset or empty takes the default, as `${NAME:-default}` does
  * in a shell: an empty ARN is never what the operator meant.
+ *
+ * This file is the text substitution only, with no YAML: a compiled runbook (json-read.ts) fills
+ * its references at load with it. The YAML document walk is env-document.ts.
  */
-import { type Document, isMap, isScalar, isSeq, parse as parseYaml } from 'yaml';
-import type { DataPath } from './yaml-location.js';
-
 export type EnvRecord = Record<string, string | undefined>;
 
 export interface SubstitutedText {
@@ -18,10 +18,16 @@ export interface SubstitutedText {
 }
 
 const OPEN = '${env:';
+
+/** Whether a value holds a reference at all (the common case, no: nothing else to do). */
+export function hasEnvReference(text: string): boolean {
+  return text.includes(OPEN);
+}
+
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function substituteEnvInText(text: string, env: EnvRecord): SubstitutedText {
-  if (!text.includes(OPEN)) return { text, problems: [] };
+  if (!hasEnvReference(text)) return { text, problems: [] };
   const problems: string[] = [];
   let out = '';
   let pos = 0;
@@ -71,45 +77,4 @@ function findClosingBrace(text: string, from: number): number {
     }
   }
   return -1;
-}
-
-export interface EnvIssue {
-  path: DataPath;
-  message: string;
-}
-
-/**
- * Substitutes in every string scalar of the document, in place. An unquoted value that
- * becomes a number or boolean (`max: ${env:SCALE_MAX, 8}`) takes that type, as if it had
- * been written inline; quoted values stay strings.
- */
-export function substituteEnvInDocument(doc: Document, env: EnvRecord): EnvIssue[] {
-  const issues: EnvIssue[] = [];
-  const visit = (node: unknown, path: Array<string | number>): void => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        visit(pair.value, [...path, key]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, index) => {
-        visit(item, [...path, index]);
-      });
-    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes(OPEN)) {
-      const { text, problems } = substituteEnvInText(node.value, env);
-      for (const message of problems) issues.push({ path, message });
-      node.value = node.type === 'PLAIN' ? retypePlainScalar(text) : text;
-    }
-  };
-  visit(doc.contents, []);
-  return issues;
-}
-
-function retypePlainScalar(text: string): string | number | boolean {
-  try {
-    const value: unknown = parseYaml(text, { schema: 'core', logLevel: 'silent' });
-    return typeof value === 'number' || typeof value === 'boolean' ? value : text;
-  } catch {
-    return text;
-  }
 }

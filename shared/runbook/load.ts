@@ -8,12 +8,13 @@
  * YAML tags, no templates rendered, no code.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ActionType } from '../actions/params.js';
 import { describeError, InvalidRunbookError, type RunbookIssue } from '../errors.js';
 import { NO_DEFAULT_SCALE_MAX, RUNBOOK_DEFAULTS } from './defaults.js';
-import { type EnvRecord, substituteEnvInDocument } from './env.js';
+import type { EnvRecord } from './env.js';
+import { type EnvReference, substituteEnvInDocument } from './env-document.js';
+import { readRunbookFile } from './open.js';
 import { isPlainMap, type RunbookProblem } from './problem.js';
 import { checkReferences } from './references.js';
 import { DEFAULT_APPROVAL_EXPIRES_MS, type RuleFile, type RunbookFile, runbookFileSchema } from './schema.js';
@@ -22,6 +23,21 @@ import { formatDataPath, NodeLocator } from './yaml-location.js';
 import { problemsFromZodIssues, RUNBOOK_PARSE_OPTIONS } from './zod-issues.js';
 
 export function loadRunbook(text: string, file: string, env: EnvRecord): Runbook {
+  return loadRunbookWithReferences(text, file, env).runbook;
+}
+
+/** An `${env:…}` reference as loaded: where it is in the data and in the file. */
+export interface LocatedEnvReference extends EnvReference {
+  line: number;
+  col: number;
+}
+
+/** The runbook, and every value that held `${env:…}` references, located: what `medic compile` needs to keep them. */
+export function loadRunbookWithReferences(
+  text: string,
+  file: string,
+  env: EnvRecord,
+): { runbook: Runbook; references: LocatedEnvReference[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // Warnings too: they are unresolved tags (`!something`) and the like, which have no place
@@ -37,7 +53,8 @@ export function loadRunbook(text: string, file: string, env: EnvRecord): Runbook
   }
   const locator = new NodeLocator(doc, lineCounter);
 
-  const envProblems: RunbookProblem[] = substituteEnvInDocument(doc, env);
+  const references: EnvReference[] = [];
+  const envProblems: RunbookProblem[] = substituteEnvInDocument(doc, env, references);
   let raw: unknown;
   try {
     raw = doc.toJS();
@@ -55,7 +72,10 @@ export function loadRunbook(text: string, file: string, env: EnvRecord): Runbook
 
   const issues = toIssues([...envProblems, ...laterProblems], locator);
   if (issues.length > 0 || !parsed.success) throw new InvalidRunbookError(file, issues);
-  return { ...buildRunbook(file, parsed.data, raw, locator), identity: { hash: contentHash(text) } };
+  return {
+    runbook: { ...buildRunbook(file, parsed.data, raw, locator), identity: { hash: contentHash(text) } },
+    references: references.map((reference) => ({ ...reference, ...locator.locate(reference.path) })),
+  };
 }
 
 /** Names a runbook's version in audit records and logs: the first 12 hex digits of its sha256. */
@@ -68,21 +88,7 @@ function contentHash(text: string): string {
  * `file` is how messages name it (e.g. the path as the user typed it), by default the path.
  */
 export function loadRunbookFile(filePath: string, env: EnvRecord = process.env, file: string = filePath): Runbook {
-  let text: string;
-  try {
-    text = readFileSync(filePath, 'utf8');
-  } catch (error) {
-    throw new InvalidRunbookError(file, [{ line: 1, col: 1, path: '', message: `cannot read the runbook: ${describeReadError(error)}` }]);
-  }
-  return loadRunbook(text, file, env);
-}
-
-function describeReadError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return describeError(error);
+  return loadRunbook(readRunbookFile(filePath, file), file, env);
 }
 
 /** Positioned, in file order, each distinct problem once. */

@@ -11,6 +11,7 @@ import { ACTION_PARAMS, ACTION_TYPES, isActionType, nonNegativeInt, positiveInt 
 import type { ActionSpec } from '../actions/specs.js';
 import { ALARM_STATES, MONITORING_STATUSES, MONITORING_TYPES } from '../signals/types.js';
 import { DURATION_EXAMPLES, parseDuration } from './duration.js';
+import { describeBadTopicArn, SNS_TOPIC_ARN } from './env-values.js';
 import { findGlobError } from './glob.js';
 import { isPlainMap } from './problem.js';
 import { RUNBOOK_PARSE_OPTIONS } from './zod-issues.js';
@@ -19,9 +20,6 @@ export const RUNBOOK_VERSION = 1;
 export const MODES = ['live', 'dry-run'] as const;
 export const SIGNAL_KINDS = ['alarm', 'monitoring'] as const;
 export const BREACHES = ['above', 'below'] as const;
-
-/** arn:PARTITION:sns:REGION:ACCOUNT:NAME, e.g. arn:aws:sns:us-east-1:111122223333:ops. */
-const SNS_TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
 
 /** Error map for closed objects: their own message for a wrong type, zod's keys message otherwise. */
 function mapError(what: string) {
@@ -236,7 +234,7 @@ const defaultsSchema = z.strictObject(
 
 const topicArn = z.string({ error: 'expected an SNS topic ARN' }).superRefine((arn, ctx) => {
   if (!SNS_TOPIC_ARN.test(arn)) {
-    ctx.addIssue({ code: 'custom', message: `expected an SNS topic ARN like arn:aws:sns:REGION:ACCOUNT:NAME, got "${arn}"` });
+    ctx.addIssue({ code: 'custom', message: describeBadTopicArn(arn) });
   }
 });
 

@@ -10,7 +10,7 @@ import { CreateEndpointConfigCommand, UpdateEndpointCommand } from '@aws-sdk/cli
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyConfigName } from '../../shared/actions/redeploy.js';
 import type { InvalidRunbookError } from '../../shared/errors.js';
-import { loadRunbook } from '../../shared/runbook/index.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import { runCli } from '../support/cli.js';
 import { sample } from '../support/samples.js';

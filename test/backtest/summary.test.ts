@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BacktestAggregator, OTHER_REASONS } from '../../shared/backtest/index.js';
 import type { ActionReport, EventReport } from '../../shared/report.js';
-import { loadRunbook } from '../../shared/runbook/index.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import type { Signal } from '../../shared/signals/types.js';
 
 const RUNBOOK = loadRunbook(

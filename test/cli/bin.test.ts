@@ -66,7 +66,7 @@ describe('help, --version and usage errors', () => {
     const overview = medic('--help');
     expect(overview.code).toBe(0);
     expect(overview.stdout).toMatch(/medic validate .*\n[\s\S]*medic history/);
-    for (const command of ['validate', 'explain', 'replay', 'backtest', 'runbook', 'capture', 'generate-event', 'history']) {
+    for (const command of ['validate', 'compile', 'explain', 'replay', 'backtest', 'runbook', 'capture', 'generate-event', 'history']) {
       const { code, stdout, stderr } = medic(command, '--help');
       expect(code, command).toBe(0);
       expect(stderr).toBe('');

@@ -10,7 +10,7 @@
  *   - a line that is only `...` stands for any number of lines (the rest, or a middle part);
  *   - `…` inside a line stands for any text (a long line cut, or a value like a time).
  * The operator's sending commands run when they say --dry-run (no AWS); their readers do not run.
- * Blocks that need AWS (capture, history, --aws, --live, the aws CLI, osls) are skipped as a
+ * Blocks that need AWS (capture, history, --aws, --live, --put-parameter, the aws CLI, osls) are skipped as a
  * whole: later commands in such a block read what the AWS command wrote.
  *
  * The commands run from a copy of the project root whose runbook.yml is the test copy
@@ -33,8 +33,8 @@ const DOCS = [
     .sort()
     .map((n) => `docs/${n}`),
 ];
-const OFFLINE = new Set(['validate', 'explain', 'replay', 'backtest', 'runbook', 'generate-event']);
-const NEEDS_AWS = /(^|\s)(medic (capture|history)\b|--aws(?![-\w])|--live\b|aws |npx osls)/m;
+const OFFLINE = new Set(['validate', 'compile', 'explain', 'replay', 'backtest', 'runbook', 'generate-event']);
+const NEEDS_AWS = /(^|\s)(medic (capture|history)\b|--aws(?![-\w])|--live\b|--put-parameter\b|aws |npx osls)/m;
 const COMMAND = /^((?:[A-Z_][A-Z0-9_]*=\S*\s+)*)(?:npx )?medic(?:\s+(.*))?$/;
 
 interface Example {

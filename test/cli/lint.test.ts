@@ -4,8 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CompiledRule, compileRunbook, lintRunbook, loadRunbook, type Rule, type Runbook } from '../../shared/runbook/index.js';
-import { covers } from '../../shared/runbook/lint.js';
+import { type CompiledRule, compileRunbook, type Rule, type Runbook } from '../../shared/runbook/index.js';
+import { covers, lintRunbook } from '../../shared/runbook/lint.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import { ruleMatches } from '../../shared/runbook/match.js';
 import type { AlarmSignal, MonitoringSignal, Signal } from '../../shared/signals/types.js';
 import { runCli } from '../support/cli.js';

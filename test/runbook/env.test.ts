@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook text spells ${env:NAME} literally
 import { describe, expect, it } from 'vitest';
 import { substituteEnvInText } from '../../shared/runbook/env.js';
-import { loadRunbook } from '../../shared/runbook/index.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import { issuesOf } from './fixtures.js';
 
 describe('substituteEnvInText', () => {

@@ -1,7 +1,7 @@
 /** Builders shared by the runbook tests: signals, and the issues a runbook text is refused with. */
 import { expect } from 'vitest';
 import { formatRunbookIssues, InvalidRunbookError } from '../../shared/errors.js';
-import { loadRunbook } from '../../shared/runbook/index.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import type { AlarmSignal, MonitoringSignal } from '../../shared/signals/types.js';
 
 export function alarmSignal(overrides: Partial<AlarmSignal> = {}): AlarmSignal {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidRunbookError } from '../../shared/errors.js';
-import { loadRunbook, loadRunbookFile, RUNBOOK_DEFAULTS } from '../../shared/runbook/index.js';
+import { RUNBOOK_DEFAULTS } from '../../shared/runbook/index.js';
+import { loadRunbook, loadRunbookFile } from '../../shared/runbook/load.js';
 import { issuesOf, withRules } from './fixtures.js';
 
 const lines = (...text: string[]) => text.join('\n');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileRunbook, decide, explain, loadRunbook } from '../../shared/runbook/index.js';
+import { compileRunbook, decide, explain } from '../../shared/runbook/index.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import type { Signal } from '../../shared/signals/types.js';
 import { alarmSignal, monitoringSignal } from './fixtures.js';
 

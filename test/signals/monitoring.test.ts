@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AwsReader, DescribeProcessingJobResponse } from '../../shared/aws/ports.js';
-import { compileRunbook, decide, loadRunbookFile } from '../../shared/runbook/index.js';
+import { compileRunbook, decide } from '../../shared/runbook/index.js';
+import { loadRunbookFile } from '../../shared/runbook/load.js';
 import { violationsFromReport } from '../../shared/signals/monitoring.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
 import type { MonitoringSignal } from '../../shared/signals/types.js';

@@ -14,8 +14,23 @@ import { ROOT } from '../support/samples.js';
 
 const run = promisify(execFile);
 
-/** What the bundles need, plus the config osls and esbuild read. */
-const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'runbook.yml', 'functions', 'shared', 'events'];
+/**
+ * What the bundles need, plus the config osls and esbuild read, and what compiles the runbook when
+ * packaging: the plugin (scripts/) and the medic command it runs (bin/, and dist/, which the
+ * suite's global setup builds).
+ */
+const SERVICE_FILES = [
+  'serverless.yml',
+  'package.json',
+  'tsconfig.json',
+  'runbook.yml',
+  'functions',
+  'shared',
+  'events',
+  'scripts',
+  'bin',
+  'dist',
+];
 const OSLS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
 
 export type CfnValue = unknown;

@@ -17,6 +17,8 @@ import { readRuntimeConfig } from '../../shared/config.js';
 import { MedicError } from '../../shared/errors.js';
 import { createContainer } from '../../shared/lambda/container.js';
 import { RunbookSource, type RunbookSourceLog, ssmParameterReader } from '../../shared/lambda/runbook-source.js';
+import { compileRunbookJson } from '../../shared/runbook/json-write.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import { RUNBOOK } from '../support/samples.js';
 
@@ -296,6 +298,79 @@ describe('RunbookSource', () => {
     const s = new RunbookSource({ file: '/nonexistent/runbook.yml', fileLabel: 'runbook.yml', ttlMs: TTL, env: ENV });
     await expect(s.current(T0)).rejects.toMatchObject({ kind: 'invalid-runbook' });
     await expect(s.current(T0)).rejects.toBeInstanceOf(MedicError);
+  });
+});
+
+describe('RunbookSource: compiled runbooks (medic compile) and YAML, in the file and in the parameter', () => {
+  const compiled = (yaml: string) => compileRunbookJson(yaml, 'runbook.yml', {}).text;
+  const YAML_WARNINGS = [
+    'bundled runbook is YAML: parsed and validated on this cold start; package the compiled runbook instead',
+    'runbook parameter holds YAML: accepted, but parsed and validated on the cold start; put the compiled runbook instead',
+  ];
+  const yamlWarnings = (log: ReturnType<typeof recordingLog>) =>
+    log.lines.filter(([level, m]) => level === 'warn' && YAML_WARNINGS.includes(m));
+
+  it('a compiled bundled file loads to the runbook its YAML loads to, without a warning; a YAML one warns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-runbook-'));
+    const yaml = readFileSync(RUNBOOK, 'utf8');
+    writeFileSync(join(dir, 'runbook.compiled.json'), compiled(yaml));
+    const log = recordingLog();
+    const fromJson = await new RunbookSource({
+      file: join(dir, 'runbook.compiled.json'),
+      fileLabel: 'runbook.yml',
+      ttlMs: TTL,
+      env: ENV,
+      log,
+    }).current(T0);
+    expect(fromJson.runbook).toStrictEqual(loadRunbook(yaml, 'runbook.yml', ENV));
+    expect(yamlWarnings(log)).toEqual([]);
+
+    const fromYaml = recordingLog();
+    await new RunbookSource({ file: RUNBOOK, fileLabel: 'runbook.yml', ttlMs: TTL, env: ENV, log: fromYaml }).current(T0);
+    expect(yamlWarnings(fromYaml)).toEqual([['warn', YAML_WARNINGS[0]]]);
+  });
+
+  it('a compiled parameter: the same rules and hash as its YAML, with the parameter version; no warning', async () => {
+    const yaml = runbookWithRule('from-ssm');
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce(parameterVersion(yaml, 4))
+      .resolves(parameterVersion(compiled(yaml), 5));
+    const log = recordingLog();
+    const s = source({ log });
+    const asYaml = await s.current(T0);
+    const asJson = await s.current(T0 + TTL + 1);
+    expect(asJson.runbook.identity).toEqual({ ...asYaml.runbook.identity, version: 5 });
+    expect({ ...asJson.runbook, file: '', identity: {} }).toStrictEqual({ ...asYaml.runbook, file: '', identity: {} });
+    expect(asJson.runbook.file).toBe(`${PARAMETER}@5`);
+    // The YAML version is accepted, once with a warning that says what to do instead.
+    expect(yamlWarnings(log)).toEqual([['warn', YAML_WARNINGS[1]]]);
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('a compiled parameter changed by hand is refused like an invalid one: the runbook in force stays, ops is told', async () => {
+    const text = compiled(runbookWithRule('edited')).replace('"cooldownMs":900000', '"cooldownMs":0');
+    ssm.on(GetParameterCommand).resolves(parameterVersion(text, 6));
+    const s = source();
+    expect(ruleIds(await s.current(T0))).toEqual(bundledIds());
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const message = String(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message);
+    expect(message).toContain(`${PARAMETER}@6:1:1 the compiled runbook was changed after it was compiled`);
+    expect(message).toContain(`npx medic compile FILE --put-parameter ${PARAMETER}`);
+  });
+
+  it("a compiled parameter's references take the function's environment", async () => {
+    const yaml = runbookWithRule('env').replace(`ops: ${OPS}`, `ops: \${env:OPS_TOPIC_ARN, ${OPS}}`);
+    const deployed = 'arn:aws:sns:us-east-1:123456789012:model-medic-prod-ops';
+    ssm.on(GetParameterCommand).resolves(parameterVersion(compiled(yaml), 1));
+    const s = new RunbookSource({
+      file: RUNBOOK,
+      parameter: PARAMETER,
+      ttlMs: TTL,
+      env: { ...ENV, OPS_TOPIC_ARN: deployed },
+      readParameter: ssmParameterReader(ENV),
+    });
+    expect((await s.current(T0)).runbook.topics).toEqual({ ops: deployed });
   });
 });
 

@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../shared/signals/envelope.js';
@@ -140,7 +140,7 @@ describe('packaged prod stack', () => {
     expect(env).toMatchObject({
       MEDIC_TABLE: { Ref: 'StateTable' },
       MEDIC_FAILURE_QUEUE_URL: { Ref: 'FailureQueue' },
-      MEDIC_RUNBOOK_FILE: 'runbook.yml',
+      MEDIC_RUNBOOK_FILE: 'runbook.compiled.json',
       MEDIC_RUNBOOK_PARAMETER: '/model-medic/prod/runbook',
       MEDIC_OPS_TOPIC_ARN: { Ref: 'OpsTopic' },
       OPS_TOPIC_ARN: { Ref: 'OpsTopic' },
@@ -307,12 +307,16 @@ describe('packaged prod stack', () => {
     );
   });
 
-  it('every zip holds the bundle, its chunks (esbuild splitting), their source maps and runbook.yml, and nothing from node_modules', () => {
+  it('every zip holds the bundle, its chunks (esbuild splitting), their source maps and the compiled runbook, and nothing from node_modules', () => {
     expect(Object.keys(prod.zips).sort()).toEqual(ENTRIES.map((e) => `${e}.zip`).sort());
     for (const entry of ENTRIES) {
       const names = prod.zips[`${entry}.zip`]?.entries.map((e) => e.name) ?? [];
-      expect(names).toEqual(expect.arrayContaining([`functions/${entry}.mjs`, `functions/${entry}.mjs.map`, 'runbook.yml']));
-      const others = names.filter((n) => n !== 'runbook.yml' && n !== `functions/${entry}.mjs` && n !== `functions/${entry}.mjs.map`);
+      expect(names).toEqual(expect.arrayContaining([`functions/${entry}.mjs`, `functions/${entry}.mjs.map`, 'runbook.compiled.json']));
+      // The runbook ships compiled only: the YAML is what operators edit, not what the functions read.
+      expect(names).not.toContain('runbook.yml');
+      const others = names.filter(
+        (n) => n !== 'runbook.compiled.json' && n !== `functions/${entry}.mjs` && n !== `functions/${entry}.mjs.map`,
+      );
       // Chunks only: content-hashed names, each with its map; never another function's handler.
       for (const name of others) expect(name).toMatch(/^functions\/[A-Za-z0-9_.-]+-[A-Z0-9]{8}\.mjs(\.map)?$/);
       for (const name of others.filter((n) => n.endsWith('.mjs'))) expect(names).toContain(`${name}.map`);
@@ -321,13 +325,44 @@ describe('packaged prod stack', () => {
   });
 });
 
+describe('what a cold start loads', () => {
+  /** A static import of a sibling chunk in esbuild's minified ESM (`import{a as b}from"./c.mjs"`, `import"./c.mjs"`); never `import(`. */
+  const STATIC_IMPORT = /import\s*(?:\{[^}]*\}|\*\s*as\s*[\w$]+|[\w$]+)?\s*(?:from\s*)?"(\.\/[^"]+\.mjs)"/g;
+  /** The YAML loader's side of shared/runbook: only a YAML runbook needs them, and they import yaml and zod. */
+  const YAML_SIDE = /shared\/runbook\/(load|schema|references|zod-issues|yaml-location|env-document|lint|json-write)\.ts$/;
+
+  it.each(ENTRIES)(
+    '%s: the entry and its static imports hold no YAML parser and no runbook schema (the compiled runbook needs neither)',
+    (entry) => {
+      const zip = prod.zips[`${entry}.zip`] as PackagedStack['zips'][string];
+      const read = (name: string) => zipFile(zip.data, name).toString('utf8');
+      const sourcesOf = (file: string) => (JSON.parse(read(`${file}.map`)) as { sources: string[] }).sources;
+      const loaded = new Set<string>();
+      const queue = [`functions/${entry}.mjs`];
+      for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+        if (loaded.has(file)) continue;
+        loaded.add(file);
+        for (const match of read(file).matchAll(STATIC_IMPORT)) queue.push(posix.join(posix.dirname(file), match[1] as string));
+      }
+      // The source maps name every input of each file (esbuild's metafile, as shipped).
+      const sources = [...loaded].flatMap(sourcesOf);
+      expect(sources.filter((s) => s.includes('node_modules/yaml/'))).toEqual([]);
+      expect(sources.filter((s) => YAML_SIDE.test(s))).toEqual([]);
+      expect(sources.some((s) => s.endsWith('shared/runbook/json-read.ts'))).toBe(true);
+      // A YAML runbook (in the parameter, say) still loads: the parser is in a chunk imported on demand.
+      const everything = zip.entries.filter((e) => e.name.endsWith('.mjs')).flatMap((e) => sourcesOf(e.name));
+      expect(everything.some((s) => s.includes('node_modules/yaml/'))).toBe(true);
+    },
+  );
+});
+
 describe('the packaged prod bundle, run as Lambda would', () => {
   /** Unpacks alarm.zip and runs its handler in a fresh Node process (ESM, source maps), offline. */
   async function runPackagedAlarm(eventFile: string, env: Record<string, string>): Promise<Record<string, unknown>> {
     const dir = mkdtempSync(join(tmpdir(), 'medic-lambda-'));
     try {
       const zip = prod.zips['alarm.zip']?.data as Buffer;
-      // The entry, its chunks (esbuild splitting) and their maps, and runbook.yml: the whole zip.
+      // The entry, its chunks (esbuild splitting) and their maps, and the compiled runbook: the whole zip.
       for (const { name } of prod.zips['alarm.zip']?.entries ?? []) {
         mkdirSync(dirname(join(dir, name)), { recursive: true });
         writeFileSync(join(dir, name), zipFile(zip, name));
@@ -348,7 +383,7 @@ describe('the packaged prod bundle, run as Lambda would', () => {
           AWS_EC2_METADATA_DISABLED: 'true',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           POWERTOOLS_LOG_LEVEL: 'SILENT',
-          MEDIC_RUNBOOK_FILE: 'runbook.yml',
+          MEDIC_RUNBOOK_FILE: 'runbook.compiled.json',
           ...env,
         },
         timeout: 60_000,
@@ -360,7 +395,7 @@ describe('the packaged prod bundle, run as Lambda would', () => {
     }
   }
 
-  it('loads as ESM, finds runbook.yml under LAMBDA_TASK_ROOT and decides (recorded AWS state, no writes)', async () => {
+  it('loads as ESM, finds the compiled runbook under LAMBDA_TASK_ROOT and decides (recorded AWS state, no writes)', async () => {
     const report = await runPackagedAlarm(join(EVENTS_DIR, '01-alarm-latency-churn-prod.json'), {
       MEDIC_AWS_STATE: join(EVENTS_DIR, 'aws-state.json'),
       MEDIC_WRITES: 'off',
@@ -622,13 +657,13 @@ describe('packaged local stage', () => {
       MEDIC_AWS_STATE: 'events/aws-state.json',
       MEDIC_TABLE: '',
       MEDIC_FAILURE_QUEUE_URL: '',
-      MEDIC_RUNBOOK_FILE: 'runbook.yml',
+      MEDIC_RUNBOOK_FILE: 'runbook.compiled.json',
       MEDIC_ALLOWED_ACCOUNTS: '111122223333',
       MEDIC_ALLOWED_REGIONS: 'us-east-1',
     });
     expect(env.MEDIC_RUNBOOK_PARAMETER).toBeUndefined();
     const names = local.zips[`${entry}.zip`]?.entries.map((e) => e.name) ?? [];
-    expect(names).toEqual(expect.arrayContaining([`functions/${entry}.js`, 'runbook.yml', 'events/aws-state.json']));
+    expect(names).toEqual(expect.arrayContaining([`functions/${entry}.js`, 'runbook.compiled.json', 'events/aws-state.json']));
   });
 
   it('`osls invoke local -f alarm --stage local` runs offline, without credentials, and only plans', () => {

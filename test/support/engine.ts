@@ -2,7 +2,8 @@
 import type { AwsCall, AwsReader, AwsWriter } from '../../shared/aws/ports.js';
 import { VirtualClock } from '../../shared/clock.js';
 import type { EngineDeps } from '../../shared/engine.js';
-import { compileRunbook, loadRunbook } from '../../shared/runbook/index.js';
+import { compileRunbook } from '../../shared/runbook/index.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { StateStore } from '../../shared/state/store.js';
 import { recordedReader } from './samples.js';
