@@ -260,7 +260,8 @@ describe('approvals', () => {
 
   it('a rule changed since the ask: the grant runs nothing and says why; the approval lapses at its deadline', async () => {
     const { deps, clock, id, writer } = await asked();
-    const { compileRunbook, loadRunbook } = await import('../../shared/runbook/index.js');
+    const { compileRunbook } = await import('../../shared/runbook/index.js');
+    const { loadRunbook } = await import('../../shared/runbook/load.js');
     deps.runbook = compileRunbook(loadRunbook(RUNBOOK.replace('rollback: {}', 'rollback: { wait: 5m }'), 'changed.yml', {}));
     clock.set(START + 5 * MINUTE);
     const granted = await handleEvent(grant(id, START + 5 * MINUTE, 'op-1'), 'op-1', deps);
