@@ -174,6 +174,8 @@ export async function run() {
         env.MEDIC_TABLE = `model-medic-bench-${tables++}`;
         await fake.createTable(env.MEDIC_TABLE);
       }
+      // Each run starts from the recorded world, so the alarm event scales every time.
+      if (variant.fn) await fake.restoreScalableTargets();
       fake.takeRequests();
       const result = await coldStart(variant.args, env, variant.cwd);
       const requests = fake.takeRequests();
