@@ -78,6 +78,13 @@ describe('createSdkAdapters', () => {
     expect(constructed.sagemaker).toHaveLength(2);
   });
 
+  it('a service whose client this process did not install is refused, naming the clients it has', async () => {
+    const { writer } = createSdkAdapters(ENV);
+    await expect(writer.send({ service: 'kinesis', operation: 'PutRecord', input: {} })).rejects.toThrow(
+      /kinesis:PutRecord failed: Error: model-medic does not call the kinesis service here \(clients installed in this process: application-auto-scaling, cloudwatch, .*\); a Lambda function lists its clients in functions\/<name>\.ts/,
+    );
+  });
+
   it('an operation model-medic does not call is refused with a message naming it', async () => {
     const { writer } = createSdkAdapters(ENV);
     await expect(writer.send({ service: 'sagemaker', operation: 'DeleteEndpoint', input: { EndpointName: 'e' } })).rejects.toThrow(
