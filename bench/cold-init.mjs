@@ -8,9 +8,12 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, ROOT, runAsScript, summarize, TMP } from './lib/common.mjs';
 import { bundleForDeploy, readDeployConfig } from './lib/deploy-bundle.mjs';
-import { startBenchAws } from './lib/emulator.mjs';
+import { countCalls, startBenchAws } from './lib/emulator.mjs';
+import { roundTripsByService } from './lib/round-trips.mjs';
 
 export const COLD_INIT_BUDGET_RATIO = 1.5;
+/** Issue 14: sequential DynamoDB round trips for one alarm that scales and notifies (event 01). */
+export const ROUND_TRIP_BUDGET = 4;
 const RUNS = Math.max(1, Number(process.env.BENCH_COLD_RUNS ?? 21));
 /** No new round starts after this many seconds (a busy machine): fewer runs rather than no result. */
 const SOFT_LIMIT_S = Number(process.env.BENCH_COLD_SECONDS ?? 105);
@@ -154,6 +157,7 @@ export async function run() {
 
   if (ONLY) variants.splice(0, variants.length, ...variants.filter((v) => ONLY.has(v.id)));
   const samples = new Map(variants.map((v) => [v.id, []]));
+  const roundTrips = new Map(variants.map((v) => [v.id, []]));
   const firstRun = new Map();
   const failures = new Map();
   const started = performance.now();
@@ -170,10 +174,18 @@ export async function run() {
         env.MEDIC_TABLE = `model-medic-bench-${tables++}`;
         await fake.createTable(env.MEDIC_TABLE);
       }
-      fake.takeCalls();
+      // Each run starts from the recorded world, so the alarm event scales every time.
+      if (variant.fn) await fake.restoreScalableTargets();
+      fake.takeRequests();
       const result = await coldStart(variant.args, env, variant.cwd);
-      const calls = fake.takeCalls();
+      const requests = fake.takeRequests();
+      const calls = countCalls(requests);
       const ok = variant.id === 'node -e 0' ? result.code === 0 : result.inside?.ok === true;
+      // The same event on a fresh table does the same work every run: kept per run to show it does.
+      if (ok && variant.fn) {
+        const actions = result.inside?.summary?.actions ?? [];
+        roundTrips.get(variant.id).push({ ...roundTripsByService(requests), calls, actions });
+      }
       if (round < 0) {
         firstRun.set(variant.id, { calls, outcome: result.inside ?? { error: result.stderr || result.stdout } });
         continue;
@@ -195,6 +207,7 @@ export async function run() {
       firstEventMs: variant.id === 'node -e 0' ? undefined : summarize(runs.map((r) => r.inside?.firstEventMs ?? Number.NaN)),
       failures: failures.get(variant.id) ?? 0,
       firstRun: firstRun.get(variant.id),
+      roundTrips: variant.fn ? summarizeRoundTrips(roundTrips.get(variant.id)) : undefined,
     };
   }
   const ref = stats.reference?.wall.p50 ?? Number.NaN;
@@ -217,6 +230,23 @@ export async function run() {
       failures: s.failures,
     };
   });
+  // The budget is for an alarm that scales and notifies: moto keeps what earlier runs changed
+  // (only the table is fresh), so in some runs the scale is skipped; those runs are not judged.
+  const scaledAndNotified = (roundTrips.get('alarm') ?? []).filter(
+    (r) => r.actions.includes('scale:executed') && r.actions.includes('notify:executed'),
+  );
+  const judged = scaledAndNotified.length > 0 ? summarizeRoundTrips(scaledAndNotified) : undefined;
+  const roundTripBudget = judged
+    ? {
+        event: eventFile('01-').slice(ROOT.length + 1),
+        runs: judged.runs,
+        requests: judged.dynamodb.requests,
+        value: judged.dynamodb.sequential.max,
+        budget: ROUND_TRIP_BUDGET,
+        pass: judged.dynamodb.sequential.max <= ROUND_TRIP_BUDGET,
+        actions: ['scale:executed', 'notify:executed'],
+      }
+    : undefined;
   const noMaps = stats['alarm (no --enable-source-maps)'];
   const refNoMaps = stats['reference (no --enable-source-maps)'];
   return {
@@ -235,11 +265,36 @@ export async function run() {
       ]),
     ),
     functions,
+    roundTripBudget,
     withoutSourceMaps:
       noMaps && refNoMaps
         ? { alarm: noMaps.wall.p50, reference: refNoMaps.wall.p50, ratio: noMaps.wall.p50 / refNoMaps.wall.p50 }
         : undefined,
     stats,
+  };
+}
+
+/**
+ * DynamoDB and all-AWS requests and sequential round trips over a function's runs: min and max
+ * (they differ only if the work did), and the operations of DynamoDB.
+ */
+function summarizeRoundTrips(runs) {
+  const range = (values) => ({ min: Math.min(...values), max: Math.max(...values) });
+  if (runs.length === 0) return undefined;
+  const dynamo = runs.map((r) => r.byService.dynamodb ?? { requests: 0, sequential: 0 });
+  // Runs that made other calls than the others (a retried request, a lock wait): which, how often.
+  const workDone = new Map();
+  for (const r of runs) {
+    const key = `${r.actions.join(' ')}: ${Object.entries(r.calls)
+      .map(([k, v]) => (v > 1 ? `${k}×${v}` : k))
+      .join(', ')}`;
+    workDone.set(key, (workDone.get(key) ?? 0) + 1);
+  }
+  return {
+    runs: runs.length,
+    calls: Object.fromEntries(workDone),
+    dynamodb: { requests: range(dynamo.map((d) => d.requests)), sequential: range(dynamo.map((d) => d.sequential)) },
+    all: { requests: range(runs.map((r) => r.all.requests)), sequential: range(runs.map((r) => r.all.sequential)) },
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { installClients } from '../shared/aws/client-loader.js';
+import { ALL_CLIENTS } from '../shared/aws/loaders/all.js';
 import { describeError, InvalidRunbookError, MedicError } from '../shared/errors.js';
 import { backtestCommand } from './commands/backtest.js';
 import { captureCommand } from './commands/capture.js';
@@ -28,6 +30,9 @@ import { plural } from './plural.js';
 import { didYouMean } from './suggest.js';
 import { UsageError } from './usage-error.js';
 import { cliMessage } from './wording.js';
+
+// The CLI may call any service model-medic calls (--aws, --live, capture, the operator commands).
+installClients(ALL_CLIENTS);
 
 const HELP = `medic: offline tools for model-medic runbooks
 

@@ -4,13 +4,13 @@
  * in differ (recorded or live AWS reads, memory or DynamoDB state, system or virtual clock).
  */
 import type { ActionPlan, PlanContext } from './actions/action.js';
-import { BUSY_ENDPOINT_STATUSES } from './actions/endpoint-facts.js';
 import { ACTIONS } from './actions/registry.js';
 import { retryNoticeId, retrySucceededNotice } from './actions/retry-notice.js';
 import { memoizeReader } from './aws/memo-reader.js';
 import type { AwsCall, AwsReader, AwsWriter } from './aws/ports.js';
 import type { Clock } from './clock.js';
 import { leaseMs } from './deadline.js';
+import { type AuditSubject, endpointStateSubject, recordEndpointState, writeAudit } from './endpoint-state.js';
 import { describeError, kindOf, MedicError } from './errors.js';
 import { endLaddersOnOk, MAX_HELD_ATTEMPTS, previousLadderNotes, startLadder } from './escalation/ladders.js';
 import { runCheck, type StepRunner } from './escalation/run-check.js';
@@ -24,8 +24,8 @@ import type { Rule } from './runbook/types.js';
 import { checkKey } from './signals/check.js';
 import { normalizeEvent } from './signals/normalize.js';
 import type { OperatorEvent } from './signals/operator.js';
-import type { EndpointStateChange, Signal } from './signals/types.js';
-import type { Approval, AuditRecord, StateStore } from './state/store.js';
+import type { Signal } from './signals/types.js';
+import type { Approval, StateStore } from './state/store.js';
 import type { Timers } from './timers/timers.js';
 
 export interface EngineDeps {
@@ -52,12 +52,6 @@ export interface EngineDeps {
   /** Where a ladder's next check is scheduled (EventBridge Scheduler, a virtual queue, a recorder). */
   timers?: Timers;
 }
-
-/** An endpoint's last status is kept past the hour after which a busy mark is forgotten anyway. */
-const ENDPOINT_STATUS_TTL_MS = 2 * 3600_000;
-
-/** Audit records are kept this long. */
-const AUDIT_TTL_MS = 90 * 24 * 3600_000;
 
 export async function handleEvent(raw: unknown, label: string, deps: EngineDeps): Promise<EventReport> {
   const report: EventReport = { event: label, signal: null, rule: null, actions: [], ignored: null, error: null };
@@ -98,7 +92,7 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
     const endpoint = report.signal?.endpoint ?? report.approvals?.[0]?.endpoint ?? report.operator?.endpoint;
     if (endpoint) subject = { ...subject, endpoint };
   }
-  if (subject) await writeAudit(report, subject, deps);
+  if (subject) await writeAudit(report, subject, { ...deps, runbook: deps.runbook.runbook.identity });
   return report;
 }
 
@@ -128,30 +122,6 @@ function operatorEndpoint(event: OperatorEvent): { endpoint?: string } {
   if (event.type === 'Circuit Closed') return { endpoint: event.endpoint };
   if (event.type === 'Silence Created' && !/[*?[]/.test(event.spec.endpoint)) return { endpoint: event.spec.endpoint };
   return {};
-}
-
-/**
- * Every state change marks the endpoint busy or free (busy endpoints); an InService endpoint's
- * config is also live, remembered for rollback.
- */
-async function recordEndpointState(change: EndpointStateChange, report: EventReport, deps: EngineDeps): Promise<void> {
-  const eventAt = Date.parse(change.time);
-  const at = Number.isFinite(eventAt) ? eventAt : deps.clock.now();
-  await deps.store.recordEndpointStatus(change.endpoint, { status: change.status, at }, ENDPOINT_STATUS_TTL_MS);
-  const busy = BUSY_ENDPOINT_STATUSES.has(change.status);
-  if (change.status === 'InService' && change.endpointConfig) {
-    await deps.store.recordEndpointConfig(change.endpoint, change.endpointConfig, deps.clock.now());
-    report.recorded = `${change.endpoint}: ${change.endpointConfig} is live`;
-  } else if (busy) {
-    report.recorded = `${change.endpoint} is ${change.status}: changes to it wait until it is InService`;
-  } else {
-    report.recorded = `${change.endpoint} is ${change.status}`;
-  }
-}
-
-function endpointStateSubject(change: EndpointStateChange): AuditSubject {
-  const endpointState = { status: change.status, ...(change.endpointConfig ? { endpointConfig: change.endpointConfig } : {}) };
-  return { endpoint: change.endpoint, endpointState };
 }
 
 async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps): Promise<void> {
@@ -487,16 +457,4 @@ function markError(report: EventReport, error: unknown, deps: EngineDeps): void 
   report.error = describeError(error);
   report.errorKind = kindOf(error);
   if (report.errorKind === 'internal') deps.onInternalError?.(error, `event ${report.event}`);
-}
-
-/** The fields of an audit record that say what it is about: a signal, or an endpoint state change. */
-type AuditSubject = Pick<AuditRecord, 'key' | 'endpoint' | 'endpointState'>;
-
-async function writeAudit(report: EventReport, subject: AuditSubject, deps: EngineDeps): Promise<void> {
-  try {
-    const record: AuditRecord = { ...report, at: deps.clock.now(), ...subject, runbook: deps.runbook.runbook.identity };
-    await deps.store.putAudit(record, AUDIT_TTL_MS);
-  } catch {
-    // The audit trail must never turn a handled event into a failed one; the log line remains.
-  }
 }

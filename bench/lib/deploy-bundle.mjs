@@ -135,6 +135,7 @@ export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), 
   for (const file of readdirSync(root)) {
     if (/^runbook\b.*\.(ya?ml|json)$/.test(file)) copyFileSync(join(root, file), join(outdir, file));
   }
+  const cold = coldLoad(result.metafile, relative(root, entryFile));
   return {
     entry,
     file: relative(ROOT, entryFile),
@@ -144,8 +145,51 @@ export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), 
     entryBytes,
     mapBytes,
     files: Object.keys(result.metafile.outputs).filter((p) => !p.endsWith('.map')).length,
+    // What a cold start loads before the handler runs: the entry and every chunk it reaches
+    // through static imports (chunks reached only through import() load when an event needs them).
+    coldBytes: cold.bytes,
+    coldFiles: cold.files.length,
+    coldContributors: contributors(cold.inputs),
+    // Which SDK clients (shared/aws/clients/<service>.ts) and browser-only packages are in the bundle at all.
+    clients: clientsIn(inputs),
+    browserOnly: Object.keys(inputs).filter((i) => /node_modules\/bowser\//.test(i) && inputs[i] > 0).length > 0,
     contributors: contributors(inputs),
   };
+}
+
+/**
+ * The output files a cold start loads: `entryPath` (as the metafile names it) and the transitive
+ * closure of its static imports. Returns their bytes, their names and the bytes per input.
+ */
+export function coldLoad(metafile, entryPath) {
+  const outputs = metafile.outputs;
+  const seen = new Set([entryPath]);
+  const stack = [entryPath];
+  while (stack.length > 0) {
+    const path = stack.pop();
+    for (const imported of outputs[path]?.imports ?? []) {
+      if (imported.kind !== 'import-statement' || imported.external || seen.has(imported.path)) continue;
+      seen.add(imported.path);
+      stack.push(imported.path);
+    }
+  }
+  let bytes = 0;
+  const inputs = {};
+  for (const path of seen) {
+    const output = outputs[path];
+    if (!output) throw new Error(`metafile has no output ${path}`);
+    bytes += output.bytes;
+    for (const [input, info] of Object.entries(output.inputs)) inputs[input] = (inputs[input] ?? 0) + info.bytesInOutput;
+  }
+  return { bytes, files: [...seen], inputs };
+}
+
+/** The services whose client module (shared/aws/clients/<service>.ts) made it into the bundle. */
+function clientsIn(inputs) {
+  return Object.keys(inputs)
+    .map((input) => /shared\/aws\/clients\/([a-z0-9-]+)\.ts$/.exec(input)?.[1])
+    .filter(Boolean)
+    .sort();
 }
 
 /** Bytes in the output per npm package (or per folder of our own code), largest first. */

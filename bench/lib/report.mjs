@@ -17,6 +17,8 @@ const LADDER_RUN_COLUMNS = [
 
 const pct = (value, budget) => `${value > budget ? '+' : ''}${(((value - budget) / budget) * 100).toFixed(0)}%`;
 const verdict = (pass) => (pass ? 'PASS' : 'MISS');
+/** `n`, or `min–max` when the runs differed. */
+const span = (range) => (range.min === range.max ? String(range.max) : `${range.min}–${range.max}`);
 
 /** One row per budgeted figure (plus unbudgeted ones): what, value, budget, verdict, margin. */
 export function summaryRows(results) {
@@ -44,6 +46,21 @@ export function summaryRows(results) {
           : `${pct(b.bytes, b.budgetBytes)} (${(b.bytes / b.budgetBytes).toFixed(2)}× the budget)`,
       });
     }
+    for (const b of size.bundles) {
+      if (b.error || b.coldBytes === undefined) continue;
+      rows.push({
+        what: `code a cold start loads: ${b.function}`,
+        value: `${fmt.kb(b.coldBytes)} (${b.coldFiles} file${b.coldFiles === 1 ? '' : 's'})`,
+        budget: `≤ ${fmt.kb(b.coldBudgetBytes)}`,
+        verdict: verdict(b.coldPass),
+        margin: b.coldPass
+          ? `${fmt.kb(b.coldBudgetBytes - b.coldBytes)} to spare`
+          : `${pct(b.coldBytes, b.coldBudgetBytes)}; largest: ${b.coldTop
+              .slice(0, 3)
+              .map((t) => `${t.name} ${fmt.kb(t.bytes)}`)
+              .join(', ')}`,
+      });
+    }
   }
   const cold = results['cold-init'];
   if (cold && !cold.skipped) {
@@ -65,6 +82,25 @@ export function summaryRows(results) {
         budget: `≤ ${fmt.ratio(f.budget)} reference`,
         verdict: verdict(f.pass),
         margin: f.pass ? `${pct(f.ratio, f.budget)}` : `${pct(f.ratio, f.budget)} over${f.failures ? `; ${f.failures} failed runs` : ''}`,
+      });
+    }
+  }
+  if (cold && !cold.skipped) {
+    for (const f of cold.functions) {
+      const trips = cold.stats[f.function]?.roundTrips;
+      if (!trips) continue;
+      const budgeted = f.function === 'alarm' && cold.roundTripBudget;
+      const value = budgeted
+        ? `${cold.roundTripBudget.value} sequential of ${span(cold.roundTripBudget.requests)} requests`
+        : `${span(trips.dynamodb.sequential)} sequential of ${span(trips.dynamodb.requests)} requests`;
+      rows.push({
+        what: `DynamoDB round trips: ${f.function} (${f.event.replace(/^events\//, '').slice(0, 3)}…)`,
+        value,
+        budget: budgeted ? `≤ ${cold.roundTripBudget.budget} sequential` : 'none',
+        verdict: budgeted ? verdict(cold.roundTripBudget.pass) : 'reported',
+        margin: budgeted
+          ? `${cold.roundTripBudget.pass ? 'within' : `${pct(cold.roundTripBudget.value, cold.roundTripBudget.budget)} over`} (the ${cold.roundTripBudget.runs} runs that scaled and notified)`
+          : `all AWS: ${span(trips.all.sequential)} sequential of ${span(trips.all.requests)} requests`,
       });
     }
   }
@@ -222,6 +258,31 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
         ),
       ),
     );
+    const loaded = size.bundles.filter((b) => !b.error && b.coldBytes !== undefined);
+    if (loaded.length > 0) {
+      out.push(
+        '',
+        `What a cold start loads before the handler runs: the entry file and every chunk it reaches through static imports (from esbuild's metafile; chunks reached only through \`import()\` load when an event needs them). Budget ≤ ${fmt.kb(loaded[0].coldBudgetBytes)} per function. Clients: the SDK clients (shared/aws/clients/) whose chunks the bundle holds.`,
+        '',
+      );
+      out.push(
+        table(
+          ['function', 'loaded cold', 'files', 'largest parts', 'SDK clients in the bundle', 'browser-only code', 'result'],
+          loaded.map((b) => [
+            b.function,
+            fmt.kb(b.coldBytes),
+            String(b.coldFiles),
+            b.coldTop
+              .slice(0, 5)
+              .map((t) => `${t.name} ${fmt.kb(t.bytes)}`)
+              .join(', '),
+            `${b.clients.length}: ${b.clients.join(', ')}`,
+            b.browserOnly ? 'bowser' : 'none',
+            verdict(b.coldPass),
+          ]),
+        ),
+      );
+    }
     for (const b of size.bundles) {
       if (b.error) {
         out.push('', `**${b.function}**: \`${b.error.replaceAll('\n', ' ')}\``);
@@ -287,6 +348,40 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
           .join('; ') +
         '.',
     );
+    const tripRows = cold.functions
+      .filter((f) => cold.stats[f.function]?.roundTrips)
+      .map((f) => {
+        const t = cold.stats[f.function].roundTrips;
+        return [
+          f.function,
+          f.event,
+          span(t.dynamodb.requests),
+          span(t.dynamodb.sequential),
+          span(t.all.requests),
+          span(t.all.sequential),
+          String(t.runs),
+        ];
+      });
+    if (tripRows.length > 0) {
+      out.push(
+        '',
+        `Round trips of the first event (every run, the unmeasured one included, on a fresh table): a request is sequential when it starts after an earlier one ended; the figure is the longest such chain, i.e. the round trips on the event's critical path (start and end as the stand-in saw them). Budget for the alarm (an alarm that scales and notifies): ≤ ${cold.roundTripBudget?.budget ?? 4} sequential DynamoDB round trips.`,
+        '',
+        table(
+          ['function', 'event', 'DynamoDB requests', 'DynamoDB sequential', 'AWS requests (all)', 'AWS sequential (all)', 'runs'],
+          tripRows,
+        ),
+      );
+      const varied = cold.functions.filter((f) => Object.keys(cold.stats[f.function]?.roundTrips?.calls ?? {}).length > 1);
+      for (const f of varied) {
+        out.push(
+          '',
+          `${f.function}: not every run did the same work (moto keeps what earlier runs changed; only the table is fresh):`,
+          '',
+          ...Object.entries(cold.stats[f.function].roundTrips.calls).map(([work, n]) => `- ${n} run${n === 1 ? '' : 's'}: ${work}`),
+        );
+      }
+    }
     if (cold.withoutSourceMaps) {
       out.push(
         '',

@@ -133,10 +133,3 @@ export class RecordedAwsReader implements AwsReader {
     return (this.state.codepipeline?.pipelineExecutions?.[pipelineName] ?? []) as CodePipelineExecutionSummary[];
   }
 }
-
-/** A writer for runs that must never write: reaching it is a bug, so it says so loudly. */
-export const refusingWriter = {
-  async send(call: { service: string; operation: string }): Promise<never> {
-    throw new MedicError('usage', `refused to send ${call.service}:${call.operation}: this run does not write to AWS (use --live)`);
-  },
-};

@@ -2,111 +2,22 @@
  * The live AWS adapters: AwsReader and AwsWriter over SDK v3 clients. One client per
  * service per adapter set (the Lambda container and a CLI run each build one set), created
  * on first use and imported lazily, so a cold start pays only for the services the event
- * needs. Each service is imported through its module under clients/, which re-exports only the
- * client and the commands used here, so the bundle keeps nothing else of the package (and, with
- * esbuild splitting, each client is a chunk loaded on first use). Client configuration (region,
+ * needs. Each service is imported by its loader (loaders/<service>.ts) through its module under
+ * clients/, which re-exports only the client and the commands used here, so the bundle keeps
+ * nothing else of the package (and, with esbuild splitting, each client is a chunk loaded on
+ * first use). Which loaders a process has is what its entry installed (client-loader.ts): a
+ * Lambda function's bundle holds only the clients it may call. Client configuration (region,
  * endpoint, retries, timeouts) is in client-config.ts.
  */
 import { MedicError } from '../errors.js';
-import { type ClientConfig, clientConfig } from './client-config.js';
+import { clientConfig } from './client-config.js';
+import { installedLoader, type Sender } from './client-loader.js';
 import { errorKindOf, resourceOf, toMedicError } from './errors.js';
 import type { AwsCall, AwsReader, AwsWriter, CompositeAlarm, MetricAlarm, ScalableTarget } from './ports.js';
 
 export { type ClientConfig, clientConfig } from './client-config.js';
 
 type Env = Record<string, string | undefined>;
-
-/** Sends one operation of one service; the client behind it is created on first use. */
-type Sender = (operation: string, input: Record<string, unknown>, abortSignal?: AbortSignal) => Promise<unknown>;
-
-/** Command constructors by operation name, per service: only what model-medic calls. */
-type Commands = Record<string, new (input: never) => unknown>;
-
-interface SdkClient {
-  send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
-}
-
-function senderFor(client: SdkClient, commands: Commands, service: string): Sender {
-  return async (operation, input, abortSignal) => {
-    const Command = commands[operation];
-    if (!Command) throw new Error(`model-medic does not call ${service}:${operation}`);
-    return client.send(new Command(input as never) as never, abortSignal ? { abortSignal } : undefined);
-  };
-}
-
-const LOADERS: Record<string, (config: ClientConfig) => Promise<Sender>> = {
-  async sns(config) {
-    const m = await import('./clients/sns.js');
-    return senderFor(new m.SNSClient(config), { Publish: m.PublishCommand }, 'sns');
-  },
-  async sagemaker(config) {
-    const m = await import('./clients/sagemaker.js');
-    return senderFor(
-      new m.SageMakerClient(config),
-      {
-        DescribeEndpoint: m.DescribeEndpointCommand,
-        DescribeEndpointConfig: m.DescribeEndpointConfigCommand,
-        CreateEndpointConfig: m.CreateEndpointConfigCommand,
-        DescribeProcessingJob: m.DescribeProcessingJobCommand,
-        ListProcessingJobs: m.ListProcessingJobsCommand,
-        ListPipelineExecutions: m.ListPipelineExecutionsCommand,
-        UpdateEndpointWeightsAndCapacities: m.UpdateEndpointWeightsAndCapacitiesCommand,
-        UpdateEndpoint: m.UpdateEndpointCommand,
-        StartPipelineExecution: m.StartPipelineExecutionCommand,
-      },
-      'sagemaker',
-    );
-  },
-  async 'application-auto-scaling'(config) {
-    const m = await import('./clients/application-auto-scaling.js');
-    return senderFor(
-      new m.ApplicationAutoScalingClient(config),
-      { DescribeScalableTargets: m.DescribeScalableTargetsCommand, RegisterScalableTarget: m.RegisterScalableTargetCommand },
-      'application-auto-scaling',
-    );
-  },
-  async codepipeline(config) {
-    const m = await import('./clients/codepipeline.js');
-    return senderFor(
-      new m.CodePipelineClient(config),
-      { ListPipelineExecutions: m.ListPipelineExecutionsCommand, StartPipelineExecution: m.StartPipelineExecutionCommand },
-      'codepipeline',
-    );
-  },
-  async cloudwatch(config) {
-    const m = await import('./clients/cloudwatch.js');
-    return senderFor(new m.CloudWatchClient(config), { DescribeAlarms: m.DescribeAlarmsCommand }, 'cloudwatch');
-  },
-  async sqs(config) {
-    const m = await import('./clients/sqs.js');
-    return senderFor(new m.SQSClient(config), { SendMessage: m.SendMessageCommand }, 'sqs');
-  },
-  async ssm(config) {
-    const m = await import('./clients/ssm.js');
-    return senderFor(new m.SSMClient(config), { GetParameter: m.GetParameterCommand, PutParameter: m.PutParameterCommand }, 'ssm');
-  },
-  async scheduler(config) {
-    const m = await import('./clients/scheduler.js');
-    return senderFor(
-      new m.SchedulerClient(config),
-      { CreateSchedule: m.CreateScheduleCommand, DeleteSchedule: m.DeleteScheduleCommand },
-      'scheduler',
-    );
-  },
-  async eventbridge(config) {
-    const m = await import('./clients/eventbridge.js');
-    return senderFor(new m.EventBridgeClient(config), { PutEvents: m.PutEventsCommand }, 'eventbridge');
-  },
-  async sts(config) {
-    const m = await import('./clients/sts.js');
-    return senderFor(new m.STSClient(config), { GetCallerIdentity: m.GetCallerIdentityCommand }, 'sts');
-  },
-  async s3(config) {
-    const m = await import('./clients/s3.js');
-    // A custom endpoint (LocalStack, MinIO, a test server) rarely resolves bucket subdomains.
-    return senderFor(new m.S3Client({ ...config, forcePathStyle: Boolean(config.endpoint) }), { GetObject: m.GetObjectCommand }, 's3');
-  },
-};
 
 /**
  * The DynamoDB client of the state store (DynamoStateStore sends its own commands), built here
@@ -138,9 +49,8 @@ export function createAwsSend(env: Env = process.env, options: AwsSendOptions = 
   const senderOf = (service: string): Promise<Sender> => {
     let sender = senders.get(service);
     if (!sender) {
-      const load = LOADERS[service];
-      if (!load) return Promise.reject(new Error(`model-medic does not call the ${service} service`));
-      sender = load(clientConfig(env, service));
+      // A service this process has no loader for fails the call, not the caller's stack.
+      sender = Promise.resolve().then(() => installedLoader(service).load(clientConfig(env, service)));
       // A failed import is not remembered: the next call may try again.
       sender.catch(() => senders.delete(service));
       senders.set(service, sender);

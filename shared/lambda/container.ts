@@ -1,30 +1,35 @@
 /**
- * What one Lambda container builds once and reuses across invocations: AWS adapters, the
- * state store, the runbook source, the failure queue and the ladder timers. Built on the first event, not at
- * import, so a cold start pays only for what the event needs.
+ * What one Lambda container of the engine (the alarm and monitoring functions) builds once and
+ * reuses across invocations: AWS adapters, the state store, the runbook source and the ladder
+ * timers. Built on the first event, not at import, so a cold start pays only for what the event
+ * needs; the local stage's recorded state and memory store are imported only there.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AwsReader, AwsWriter } from '../aws/ports.js';
-import { RecordedAwsReader, refusingWriter } from '../aws/recorded.js';
+import { refusingWriter } from '../aws/refusing-writer.js';
 import type { RuntimeConfig } from '../config.js';
 import type { CompiledRunbook } from '../runbook/index.js';
-import { MemoryStateStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
 import { createSchedulerTimers } from '../timers/eventbridge-scheduler.js';
 import { timerLogFields } from '../timers/timer-event.js';
 import type { Timers } from '../timers/timers.js';
-import { createFailureQueue, type FailureQueue } from './failure-queue.js';
 import { RunbookSource, type RunbookSourceLog } from './runbook-source.js';
+import { openStateStore } from './state-store.js';
+
+/** The local stage: reads from the recorded state (and its rollback history), never writes. */
+async function recordedState(file: string): Promise<{ reader: AwsReader; history: Record<string, string[]> }> {
+  const { RecordedAwsReader } = await import('../aws/recorded.js');
+  const recorded = RecordedAwsReader.fromFile(file);
+  return { reader: recorded, history: recorded.endpointConfigHistory };
+}
 
 export interface Container {
   reader: AwsReader;
   writer: AwsWriter;
   store: StateStore;
   runbook(now: number): Promise<CompiledRunbook>;
-  /** Where malformed events go (a no-op without MEDIC_FAILURE_QUEUE_URL). */
-  failures: FailureQueue;
   /** Where ladder checks are scheduled: EventBridge Scheduler, or nowhere (logged) without it. */
   timers: Timers;
   /** The signal of the invocation in progress: its AWS calls are aborted when it fires. */
@@ -49,9 +54,7 @@ export async function createContainer(
   let liveWriter = false;
   let history: Record<string, string[]> = {};
   if (config.awsStateFile) {
-    const recorded = RecordedAwsReader.fromFile(resolve(root, config.awsStateFile));
-    reader = recorded;
-    history = recorded.endpointConfigHistory;
+    ({ reader, history } = await recordedState(resolve(root, config.awsStateFile)));
   } else {
     const { createAwsSend, createSdkAdapters } = await import('../aws/sdk.js');
     const sdk = createSdkAdapters(env, createAwsSend(env, { abortSignal: () => deadline }));
@@ -62,17 +65,8 @@ export async function createContainer(
     }
   }
 
-  let store: StateStore;
-  if (config.tableName) {
-    const { openDynamoStateStore } = await import('../state/open-dynamodb.js');
-    store = await openDynamoStateStore(env, config.tableName);
-  } else {
-    const memory: StateStore = new MemoryStateStore();
-    for (const [endpoint, configs] of Object.entries(history)) {
-      for (const c of configs) await memory.recordEndpointConfig(endpoint, c, 0);
-    }
-    store = memory;
-  }
+  // Without a table (the local stage) the memory store starts with the recorded rollback history.
+  const store = await openStateStore(config, env, history);
 
   const source = new RunbookSource({
     file: resolve(root, config.runbookFile),
@@ -91,7 +85,6 @@ export async function createContainer(
     writer,
     store,
     runbook: (now) => source.current(now),
-    failures: createFailureQueue(config.failureQueueUrl, env),
     timers: containerTimers(config, liveWriter ? writer : undefined, options.log),
     setDeadline: (signal) => {
       deadline = signal;

@@ -3,53 +3,118 @@
  * anomaly-band and composite alarms. reasonData is a JSON *string* that may be absent or
  * unparseable: we degrade (note it, leave breach/value unset) rather than fail.
  */
-import * as z from 'zod';
-import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
-import { ALARM_STATES, type AlarmSignal, type Breach, type MetricRef } from './types.js';
-import { firstIssueLine } from './zod-message.js';
+import {
+  checked,
+  object,
+  oneOf,
+  optionalArray,
+  optionalBoolean,
+  optionalNumber,
+  optionalObject,
+  optionalRecord,
+  optionalString,
+  string,
+} from './shape.js';
+import { ALARM_STATES, type AlarmSignal, type AlarmState, type Breach, type MetricRef } from './types.js';
 
-const stateSchema = z.looseObject({
-  value: z.enum(ALARM_STATES as [string, ...string[]], {
-    error: (issue) => `expected one of ${ALARM_STATES.join(', ')}, got ${JSON.stringify(issue.input)}`,
-  }),
-  reason: z.string().optional(),
-  reasonData: z.unknown().optional(),
-  timestamp: z.string({ error: 'missing state timestamp' }),
-  actionsSuppressedBy: z.string().optional(),
-  actionsSuppressedReason: z.string().optional(),
-});
+/** The fields of the alarm detail we read, checked in the order CloudWatch documents them. */
+interface StateDetail {
+  value: AlarmState;
+  reason?: string;
+  reasonData?: unknown;
+  timestamp: string;
+  actionsSuppressedBy?: string;
+}
 
-const metricEntrySchema = z.looseObject({
-  id: z.string().optional(),
-  expression: z.string().optional(),
-  label: z.string().optional(),
-  returnData: z.boolean().optional(),
-  metricStat: z
-    .looseObject({
-      metric: z.looseObject({
-        namespace: z.string().optional(),
-        name: z.string().optional(),
-        dimensions: z.record(z.string(), z.unknown()).optional(),
-      }),
-      period: z.number().optional(),
-      stat: z.string().optional(),
-    })
-    .optional(),
-});
+interface MetricEntry {
+  id?: string;
+  expression?: string;
+  label?: string;
+  returnData?: boolean;
+  metricStat?: {
+    metric: { namespace?: string; name?: string; dimensions?: Record<string, unknown> };
+    period?: number;
+    stat?: string;
+  };
+}
 
-const alarmDetailSchema = z.looseObject({
-  alarmName: z.string({ error: 'missing alarmName' }),
-  state: stateSchema,
-  previousState: stateSchema.partial().optional(),
-  configuration: z
-    .looseObject({
-      description: z.string().optional(),
-      metrics: z.array(metricEntrySchema).optional(),
-      alarmRule: z.string().optional(),
-    })
-    .optional(),
-});
+interface AlarmDetail {
+  alarmName: string;
+  state: StateDetail;
+  previousState?: Partial<StateDetail>;
+  configuration?: { description?: string; metrics?: MetricEntry[]; alarmRule?: string };
+}
+
+type Path = ReadonlyArray<string | number>;
+
+const stateValueMessage = (value: unknown) => `expected one of ${ALARM_STATES.join(', ')}, got ${JSON.stringify(value)}`;
+
+function readState(raw: unknown, path: Path): StateDetail {
+  const s = object(raw, path);
+  const value = oneOf(s.value, ALARM_STATES, [...path, 'value'], stateValueMessage);
+  const reason = optionalString(s.reason, [...path, 'reason']);
+  const timestamp = string(s.timestamp, [...path, 'timestamp'], 'missing state timestamp');
+  const actionsSuppressedBy = optionalString(s.actionsSuppressedBy, [...path, 'actionsSuppressedBy']);
+  optionalString(s.actionsSuppressedReason, [...path, 'actionsSuppressedReason']);
+  return { value, reason, reasonData: s.reasonData, timestamp, actionsSuppressedBy };
+}
+
+/** The previous state: every field optional, but a field that is there has the right shape. */
+function readPreviousState(raw: unknown, path: Path): Partial<StateDetail> | undefined {
+  const s = optionalObject(raw, path);
+  if (!s) return undefined;
+  const value = s.value === undefined ? undefined : oneOf(s.value, ALARM_STATES, [...path, 'value'], stateValueMessage);
+  optionalString(s.reason, [...path, 'reason']);
+  const timestamp = s.timestamp === undefined ? undefined : string(s.timestamp, [...path, 'timestamp'], 'missing state timestamp');
+  optionalString(s.actionsSuppressedBy, [...path, 'actionsSuppressedBy']);
+  optionalString(s.actionsSuppressedReason, [...path, 'actionsSuppressedReason']);
+  return { value, timestamp };
+}
+
+function readMetricEntry(raw: unknown, path: Path): MetricEntry {
+  const m = object(raw, path);
+  const entry: MetricEntry = {
+    id: optionalString(m.id, [...path, 'id']),
+    expression: optionalString(m.expression, [...path, 'expression']),
+    label: optionalString(m.label, [...path, 'label']),
+    returnData: optionalBoolean(m.returnData, [...path, 'returnData']),
+  };
+  const stat = optionalObject(m.metricStat, [...path, 'metricStat']);
+  if (stat) {
+    const metricPath = [...path, 'metricStat', 'metric'];
+    const metric = object(stat.metric, metricPath);
+    entry.metricStat = {
+      metric: {
+        namespace: optionalString(metric.namespace, [...metricPath, 'namespace']),
+        name: optionalString(metric.name, [...metricPath, 'name']),
+        dimensions: optionalRecord(metric.dimensions, [...metricPath, 'dimensions'], (v) => v),
+      },
+      period: optionalNumber(stat.period, [...path, 'metricStat', 'period']),
+      stat: optionalString(stat.stat, [...path, 'metricStat', 'stat']),
+    };
+  }
+  return entry;
+}
+
+function readAlarmDetail(raw: unknown): AlarmDetail {
+  const d = object(raw, []);
+  const detail: AlarmDetail = {
+    alarmName: string(d.alarmName, ['alarmName'], 'missing alarmName'),
+    state: readState(d.state, ['state']),
+  };
+  const previousState = readPreviousState(d.previousState, ['previousState']);
+  if (previousState) detail.previousState = previousState;
+  const c = optionalObject(d.configuration, ['configuration']);
+  if (c) {
+    optionalString(c.description, ['configuration', 'description']);
+    detail.configuration = {
+      metrics: optionalArray(c.metrics, ['configuration', 'metrics'], readMetricEntry),
+      alarmRule: optionalString(c.alarmRule, ['configuration', 'alarmRule']),
+    };
+  }
+  return detail;
+}
 
 /** The parts of reasonData we use; everything else is ignored. */
 interface ReasonData {
@@ -61,15 +126,13 @@ interface ReasonData {
 }
 
 export function parseAlarmEvent(envelope: Envelope): AlarmSignal {
-  const parsed = alarmDetailSchema.safeParse(envelope.detail);
-  if (!parsed.success) throw new InvalidEventError(`alarm event: ${firstIssueLine(parsed.error, 'detail')}`);
-  const detail = parsed.data;
+  const detail = checked('alarm event: ', 'detail', () => readAlarmDetail(envelope.detail));
   const notes: string[] = [];
 
   const alarmArn =
     envelope.resources.find((r) => r.includes(':alarm:')) ??
     `arn:aws:cloudwatch:${envelope.region}:${envelope.account}:alarm:${detail.alarmName}`;
-  const state = detail.state.value as AlarmSignal['state'];
+  const state = detail.state.value;
   const composite = detail.configuration?.alarmRule !== undefined;
   const metrics = (detail.configuration?.metrics ?? []).map(toMetricRef);
   const primary = metrics.find((m) => m.name !== undefined);
@@ -91,7 +154,7 @@ export function parseAlarmEvent(envelope: Envelope): AlarmSignal {
     metrics,
   };
   const previous = detail.previousState?.value;
-  if (previous) signal.previousState = previous as AlarmSignal['state'];
+  if (previous) signal.previousState = previous;
   if (detail.previousState?.timestamp) signal.previousStateTimestamp = detail.previousState.timestamp;
   if (detail.state.reason) signal.reason = detail.state.reason;
   if (primary?.namespace) signal.namespace = primary.namespace;
@@ -120,7 +183,7 @@ export function parseAlarmEvent(envelope: Envelope): AlarmSignal {
   return signal;
 }
 
-function toMetricRef(entry: z.output<typeof metricEntrySchema>): MetricRef {
+function toMetricRef(entry: MetricEntry): MetricRef {
   const ref: MetricRef = { dimensions: {} };
   if (entry.id) ref.id = entry.id;
   if (entry.expression) ref.expression = entry.expression;

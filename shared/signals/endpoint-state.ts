@@ -1,21 +1,21 @@
 /** SageMaker Endpoint State Change -> EndpointStateChange (feeds the rollback history). */
-import * as z from 'zod';
-import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
+import { checked, object, optionalString, string } from './shape.js';
 import type { EndpointStateChange } from './types.js';
-import { firstIssueLine } from './zod-message.js';
 
-const endpointDetailSchema = z.looseObject({
-  EndpointName: z.string({ error: 'missing EndpointName' }),
-  EndpointArn: z.string().optional(),
-  EndpointStatus: z.string({ error: 'missing EndpointStatus' }),
-  EndpointConfigName: z.string().optional(),
-});
+export const ENDPOINT_SOURCE = 'aws.sagemaker';
+export const ENDPOINT_DETAIL_TYPE = 'SageMaker Endpoint State Change';
 
 export function parseEndpointStateEvent(envelope: Envelope): EndpointStateChange {
-  const parsed = endpointDetailSchema.safeParse(envelope.detail);
-  if (!parsed.success) throw new InvalidEventError(`endpoint state event: ${firstIssueLine(parsed.error, 'detail')}`);
-  const d = parsed.data;
+  const d = checked('endpoint state event: ', 'detail', () => {
+    const detail = object(envelope.detail, []);
+    return {
+      EndpointName: string(detail.EndpointName, ['EndpointName'], 'missing EndpointName'),
+      EndpointArn: optionalString(detail.EndpointArn, ['EndpointArn']),
+      EndpointStatus: string(detail.EndpointStatus, ['EndpointStatus'], 'missing EndpointStatus'),
+      EndpointConfigName: optionalString(detail.EndpointConfigName, ['EndpointConfigName']),
+    };
+  });
   const change: EndpointStateChange = {
     endpoint: d.EndpointName,
     status: normalizeEndpointStatus(d.EndpointStatus),

@@ -2,23 +2,22 @@
  * The EventBridge envelope every input must have. Anything else (a raw alarm-action payload,
  * an array, a string) is bad input with one clear line, never a stack trace.
  */
-import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
-import { firstIssueLine } from './zod-message.js';
+import { checked, optionalArray, optionalString, string } from './shape.js';
 
-const envelopeSchema = z.looseObject({
-  version: z.string().optional(),
-  id: z.string({ error: 'missing event id' }),
-  'detail-type': z.string({ error: 'missing detail-type' }),
-  source: z.string({ error: 'missing source' }),
-  account: z.string({ error: 'missing account' }),
-  time: z.string({ error: 'missing time' }),
-  region: z.string({ error: 'missing region' }),
-  resources: z.array(z.string()).optional().default([]),
-  detail: z.unknown().optional(),
-});
-
-export type Envelope = z.output<typeof envelopeSchema> & { detail: Record<string, unknown> };
+export interface Envelope {
+  version?: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+  /** Other fields EventBridge may add are kept as they came. */
+  [field: string]: unknown;
+}
 
 export function parseEnvelope(raw: unknown): Envelope {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -32,13 +31,24 @@ export function parseEnvelope(raw: unknown): Envelope {
         'remove the Lambda from the alarm actions and let the EventBridge rule deliver alarm state changes',
     );
   }
-  const parsed = envelopeSchema.safeParse(raw);
-  if (!parsed.success) throw new InvalidEventError(`not an EventBridge event: ${firstIssueLine(parsed.error)}`);
-  const { detail } = parsed.data;
+  const envelope = checked('not an EventBridge event: ', '', () => {
+    const version = optionalString(record.version, ['version']);
+    const fields = {
+      id: string(record.id, ['id'], 'missing event id'),
+      'detail-type': string(record['detail-type'], ['detail-type'], 'missing detail-type'),
+      source: string(record.source, ['source'], 'missing source'),
+      account: string(record.account, ['account'], 'missing account'),
+      time: string(record.time, ['time'], 'missing time'),
+      region: string(record.region, ['region'], 'missing region'),
+      resources: optionalArray(record.resources, ['resources'], (v, path) => string(v, path)) ?? [],
+    };
+    return { ...record, ...(version === undefined ? {} : { version }), ...fields };
+  });
+  const { detail } = record;
   if (detail === undefined) throw new InvalidEventError('detail: missing (an EventBridge event always has one)');
   if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
     const what = typeof detail === 'string' ? 'a string (double-encoded JSON?)' : Array.isArray(detail) ? 'an array' : String(detail);
     throw new InvalidEventError(`detail: expected an object, got ${what}`);
   }
-  return parsed.data as Envelope;
+  return { ...envelope, detail: detail as Record<string, unknown> };
 }

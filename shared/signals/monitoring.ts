@@ -5,12 +5,10 @@
  * not name both the endpoint and the schedule (a prefix alone says neither). Violations come
  * from constraint_violations.json under the job's output.
  */
-import * as z from 'zod';
 import type { AwsReader, DescribeProcessingJobResponse } from '../aws/ports.js';
-import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
+import { checked, object, oneOf, optionalArray, optionalObject, optionalRecord, optionalString, string } from './shape.js';
 import type { MonitoringSignal, MonitoringStatus, MonitoringType, Violation } from './types.js';
-import { firstIssueLine } from './zod-message.js';
 
 const JOB_STATUSES = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'] as const;
 const TERMINAL = new Set(['Completed', 'Failed', 'Stopped']);
@@ -23,31 +21,50 @@ const PREFIX_TYPES: Array<[string, MonitoringType]> = [
   ['model-monitoring-', 'DataQuality'],
 ];
 
-const jobDetailSchema = z.looseObject({
-  ProcessingJobName: z.string({ error: 'missing ProcessingJobName' }),
-  ProcessingJobArn: z.string().optional(),
-  ProcessingJobStatus: z.enum(JOB_STATUSES, {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'missing ProcessingJobStatus'
-        : `expected one of ${JOB_STATUSES.join(', ')}, got ${JSON.stringify(issue.input)}`,
-  }),
-  ExitMessage: z.string().optional(),
-  FailureReason: z.string().optional(),
-  MonitoringScheduleArn: z.string().optional(),
-  Environment: z.record(z.string(), z.string()).optional(),
-  ProcessingOutputConfig: z
-    .looseObject({
-      Outputs: z.array(z.looseObject({ S3Output: z.looseObject({ S3Uri: z.string() }).optional() })).optional(),
-    })
-    .optional(),
-});
+type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** The fields of the event we read, checked in the order SageMaker documents them. */
+interface JobDetail {
+  ProcessingJobName: string;
+  ProcessingJobArn?: string;
+  ProcessingJobStatus: JobStatus;
+  ExitMessage?: string;
+  FailureReason?: string;
+  MonitoringScheduleArn?: string;
+  Environment?: Record<string, string>;
+  /** The first S3 output's URI, if any. */
+  outputUri?: string;
+}
+
+function readJobDetail(raw: unknown): JobDetail {
+  const d = object(raw, []);
+  const detail: JobDetail = {
+    ProcessingJobName: string(d.ProcessingJobName, ['ProcessingJobName'], 'missing ProcessingJobName'),
+    ProcessingJobArn: optionalString(d.ProcessingJobArn, ['ProcessingJobArn']),
+    ProcessingJobStatus: oneOf(d.ProcessingJobStatus, JOB_STATUSES, ['ProcessingJobStatus'], (value) =>
+      value === undefined ? 'missing ProcessingJobStatus' : `expected one of ${JOB_STATUSES.join(', ')}, got ${JSON.stringify(value)}`,
+    ),
+    ExitMessage: optionalString(d.ExitMessage, ['ExitMessage']),
+    FailureReason: optionalString(d.FailureReason, ['FailureReason']),
+    MonitoringScheduleArn: optionalString(d.MonitoringScheduleArn, ['MonitoringScheduleArn']),
+    Environment: optionalRecord(d.Environment, ['Environment'], (v, path) => string(v, path)),
+  };
+  const config = optionalObject(d.ProcessingOutputConfig, ['ProcessingOutputConfig']);
+  const outputs = optionalArray(config?.Outputs, ['ProcessingOutputConfig', 'Outputs'], (v, path) => {
+    const output = object(v, path);
+    const s3 = optionalObject(output.S3Output, [...path, 'S3Output']);
+    return s3 ? string(s3.S3Uri, [...path, 'S3Output', 'S3Uri']) : undefined;
+  });
+  const outputUri = outputs?.find((uri) => uri);
+  if (outputUri) detail.outputUri = outputUri;
+  return detail;
+}
 
 /** What we know of a processing job, from the event or from DescribeProcessingJob. */
 interface JobFacts {
   name: string;
   arn: string;
-  status: (typeof JOB_STATUSES)[number];
+  status: JobStatus;
   exitMessage?: string;
   failureReason?: string;
   scheduleArn?: string;
@@ -60,9 +77,8 @@ interface JobFacts {
 export type ProcessingJobOutcome = { signal: MonitoringSignal } | { ignored: string };
 
 export async function normalizeProcessingJobEvent(envelope: Envelope, reader: AwsReader): Promise<ProcessingJobOutcome> {
-  const parsed = jobDetailSchema.safeParse(envelope.detail);
-  if (!parsed.success) throw new InvalidEventError(`processing job event: ${firstIssueLine(parsed.error, 'detail')}`);
-  let job = factsFromEvent(parsed.data, envelope);
+  const detail = checked('processing job event: ', 'detail', () => readJobDetail(envelope.detail));
+  let job = factsFromEvent(detail, envelope);
 
   if (!TERMINAL.has(job.status)) return { ignored: `processing job ${job.name} is ${job.status}: not a terminal state` };
   const notMonitoring = notMonitoringReason(job.name);
@@ -83,7 +99,7 @@ export async function normalizeProcessingJobEvent(envelope: Envelope, reader: Aw
   return { signal };
 }
 
-function factsFromEvent(detail: z.output<typeof jobDetailSchema>, envelope: Envelope): JobFacts {
+function factsFromEvent(detail: JobDetail, envelope: Envelope): JobFacts {
   const facts: JobFacts = {
     name: detail.ProcessingJobName,
     arn:
@@ -97,8 +113,7 @@ function factsFromEvent(detail: z.output<typeof jobDetailSchema>, envelope: Enve
   if (detail.MonitoringScheduleArn) facts.scheduleArn = detail.MonitoringScheduleArn;
   const endpoint = facts.environment.sagemaker_endpoint_name;
   if (endpoint) facts.endpoint = endpoint;
-  const output = detail.ProcessingOutputConfig?.Outputs?.find((o) => o.S3Output?.S3Uri)?.S3Output?.S3Uri;
-  if (output) facts.outputUri = output;
+  if (detail.outputUri) facts.outputUri = detail.outputUri;
   return facts;
 }
 

@@ -8,7 +8,7 @@ import { parseAlarmEvent } from './alarm.js';
 import { APPROVAL_EXPIRY_DETAIL_TYPE, type ApprovalExpiry, parseApprovalExpiryEvent } from './approval-expiry.js';
 import { CHECK_DETAIL_TYPE, CHECK_SOURCE, parseCheckEvent, type RemediationCheck } from './check.js';
 import { resolveCompositeTarget } from './composite.js';
-import { parseEndpointStateEvent } from './endpoint-state.js';
+import { ENDPOINT_DETAIL_TYPE, parseEndpointStateEvent } from './endpoint-state.js';
 import { parseEnvelope } from './envelope.js';
 import { normalizeProcessingJobEvent } from './monitoring.js';
 import { isOperatorDetailType, OPERATOR_SOURCE, type OperatorEvent, parseOperatorEvent } from './operator.js';
@@ -16,7 +16,7 @@ import type { EndpointStateChange, Signal } from './types.js';
 
 export const ALARM_DETAIL_TYPE = 'CloudWatch Alarm State Change';
 export const PROCESSING_JOB_DETAIL_TYPE = 'SageMaker Processing Job State Change';
-export const ENDPOINT_DETAIL_TYPE = 'SageMaker Endpoint State Change';
+export { ENDPOINT_DETAIL_TYPE };
 
 export type Normalized =
   | { type: 'signal'; signal: Signal }

@@ -3,7 +3,7 @@
  * needs it, with the shared configuration, and reused by reads and writes alike.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSdkAdapters } from '../../shared/aws/sdk.js';
+import { createAwsSend, createSdkAdapters } from '../../shared/aws/sdk.js';
 
 const constructed = vi.hoisted(() => ({ sns: [] as unknown[], sagemaker: [] as unknown[] }));
 
@@ -76,6 +76,12 @@ describe('createSdkAdapters', () => {
     await createSdkAdapters(ENV).reader.describeEndpoint('e');
     await createSdkAdapters(ENV).reader.describeEndpoint('e');
     expect(constructed.sagemaker).toHaveLength(2);
+  });
+
+  it('a service whose client this process did not install is refused, naming the clients it has', async () => {
+    await expect(createAwsSend(ENV)('kinesis', 'PutRecord', {})).rejects.toThrow(
+      /kinesis:PutRecord failed: Error: model-medic does not call the kinesis service here \(clients installed in this process: application-auto-scaling, cloudwatch, .*\); a Lambda function lists its clients in functions\/<name>\.ts/,
+    );
   });
 
   it('an operation model-medic does not call is refused with a message naming it', async () => {

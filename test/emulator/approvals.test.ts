@@ -88,7 +88,8 @@ async function alarmSince(): Promise<string> {
   const { MetricAlarms } = await emulator().clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['fraud-prod-5xx-rate'] }));
   const alarm = MetricAlarms?.[0];
   expect(alarm?.StateValue).toBe('ALARM');
-  return ((alarm?.StateTransitionedTimestamp ?? alarm?.StateUpdatedTimestamp) as Date).toISOString().replace('Z', '+0000');
+  const at = (alarm?.StateTransitionedTimestamp ?? alarm?.StateUpdatedTimestamp) as Date;
+  return at.toISOString().replace('Z', '+0000');
 }
 
 describeEmulator('approvals through the packaged alarm function, the built CLI and the operator bus', () => {

@@ -122,8 +122,7 @@ describe('the Lambda handler', () => {
       MEDIC_ALLOWED_REGIONS: 'us-east-1',
     };
     for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-    const { createHandler } = await import('../../shared/lambda/create-handler.js');
-    handler = createHandler('monitoring') as unknown as Handler;
+    handler = (await import('../../functions/monitoring.js')).handler as unknown as Handler;
   });
   afterAll(() => {
     vi.unstubAllEnvs();

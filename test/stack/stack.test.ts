@@ -348,12 +348,102 @@ describe('what a cold start loads', () => {
       const sources = [...loaded].flatMap(sourcesOf);
       expect(sources.filter((s) => s.includes('node_modules/yaml/'))).toEqual([]);
       expect(sources.filter((s) => YAML_SIDE.test(s))).toEqual([]);
-      expect(sources.some((s) => s.endsWith('shared/runbook/json-read.ts'))).toBe(true);
+      // endpoint-state loads no runbook at all; the others load the compiled one.
+      expect(sources.some((s) => s.endsWith('shared/runbook/json-read.ts'))).toBe(entry !== 'endpoint-state');
       // A YAML runbook (in the parameter, say) still loads: the parser is in a chunk imported on demand.
       const everything = zip.entries.filter((e) => e.name.endsWith('.mjs')).flatMap((e) => sourcesOf(e.name));
       expect(everything.some((s) => s.includes('node_modules/yaml/'))).toBe(true);
     },
   );
+});
+
+describe('what each function bundles: only the SDK clients its role lets it call, nothing browser-only', () => {
+  /** IAM's prefix for each client (shared/aws/loaders/<service>.ts). */
+  const IAM_PREFIX: Record<string, string> = {
+    'application-auto-scaling': 'application-autoscaling',
+    cloudwatch: 'cloudwatch',
+    codepipeline: 'codepipeline',
+    dynamodb: 'dynamodb',
+    eventbridge: 'events',
+    s3: 's3',
+    sagemaker: 'sagemaker',
+    scheduler: 'scheduler',
+    sns: 'sns',
+    sqs: 'sqs',
+    ssm: 'ssm',
+    sts: 'sts',
+  };
+  /**
+   * The files a function can ever load: its entry and every chunk reachable from it through
+   * static imports and import() (read from the minified code in the zip). serverless-esbuild
+   * builds every function into one folder and zips that folder's chunks into every function's
+   * zip, so a zip also carries other functions' chunks, which its entry never reaches.
+   */
+  const reachable = (entry: Entry): string[] => {
+    const zip = prod.zips[`${entry}.zip`];
+    const seen = new Set([`functions/${entry}.mjs`]);
+    const queue = [...seen];
+    for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+      const code = zipFile(zip?.data as Buffer, name).toString('utf8');
+      for (const m of code.matchAll(/(?:from|import)\s*\(?\s*["'](\.\/[^"']+\.mjs)["']/g)) {
+        const target = join(dirname(name), m[1] as string);
+        if (!seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      }
+    }
+    return [...seen];
+  };
+  /** The inputs of the files a function can load, from their source maps (zipped next to them). */
+  const reachableSources = (entry: Entry): string[] =>
+    reachable(entry).flatMap(
+      (name) =>
+        (JSON.parse(zipFile(prod.zips[`${entry}.zip`]?.data as Buffer, `${name}.map`).toString('utf8')) as { sources: string[] }).sources,
+    );
+  /**
+   * The SDK clients among them, by package (@aws-sdk/client-<service>, as shared/aws/clients/ names
+   * them; the SDK's own credential chain uses @aws-sdk/nested-clients, which is not a client of ours).
+   */
+  const clientModules = (entry: Entry) =>
+    [...new Set(reachableSources(entry).map((source) => /node_modules\/@aws-sdk\/client-([a-z0-9-]+)\//.exec(source)?.[1]))]
+      .filter((name): name is string => name !== undefined)
+      .sort();
+  const rolePrefixes = (entry: Entry) => {
+    const cfn = new CfnEvaluator(prod.template);
+    const role = cfn.evaluate(props(prod.template, FUNCTIONS[entry].role)) as {
+      Policies: Array<{ PolicyDocument: { Statement: unknown } }>;
+    };
+    const actions = role.Policies.flatMap((p) => normalizeStatements(p.PolicyDocument.Statement)).flatMap((s) => s.Action);
+    return new Set(actions.map((a) => a.split(':')[0] ?? a));
+  };
+
+  /** Each function lists its clients next to its handler. */
+  const CLIENTS_OF: Record<Entry, () => Promise<{ CLIENTS: ReadonlyArray<{ service: string }> }>> = {
+    alarm: () => import('../../functions/alarm.js'),
+    monitoring: () => import('../../functions/monitoring.js'),
+    'endpoint-state': () => import('../../functions/endpoint-state.js'),
+  };
+
+  it.each(ENTRIES)(
+    '%s: the clients its functions/ file lists (and DynamoDB), each allowed by its role, and no other client',
+    async (entry) => {
+      const { CLIENTS } = await CLIENTS_OF[entry]();
+      const services = [...CLIENTS.map((c) => c.service), 'dynamodb'].sort();
+      expect(clientModules(entry)).toEqual(services);
+      const prefixes = rolePrefixes(entry);
+      for (const service of services) expect(prefixes, `${entry} may call ${service}`).toContain(IAM_PREFIX[service]);
+      // And the other way: every AWS service the role grants (but logs, kms, iam: no client of ours) has its client.
+      const granted = [...prefixes].filter((p) => !['logs', 'kms', 'iam'].includes(p)).sort();
+      expect(granted).toEqual(services.map((s) => IAM_PREFIX[s]).sort());
+    },
+  );
+
+  it.each(ENTRIES)('%s: nothing browser-only: bowser (the SDK browser user-agent parser) is neither zipped nor reachable', (entry) => {
+    const names = prod.zips[`${entry}.zip`]?.entries.map((e) => e.name) ?? [];
+    expect(names.filter((n) => /bowser/i.test(n) && !/no-bowser/.test(n))).toEqual([]);
+    expect(reachableSources(entry).filter((source) => /node_modules\/bowser\//.test(source))).toEqual([]);
+  });
 });
 
 describe('the packaged prod bundle, run as Lambda would', () => {
@@ -582,7 +672,8 @@ describe('IAM: least privilege, statement by statement', () => {
       'sagemaker:DescribeEndpointConfig',
       'application-autoscaling:RegisterScalableTarget',
     ];
-    // endpoint-state records the live config: state, logs, the failure queue, the runbook, ops.
+    // endpoint-state records endpoint states and the live config: state, logs, the failure queue.
+    // It loads no runbook, so no parameter and no ops topic.
     expect([...actionsOf('endpoint-state')].sort()).toEqual(
       [
         'dynamodb:DeleteItem',
@@ -590,13 +681,9 @@ describe('IAM: least privilege, statement by statement', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
-        'kms:Decrypt',
-        'kms:GenerateDataKey',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
-        'sns:Publish',
         'sqs:SendMessage',
-        'ssm:GetParameter',
       ].sort(),
     );
     // monitoring reads reports and jobs; alarm reads alarms; neither reads the other's sources.

@@ -216,7 +216,7 @@ describe('createSchedulerTimers over the SDK adapter', () => {
   });
 
   it('a dry-run writer refuses: nothing is scheduled behind its back', async () => {
-    const { refusingWriter } = await import('../../shared/aws/recorded.js');
+    const { refusingWriter } = await import('../../shared/aws/refusing-writer.js');
     await expect(createSchedulerTimers(CONFIG, refusingWriter).schedule(timer(NOW + 600_000))).rejects.toMatchObject({ kind: 'usage' });
     expect(scheduler).not.toHaveReceivedAnyCommand();
   });

@@ -1,4 +1,5 @@
 // One SDK client and only the commands model-medic sends, as named re-exports: imported with a
-// dynamic import() from shared/aws/sdk.ts and shared/lambda/*, so esbuild keeps these in their own
-// chunk (serverless.yml custom.esbuild splitting) and tree-shakes the rest of the package.
+// dynamic import() by its loader (shared/aws/loaders/) or shared/aws/sdk.ts (DynamoDB), so esbuild
+// keeps these in their own chunk (serverless.yml custom.esbuild splitting) and tree-shakes the rest
+// of the package.
 export { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';

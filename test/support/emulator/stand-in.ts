@@ -34,6 +34,12 @@ export interface StandInRequest {
   fault?: string;
   /** Answered by the stand-in itself (an API moto lacks), not by moto. */
   standIn?: boolean;
+  /**
+   * When the request arrived and when its answer was sent (performance.now() of this process),
+   * so a benchmark can tell requests sent one after another from requests sent together.
+   */
+  startedAt: number;
+  endedAt?: number;
 }
 
 export type Fault = { service?: string; operation: string; times?: number } & (
@@ -115,15 +121,19 @@ export class StandIn {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const decoded = decodeRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: body.toString('utf8') });
     const known: DecodedRequest | undefined = 'unsupported' in decoded ? undefined : decoded;
     const record: StandInRequest = known
-      ? { service: known.service, operation: known.operation, input: known.input }
-      : { service: 'unknown', operation: (decoded as { unsupported: string }).unsupported, input: {} };
+      ? { service: known.service, operation: known.operation, input: known.input, startedAt }
+      : { service: 'unknown', operation: (decoded as { unsupported: string }).unsupported, input: {}, startedAt };
     this.requests.push(record);
+    res.once('finish', () => {
+      record.endedAt = performance.now();
+    });
 
     const fault = known && this.takeFault(known);
     if (fault && known) {
