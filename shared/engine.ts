@@ -15,12 +15,13 @@ import { describeError, kindOf, MedicError } from './errors.js';
 import { endLaddersOnOk, MAX_HELD_ATTEMPTS, previousLadderNotes, startLadder } from './escalation/ladders.js';
 import { runCheck, type StepRunner } from './escalation/run-check.js';
 import { checkRuleGuards, finishRuleGuards, type GuardNotice, type HeldBack, type RuleGuard } from './guards.js';
-import { applyOperatorEvent } from './operator/apply.js';
-import { type ApprovalRunner, approvalKey, expireApproval } from './operator/approvals.js';
-import { askApproval } from './operator/ask-approval.js';
+// Operator events, approvals and their deadlines are rare: their code loads when one comes
+// (import() below), not on every cold start (docs/performance.md).
+import type { ApprovalRunner } from './operator/approvals.js';
 import { type ActionReport, type EventReport, failedTransiently } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
+import { approvalKey } from './signals/approval-expiry.js';
 import { checkKey } from './signals/check.js';
 import { normalizeEvent } from './signals/normalize.js';
 import type { OperatorEvent } from './signals/operator.js';
@@ -73,6 +74,7 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
     } else if (normalized.type === 'approval-expiry') {
       const { expiry } = normalized;
       subject = { key: approvalKey(expiry.approval), ...(expiry.endpoint ? { endpoint: expiry.endpoint } : {}) };
+      const { expireApproval } = await import('./operator/approvals.js');
       await expireApproval(expiry, report, deps, approvalRunner(report, { ...deps, reader }));
     } else if (normalized.type === 'check') {
       const { check } = normalized;
@@ -108,6 +110,7 @@ async function runOperatorEvent(event: OperatorEvent, label: string, report: Eve
     return;
   }
   try {
+    const { applyOperatorEvent } = await import('./operator/apply.js');
     await applyOperatorEvent(event, report, deps, approvalRunner(report, deps));
   } catch (error) {
     await deps.store.releaseSignal(key, deps.owner);
@@ -268,6 +271,7 @@ async function planThenAsk(
 ): Promise<ActionReport> {
   const planned = await planAction(spec, rule, signal, earlier, deps, options);
   if (planned.kind === 'report') return planned.action;
+  const { askApproval } = await import('./operator/ask-approval.js');
   return askApproval({ spec, index, rule, signal, recordsKey, plan: planned.plan }, report, deps);
 }
 

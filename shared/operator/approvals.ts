@@ -20,7 +20,7 @@ import { alarmVerdict } from '../escalation/alarm-now.js';
 import type { GuardNotice } from '../guards.js';
 import { type ActionReport, type EventReport, failedTransiently } from '../report.js';
 import type { Rule } from '../runbook/types.js';
-import { type ApprovalExpiry, expiryTimerName } from '../signals/approval-expiry.js';
+import { type ApprovalExpiry, approvalKey, expiryTimerName } from '../signals/approval-expiry.js';
 import type { OperatorEvent } from '../signals/operator.js';
 import type { Approval } from '../state/store.js';
 import { describeDecided, describeWaiting } from './approval-words.js';
@@ -35,11 +35,6 @@ export interface ApprovalRunner {
 }
 
 type Decision = Extract<OperatorEvent, { type: 'Approval Granted' | 'Approval Rejected' }>;
-
-/** Where an approval's own actions and notices keep their completion records, and its claim. */
-export function approvalKey(id: string): string {
-  return `approval#${id}`;
-}
 
 export async function applyApprovalDecision(event: Decision, report: EventReport, deps: EngineDeps, runner: ApprovalRunner): Promise<void> {
   const id = event.approval;

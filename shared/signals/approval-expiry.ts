@@ -31,6 +31,11 @@ export function approvalId(recordsKey: string, rule: string, index: number): str
   return `apr-${hash.slice(0, 16)}`;
 }
 
+/** Where an approval's own actions and notices keep their completion records, and its claim. */
+export function approvalKey(id: string): string {
+  return `approval#${id}`;
+}
+
 /** The expiry timer's name (EventBridge Scheduler: 64 characters of [0-9A-Za-z_.-]). */
 export function expiryTimerName(approval: string): string {
   return `medic-expiry-${approval}`;

@@ -5,11 +5,9 @@
  * region are the alarm's own (from its ARN), the id is the timer's name (one per check attempt).
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
-import { InvalidEventError } from '../errors.js';
 import type { Envelope } from './envelope.js';
+import { checked, optionalString, ShapeError, string } from './shape.js';
 import { parseAwsTime } from './timestamp.js';
-import { firstIssueLine } from './zod-message.js';
 
 export const CHECK_SOURCE = 'model-medic';
 export const CHECK_DETAIL_TYPE = 'Remediation Check';
@@ -29,30 +27,37 @@ export interface RemediationCheck {
   since: string;
 }
 
-const checkDetailSchema = z.looseObject({
-  ladder: z.string({ error: 'missing ladder' }).min(1, 'missing ladder'),
-  step: z.number({ error: 'expected a step number' }).int('expected a step number').positive('expected a step number'),
-  attempt: z.number({ error: 'expected an attempt number' }).int().positive().optional(),
-  rule: z.string({ error: 'missing rule' }).min(1, 'missing rule'),
-  alarmArn: z.string({ error: 'missing alarmArn' }).regex(/^arn:aws[a-z-]*:cloudwatch:/, 'expected a CloudWatch alarm ARN'),
-  endpoint: z.string().optional(),
-  since: z
-    .string({ error: 'missing since' })
-    .refine((v) => Number.isFinite(parseAwsTime(v)), 'expected the ALARM state timestamp, e.g. 2026-11-23T04:36:20.268+0000'),
-});
+const SINCE_EXAMPLE = 'expected the ALARM state timestamp, e.g. 2026-11-23T04:36:20.268+0000';
 
 export function parseCheckEvent(envelope: Envelope): RemediationCheck {
-  const parsed = checkDetailSchema.safeParse(envelope.detail);
-  if (!parsed.success) throw new InvalidEventError(`remediation check: ${firstIssueLine(parsed.error, 'detail')}`);
-  const d = parsed.data;
+  return checked('remediation check: ', 'detail', () => readCheck(envelope.detail));
+}
+
+/** The check's fields in the documented order: the first wrong one is named. */
+function readCheck(d: Record<string, unknown>): RemediationCheck {
+  const ladder = string(d.ladder, ['ladder'], 'missing ladder');
+  if (ladder === '') throw new ShapeError(['ladder'], 'missing ladder');
+  const step = d.step;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 1) throw new ShapeError(['step'], 'expected a step number');
+  const attempt = d.attempt;
+  if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) {
+    throw new ShapeError(['attempt'], 'expected an attempt number');
+  }
+  const rule = string(d.rule, ['rule'], 'missing rule');
+  if (rule === '') throw new ShapeError(['rule'], 'missing rule');
+  const alarmArn = string(d.alarmArn, ['alarmArn'], 'missing alarmArn');
+  if (!/^arn:aws[a-z-]*:cloudwatch:/.test(alarmArn)) throw new ShapeError(['alarmArn'], 'expected a CloudWatch alarm ARN');
+  const endpoint = optionalString(d.endpoint, ['endpoint']);
+  const since = string(d.since, ['since'], 'missing since');
+  if (!Number.isFinite(parseAwsTime(since))) throw new ShapeError(['since'], SINCE_EXAMPLE);
   return {
-    ladder: d.ladder,
-    step: d.step,
-    attempt: d.attempt ?? 1,
-    rule: d.rule,
-    alarmArn: d.alarmArn,
-    ...(d.endpoint ? { endpoint: d.endpoint } : {}),
-    since: d.since,
+    ladder,
+    step,
+    attempt: (attempt as number | undefined) ?? 1,
+    rule,
+    alarmArn,
+    ...(endpoint ? { endpoint } : {}),
+    since,
   };
 }
 

@@ -5,13 +5,12 @@
  * This module parses them (the Lambda and replay) and builds them (the CLI's sending commands).
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 import { formatDuration } from '../runbook/duration.js';
 import { isGlob } from '../runbook/glob.js';
 import type { Envelope } from './envelope.js';
 import { parseIsoWithZone } from './iso-time.js';
-import { firstIssueLine } from './zod-message.js';
+import { checked, oneOf, optionalString, ShapeError } from './shape.js';
 
 export const OPERATOR_SOURCE = 'model-medic.operator';
 export const OPERATOR_DETAIL_TYPES = [
@@ -42,18 +41,38 @@ export type OperatorEvent =
   | { type: 'Circuit Closed'; endpoint: string; by: string; reason: string };
 
 /** A full ISO 8601 time with its zone (a zone-less one would mean the reader's local time), every field a real one. */
-const isoTime = (what: string) =>
-  z.string({ error: `missing ${what}` }).superRefine((value, ctx) => {
-    const time = parseIsoWithZone(value);
-    if (!time.ok) ctx.addIssue({ code: 'custom', message: time.error });
-  });
-const text = (what: string) =>
-  z
-    .string({ error: `missing ${what}` })
-    .trim()
-    .min(1, `missing ${what}`);
+function isoTime(detail: Record<string, unknown>, what: string): string {
+  const value = detail[what];
+  if (typeof value !== 'string') throw new ShapeError([what], `missing ${what}`);
+  const time = parseIsoWithZone(value);
+  if (!time.ok) throw new ShapeError([what], time.error);
+  return value;
+}
+
+/** A non-blank string, trimmed. */
+function text(detail: Record<string, unknown>, what: string): string {
+  const value = detail[what];
+  if (typeof value !== 'string' || value.trim() === '') throw new ShapeError([what], `missing ${what}`);
+  return value.trim();
+}
+
+function optionalText(detail: Record<string, unknown>, what: string): string | undefined {
+  return detail[what] === undefined ? undefined : text(detail, what);
+}
+
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const id = (what: string) => z.string({ error: `missing ${what}` }).regex(ID, 'expected letters, digits, ".", "_" or "-"');
+function id(detail: Record<string, unknown>, what: string): string {
+  const value = detail[what];
+  if (typeof value !== 'string') throw new ShapeError([what], `missing ${what}`);
+  if (!ID.test(value)) throw new ShapeError([what], 'expected letters, digits, ".", "_" or "-"');
+  return value;
+}
+
+/** An optional free-text reason: blank is as good as none. */
+function optionalReason(detail: Record<string, unknown>): string | undefined {
+  const value = optionalString(detail.reason, ['reason']);
+  return value !== undefined && value.trim() !== '' ? value : undefined;
+}
 
 /**
  * How long a silence may last. Under a minute it is a typo (`--for 1500ms`, seconds meant as
@@ -77,33 +96,6 @@ export function silenceLengthError(ms: number): string | undefined {
 export const CIRCUIT_ENDPOINT_ERROR =
   'expected one endpoint name, not a pattern: a circuit is per endpoint, so close each one by its exact name (`medic status` shows the open ones)';
 
-const SCHEMAS = {
-  'Silence Created': z
-    .looseObject({
-      silence: id('silence'),
-      endpoint: text('endpoint'),
-      rule: text('rule').optional(),
-      kind: z.enum(['alarm', 'monitoring'], { error: 'expected alarm or monitoring' }).optional(),
-      startsAt: isoTime('startsAt'),
-      endsAt: isoTime('endsAt'),
-      quiet: z.boolean({ error: 'expected true or false' }).optional(),
-      by: text('by'),
-      reason: text('reason'),
-    })
-    .superRefine((d, ctx) => {
-      const error = silenceLengthError(Date.parse(d.endsAt) - Date.parse(d.startsAt));
-      if (error) ctx.addIssue({ code: 'custom', message: error, path: ['endsAt'] });
-    }),
-  'Silence Expired': z.looseObject({ silence: id('silence'), by: text('by'), reason: z.string().optional() }),
-  'Approval Granted': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),
-  'Approval Rejected': z.looseObject({ approval: id('approval'), by: text('by'), reason: z.string().optional() }),
-  'Circuit Closed': z.looseObject({
-    endpoint: text('endpoint').refine((name) => !isGlob(name), CIRCUIT_ENDPOINT_ERROR),
-    by: text('by'),
-    reason: text('reason'),
-  }),
-} as const;
-
 export function isOperatorDetailType(type: string): type is OperatorDetailType {
   return (OPERATOR_DETAIL_TYPES as readonly string[]).includes(type);
 }
@@ -113,33 +105,60 @@ export function parseOperatorEvent(envelope: Envelope): OperatorEvent {
   if (!isOperatorDetailType(type)) {
     throw new InvalidEventError(`operator event: unknown detail-type "${type}" (known: ${OPERATOR_DETAIL_TYPES.join(', ')})`);
   }
-  const parsed = SCHEMAS[type].safeParse(envelope.detail);
-  if (!parsed.success) throw new InvalidEventError(`operator event ${type}: ${firstIssueLine(parsed.error, 'detail')}`);
-  const d = parsed.data as Record<string, unknown>;
-  const reason = typeof d.reason === 'string' && d.reason.trim() !== '' ? d.reason : undefined;
+  return checked(`operator event ${type}: `, 'detail', () => readDetail(type, envelope.detail));
+}
+
+/** The detail of each operator event, field by field in the documented order: the first wrong one is named. */
+function readDetail(type: OperatorDetailType, detail: Record<string, unknown>): OperatorEvent {
   switch (type) {
-    case 'Silence Created':
+    case 'Silence Created': {
+      const silence = id(detail, 'silence');
+      const endpoint = text(detail, 'endpoint');
+      const rule = optionalText(detail, 'rule');
+      const kind =
+        detail.kind === undefined
+          ? undefined
+          : oneOf(detail.kind, ['alarm', 'monitoring'] as const, ['kind'], () => 'expected alarm or monitoring');
+      const startsAt = isoTime(detail, 'startsAt');
+      const endsAt = isoTime(detail, 'endsAt');
+      if (detail.quiet !== undefined && typeof detail.quiet !== 'boolean') throw new ShapeError(['quiet'], 'expected true or false');
+      const by = text(detail, 'by');
+      const reason = text(detail, 'reason');
+      const length = silenceLengthError(Date.parse(endsAt) - Date.parse(startsAt));
+      if (length) throw new ShapeError(['endsAt'], length);
       return {
         type,
         spec: {
-          silence: String(d.silence),
-          endpoint: String(d.endpoint),
-          ...(d.rule ? { rule: String(d.rule) } : {}),
-          ...(d.kind ? { kind: d.kind as 'alarm' | 'monitoring' } : {}),
-          startsAt: Date.parse(String(d.startsAt)),
-          endsAt: Date.parse(String(d.endsAt)),
-          quiet: d.quiet === true,
+          silence,
+          endpoint,
+          ...(rule ? { rule } : {}),
+          ...(kind ? { kind } : {}),
+          startsAt: Date.parse(startsAt),
+          endsAt: Date.parse(endsAt),
+          quiet: detail.quiet === true,
         },
-        by: String(d.by),
-        reason: String(d.reason),
+        by,
+        reason,
       };
-    case 'Silence Expired':
-      return { type, silence: String(d.silence), by: String(d.by), ...(reason ? { reason } : {}) };
+    }
+    case 'Silence Expired': {
+      const silence = id(detail, 'silence');
+      const by = text(detail, 'by');
+      const reason = optionalReason(detail);
+      return { type, silence, by, ...(reason ? { reason } : {}) };
+    }
     case 'Approval Granted':
-    case 'Approval Rejected':
-      return { type, approval: String(d.approval), by: String(d.by), ...(reason ? { reason } : {}) };
-    case 'Circuit Closed':
-      return { type, endpoint: String(d.endpoint), by: String(d.by), reason: String(d.reason) };
+    case 'Approval Rejected': {
+      const approval = id(detail, 'approval');
+      const by = text(detail, 'by');
+      const reason = optionalReason(detail);
+      return { type, approval, by, ...(reason ? { reason } : {}) };
+    }
+    case 'Circuit Closed': {
+      const endpoint = text(detail, 'endpoint');
+      if (isGlob(endpoint)) throw new ShapeError(['endpoint'], CIRCUIT_ENDPOINT_ERROR);
+      return { type, endpoint, by: text(detail, 'by'), reason: text(detail, 'reason') };
+    }
   }
 }
 
