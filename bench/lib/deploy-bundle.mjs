@@ -1,6 +1,7 @@
 // Bundles a Lambda entry exactly as it is deployed: the esbuild options come from
 // serverless.yml `custom.esbuild` (what serverless-esbuild hands to esbuild), falling back
 // to the documented deploy defaults when the file or the section is missing.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -135,6 +136,18 @@ export async function bundleForDeploy(entry, name, deploy = readDeployConfig(), 
   for (const file of readdirSync(root)) {
     if (/^runbook\b.*\.(ya?ml|json)$/.test(file)) copyFileSync(join(root, file), join(outdir, file));
   }
+  // As `osls package` does (scripts/osls-compile-runbook.mjs): the functions read the compiled
+  // runbook (MEDIC_RUNBOOK_FILE=runbook.compiled.json), written by the medic command users run.
+  const compiled = spawnSync(
+    process.execPath,
+    [join(root, 'bin', 'medic.js'), 'compile', 'runbook.yml', '--out', join(outdir, 'runbook.compiled.json')],
+    {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+    },
+  );
+  if (compiled.status !== 0) throw new Error(`medic compile failed (run npm run build first?): ${compiled.stderr || compiled.stdout}`);
   const cold = coldLoad(result.metafile, relative(root, entryFile));
   return {
     entry,
