@@ -3,7 +3,9 @@
  * `medic generate-event`: every option has a sensible default, the output is deterministic for
  * given options (ids are derived from them), and it normalizes into a valid signal.
  */
+
 import { createHash } from 'node:crypto';
+import type { Envelope } from '../../shared/signals/envelope.js';
 import {
   ALARM_STATES,
   type AlarmState,
@@ -52,17 +54,8 @@ export interface EndpointStateOptions extends CommonOptions {
   variant?: string;
 }
 
-export type EventBridgeEvent = {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-};
+/** What generate-event writes: the envelope every parser reads (shared/signals/envelope.ts), as EventBridge sends it. */
+export type EventBridgeEvent = Envelope & { version: '0' };
 
 /** The default endpoint: one of the sample world's (events/aws-state.json). */
 export const DEFAULT_ENDPOINT = 'churn-prod';

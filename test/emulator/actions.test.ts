@@ -10,7 +10,13 @@ import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { EMULATOR_RUNBOOK_PARAMETER } from '../support/emulator/packaged.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { endpointNow, pipelineExecutionsNow, type Subscriber, scalableTargetNow } from '../support/emulator/world.js';
+import {
+  endpointNow,
+  pipelineExecutionsNow,
+  recordFraudProdHistory,
+  type Subscriber,
+  scalableTargetNow,
+} from '../support/emulator/world.js';
 import { ROLLBACK_RUNBOOK, sample, withDetail } from '../support/samples.js';
 
 const emulator = useEmulator();
@@ -68,16 +74,7 @@ describeEmulator('every action type through the packaged functions', () => {
 
   it('rollback: fraud-prod runs the config recorded before the live one, as that config made it (2 instances)', async () => {
     const e = emulator();
-    const live = sample('34-');
-    const older = withDetail(live, (d) => {
-      d.EndpointConfigName = 'fraud-prod-config-2026-10-01';
-      d.LastModifiedTime = 1759300000000;
-    });
-    const endpointState = e.host('endpoint-state');
-    expect((await endpointState.invoke({ ...older, id: 'f0c1a7e2-0000-4000-8000-000000000001', time: '2026-10-01T09:00:00Z' })).ok).toBe(
-      true,
-    );
-    expect((await endpointState.invoke(live)).ok).toBe(true);
+    await recordFraudProdHistory(e.host('endpoint-state'));
     expect(await endpointNow(e.clients, 'fraud-prod')).toMatchObject({ config: 'fraud-prod-config-2026-11-20' });
 
     // The default runbook rolls back as a ladder's last step: this one does at once.

@@ -26,7 +26,14 @@ import type { InvokeResult } from '../support/emulator/lambda-host.js';
 import { SAMPLE_ACCOUNT } from '../support/emulator/moto-server.js';
 import { EMULATOR_RUNBOOK_PARAMETER } from '../support/emulator/packaged.js';
 import { describeEmulator, useEmulator } from '../support/emulator/use-emulator.js';
-import { endpointNow, type OperatorRoute, routeOperatorRule, type Subscriber, schedulesNow } from '../support/emulator/world.js';
+import {
+  endpointNow,
+  type OperatorRoute,
+  recordFraudProdHistory,
+  routeOperatorRule,
+  type Subscriber,
+  schedulesNow,
+} from '../support/emulator/world.js';
 import { sample, withDetail } from '../support/samples.js';
 
 const emulator = useEmulator();
@@ -107,17 +114,7 @@ describeEmulator('approvals through the packaged alarm function, the built CLI a
     await e.clients.ssm.send(
       new PutParameterCommand({ Name: EMULATOR_RUNBOOK_PARAMETER, Type: 'String', Value: RUNBOOK, Overwrite: true }),
     );
-    // fraud-prod's config history, as the packaged endpoint-state function records it: 10-01, then 11-20 (live).
-    const live = sample('34-');
-    const older = withDetail(live, (d) => {
-      d.EndpointConfigName = 'fraud-prod-config-2026-10-01';
-      d.LastModifiedTime = 1759300000000;
-    });
-    const endpointState = e.host('endpoint-state');
-    expect((await endpointState.invoke({ ...older, id: 'f0c1a7e2-0000-4000-8000-0000000000a1', time: '2026-10-01T09:00:00Z' })).ok).toBe(
-      true,
-    );
-    expect((await endpointState.invoke(live)).ok).toBe(true);
+    await recordFraudProdHistory(e.host('endpoint-state'));
   });
 
   it('the ALARM leaves the rollback awaiting approval: nothing changes, the notify names the command, a schedule holds the deadline', async () => {

@@ -47,7 +47,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { RecordedState } from '../../../shared/aws/recorded.js';
-import { AWS_STATE } from '../samples.js';
+import { AWS_STATE, sample, withDetail } from '../samples.js';
 import { SAMPLE_ACCOUNT, SAMPLE_REGION } from './moto-server.js';
 import type { DeployedStack } from './packaged.js';
 import type { StandIn } from './stand-in.js';
@@ -411,5 +411,21 @@ export async function drainQueue(clients: MotoClients, queueUrl: string): Promis
         Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: String(m.ReceiptHandle) })),
       }),
     );
+  }
+}
+
+/**
+ * fraud-prod's config history as the packaged endpoint-state function records it from its state
+ * changes: fraud-prod-config-2026-10-01 in October, then fraud-prod-config-2026-11-20 (live), the
+ * history a rollback reads.
+ */
+export async function recordFraudProdHistory(endpointState: { invoke(event: unknown): Promise<{ ok: boolean }> }): Promise<void> {
+  const live = sample('34-');
+  const older = withDetail(live, (d) => {
+    d.EndpointConfigName = 'fraud-prod-config-2026-10-01';
+    d.LastModifiedTime = 1759300000000;
+  });
+  for (const event of [{ ...older, id: 'f0c1a7e2-0000-4000-8000-000000000001', time: '2026-10-01T09:00:00Z' }, live]) {
+    if (!(await endpointState.invoke(event)).ok) throw new Error(`endpoint-state refused ${String(event.id)}`);
   }
 }
