@@ -68,7 +68,11 @@ rules:
       - notify: { topic: ops }
 `;
     const { deps, clock, writer } = await testEngine(runbook);
-    await handleEvent(silence('sil-drift', START, { endpoint: 'churn-prod', startsAt: iso(START), endsAt: iso(START + 60 * MINUTE) }), 'op', deps);
+    await handleEvent(
+      silence('sil-drift', START, { endpoint: 'churn-prod', startsAt: iso(START), endsAt: iso(START + 60 * MINUTE) }),
+      'op',
+      deps,
+    );
     clock.set(START + MINUTE);
     const held = await handleEvent(sample('20-'), 'drift', deps);
     expect(outcome(held)).toEqual(['retrain:suppressed:silenced', 'notify:executed']);
