@@ -275,10 +275,11 @@ export class MemoryStateStore implements StateStore {
     if (snapshot.cooldowns.length > 1) snapshot.cooldowns.sort((a, b) => a.rule.localeCompare(b.rule));
     const lock = this.locks.get(endpoint);
     if (lock && lock.until > now) snapshot.lock = { owner: lock.owner, until: lock.until };
-    const circuit = await this.getCircuit(endpoint, now);
-    if (circuit) snapshot.circuit = circuit;
-    const status = await this.getEndpointStatus(endpoint);
-    if (status) snapshot.status = status;
+    // Read in place, not through the async getters: the engine reads this once per event.
+    const circuit = this.circuits.get(endpoint);
+    if (circuit && circuit.until > now) snapshot.circuit = circuit;
+    const status = this.endpointStatus.get(endpoint);
+    if (status) snapshot.status = { ...status.record };
     return snapshot;
   }
 
