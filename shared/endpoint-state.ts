@@ -5,20 +5,18 @@
  * so none is loaded: the function's cold start is the envelope, this and the state store.
  */
 import { BUSY_ENDPOINT_STATUSES } from './actions/endpoint-facts.js';
+import { type AuditSubject, type AuditTrail, auditTrail } from './audit-trail.js';
 import type { Clock } from './clock.js';
 import { describeError, InvalidEventError, kindOf } from './errors.js';
 import type { EventReport } from './report.js';
-import type { RunbookIdentity } from './runbook/types.js';
 import { ENDPOINT_DETAIL_TYPE, ENDPOINT_SOURCE, parseEndpointStateEvent } from './signals/endpoint-state.js';
 import { parseEnvelope } from './signals/envelope.js';
 import type { EndpointStateChange } from './signals/types.js';
-import type { AuditRecord, StateStore } from './state/store.js';
+import { settle } from './state/settle.js';
+import type { StateStore } from './state/store.js';
 
 /** An endpoint's last status is kept past the hour after which a busy mark is forgotten anyway. */
 export const ENDPOINT_STATUS_TTL_MS = 2 * 3600_000;
-
-/** Audit records are kept this long. */
-export const AUDIT_TTL_MS = 90 * 24 * 3600_000;
 
 export interface EndpointStateDeps {
   store: StateStore;
@@ -36,6 +34,7 @@ export interface EndpointStateDeps {
 export async function handleEndpointStateEvent(raw: unknown, label: string, deps: EndpointStateDeps): Promise<EventReport> {
   const report: EventReport = { event: label, signal: null, rule: null, actions: [], ignored: null, error: null };
   let change: EndpointStateChange | undefined;
+  const audit = auditTrail(report, () => change && endpointStateSubject(change), deps);
   try {
     const envelope = parseEnvelope(raw);
     if (envelope.source !== ENDPOINT_SOURCE || envelope['detail-type'] !== ENDPOINT_DETAIL_TYPE) {
@@ -44,57 +43,49 @@ export async function handleEndpointStateEvent(raw: unknown, label: string, deps
       );
     }
     change = parseEndpointStateEvent(envelope);
-    await recordEndpointState(change, report, deps);
+    await recordEndpointState(change, report, deps, audit);
   } catch (error) {
     report.error = describeError(error);
     report.errorKind = kindOf(error);
     if (report.errorKind === 'internal') deps.onInternalError?.(error, `event ${label}`);
   }
-  if (change) await writeAudit(report, endpointStateSubject(change), deps);
+  // Written with the records, unless there were none or they failed (then it says so).
+  if (!audit.current()) await audit.write();
   return report;
 }
 
 /**
  * Every state change marks the endpoint busy or free (busy endpoints); an InService endpoint's
- * config is also live, remembered for rollback.
+ * config is also live, remembered for rollback. The two records and the audit are independent:
+ * one round trip. The engine (replay, backtest) records them the same way.
  */
 export async function recordEndpointState(
   change: EndpointStateChange,
   report: EventReport,
   deps: Pick<EndpointStateDeps, 'store' | 'clock'>,
+  audit: AuditTrail,
 ): Promise<void> {
   const eventAt = Date.parse(change.time);
   const at = Number.isFinite(eventAt) ? eventAt : deps.clock.now();
-  await deps.store.recordEndpointStatus(change.endpoint, { status: change.status, at }, ENDPOINT_STATUS_TTL_MS);
-  const busy = BUSY_ENDPOINT_STATUSES.has(change.status);
-  if (change.status === 'InService' && change.endpointConfig) {
-    await deps.store.recordEndpointConfig(change.endpoint, change.endpointConfig, deps.clock.now());
-    report.recorded = `${change.endpoint}: ${change.endpointConfig} is live`;
-  } else if (busy) {
+  const live = change.status === 'InService' ? change.endpointConfig : undefined;
+  if (live) report.recorded = `${change.endpoint}: ${live} is live`;
+  else if (BUSY_ENDPOINT_STATUSES.has(change.status)) {
     report.recorded = `${change.endpoint} is ${change.status}: changes to it wait until it is InService`;
-  } else {
-    report.recorded = `${change.endpoint} is ${change.status}`;
+  } else report.recorded = `${change.endpoint} is ${change.status}`;
+  try {
+    await settle([
+      () => deps.store.recordEndpointStatus(change.endpoint, { status: change.status, at }, ENDPOINT_STATUS_TTL_MS),
+      live ? () => deps.store.recordEndpointConfig(change.endpoint, live, deps.clock.now()) : undefined,
+      () => audit.write(),
+    ]);
+  } catch (error) {
+    // Not recorded after all: the audit is written again with the error instead.
+    delete report.recorded;
+    throw error;
   }
 }
-
-/** The fields of an audit record that say what it is about: a signal, or an endpoint state change. */
-export type AuditSubject = Pick<AuditRecord, 'key' | 'endpoint' | 'endpointState'>;
 
 export function endpointStateSubject(change: EndpointStateChange): AuditSubject {
   const endpointState = { status: change.status, ...(change.endpointConfig ? { endpointConfig: change.endpointConfig } : {}) };
   return { endpoint: change.endpoint, endpointState };
-}
-
-/** The audit record of one event; `runbook` is the one that decided, when one did. */
-export async function writeAudit(
-  report: EventReport,
-  subject: AuditSubject,
-  deps: Pick<EndpointStateDeps, 'store' | 'clock'> & { runbook?: RunbookIdentity },
-): Promise<void> {
-  try {
-    const record: AuditRecord = { ...report, at: deps.clock.now(), ...subject, ...(deps.runbook ? { runbook: deps.runbook } : {}) };
-    await deps.store.putAudit(record, AUDIT_TTL_MS);
-  } catch {
-    // The audit trail must never turn a handled event into a failed one; the log line remains.
-  }
 }

@@ -6,21 +6,24 @@
 import type { ActionPlan, PlanContext } from './actions/action.js';
 import { ACTIONS } from './actions/registry.js';
 import { retryNoticeId, retrySucceededNotice } from './actions/retry-notice.js';
+import { type AuditSubject, type AuditTrail, auditTrail } from './audit-trail.js';
 import { memoizeReader } from './aws/memo-reader.js';
 import type { AwsCall, AwsReader, AwsWriter } from './aws/ports.js';
+import { claimWithLock, takeLock } from './claim-and-lock.js';
 import type { Clock } from './clock.js';
 import { leaseMs } from './deadline.js';
-import { type AuditSubject, endpointStateSubject, recordEndpointState, writeAudit } from './endpoint-state.js';
+import { endpointStateSubject, recordEndpointState } from './endpoint-state.js';
 import { describeError, kindOf, MedicError } from './errors.js';
 import { endLaddersOnOk, MAX_HELD_ATTEMPTS, previousLadderNotes, startLadder } from './escalation/ladders.js';
 import { runCheck, type StepRunner } from './escalation/run-check.js';
-import { checkRuleGuards, finishRuleGuards, type GuardNotice, type HeldBack, type RuleGuard } from './guards.js';
+import { changesEndpoint, checkRuleGuards, type GuardNotice, guardWrites, type HeldBack, type RuleGuard } from './guards.js';
 // Operator events, approvals and their deadlines are rare: their code loads when one comes
 // (import() below), not on every cold start (docs/performance.md).
 import type { ApprovalRunner } from './operator/approvals.js';
 import { type ActionReport, type EventReport, failedTransiently } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
 import type { Rule } from './runbook/types.js';
+import { abandonSession, closeSession, decideGuardWrites, openSession, type Session, type Write, writeChange } from './session.js';
 import { approvalKey } from './signals/approval-expiry.js';
 import { checkKey } from './signals/check.js';
 import { normalizeEvent } from './signals/normalize.js';
@@ -59,6 +62,7 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
   const reader = memoizeReader(deps.reader);
   // What the audit record is about; events ignored before they name one leave no record.
   let subject: AuditSubject | undefined;
+  const audit = auditTrail(report, () => subject && auditSubject(subject, report), { ...deps, runbook: deps.runbook.runbook.identity });
   try {
     const normalized = await normalizeEvent(raw, reader);
     if (normalized.type === 'ignored') {
@@ -67,7 +71,7 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
     }
     if (normalized.type === 'endpoint-state') {
       subject = endpointStateSubject(normalized.change);
-      await recordEndpointState(normalized.change, report, deps);
+      await recordEndpointState(normalized.change, report, deps, audit);
     } else if (normalized.type === 'operator') {
       subject = { key: `operator#${label}`, ...operatorEndpoint(normalized.event) };
       await runOperatorEvent(normalized.event, label, report, { ...deps, reader });
@@ -84,18 +88,21 @@ export async function handleEvent(raw: unknown, label: string, deps: EngineDeps)
       const { signal } = normalized;
       report.signal = signal;
       subject = { key: signal.key, ...(signal.endpoint ? { endpoint: signal.endpoint } : {}) };
-      await runSignal(signal, report, { ...deps, reader });
+      await runSignal(signal, report, { ...deps, reader }, audit);
     }
   } catch (error) {
     markError(report, error, deps);
   }
-  if (subject && !subject.endpoint) {
-    // An approval decided by id: the audit files it under the endpoint it acted on.
-    const endpoint = report.signal?.endpoint ?? report.approvals?.[0]?.endpoint ?? report.operator?.endpoint;
-    if (endpoint) subject = { ...subject, endpoint };
-  }
-  if (subject) await writeAudit(report, subject, { ...deps, runbook: deps.runbook.runbook.identity });
+  // Written with the event's last round of writes, unless there was none or the event failed after.
+  if (!audit.current()) await audit.write();
   return report;
+}
+
+/** An approval decided by id: the audit files it under the endpoint it acted on. */
+function auditSubject(subject: AuditSubject, report: EventReport): AuditSubject {
+  if (subject.endpoint) return subject;
+  const endpoint = report.signal?.endpoint ?? report.approvals?.[0]?.endpoint ?? report.operator?.endpoint;
+  return endpoint ? { ...subject, endpoint } : subject;
 }
 
 /** An operator event, applied once per event id (a redelivery finds it done). */
@@ -127,7 +134,7 @@ function operatorEndpoint(event: OperatorEvent): { endpoint?: string } {
   return {};
 }
 
-async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps): Promise<void> {
+async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps, audit: AuditTrail): Promise<void> {
   if (signal.kind === 'alarm' && signal.actionsSuppressedBy) {
     report.ignored = `composite alarm ${signal.alarm} has its actions suppressed by ${signal.actionsSuppressedBy}: nothing is done while it is suppressed`;
     return;
@@ -142,8 +149,10 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
   if (matches.length > 1) report.rules = matches.map((r) => r.id);
 
   const { defaults } = deps.runbook.runbook;
-  const now = deps.clock.now();
-  const claim = await deps.store.claimSignal(signal.key, deps.owner, now, leaseMs(defaults.lockLeaseMs, now, deps), defaults.dedupeMs);
+  // The matches are known before anything is read, so the endpoint's lock (when a rule changes
+  // it) is taken with the claim, and held for every rule of the signal.
+  const lockedEndpoint = signal.endpoint !== undefined && matches.some(changesEndpoint) ? signal.endpoint : undefined;
+  const claim = await claimWithLock(signal.key, lockedEndpoint, deps);
   if (claim.status !== 'started') {
     const reason =
       claim.status === 'completed'
@@ -157,32 +166,47 @@ async function runSignal(signal: Signal, report: EventReport, deps: EngineDeps):
     return;
   }
 
+  const release: Write = () => deps.store.releaseSignal(signal.key, deps.owner);
+  let session: Session | undefined;
   try {
-    const done = await deps.store.getActionRecords(signal.key);
     const laddered = signal.kind === 'alarm' && signal.state === 'ALARM' ? matches.filter((r) => r.escalate.length > 0) : [];
     // Read before the rules run: their notify says how this alarm's previous ladder ended.
-    const previous = laddered.length > 0 && signal.kind === 'alarm' ? await deps.store.getLadders(signal.alarmArn) : [];
-    const previousOf = (rule: Rule) => previous.find((l) => l.rule === rule.id);
+    const opened = await openSession(deps, {
+      recordsKey: signal.key,
+      endpoint: signal.endpoint,
+      ...(lockedEndpoint ? { lockedEndpoint } : {}),
+      ...(laddered.length > 0 && signal.kind === 'alarm' ? { laddersOf: signal.alarmArn } : {}),
+    });
+    session = opened.session;
+    const previousOf = (rule: Rule) => opened.ladders.find((l) => l.rule === rule.id);
     // An OK that just ended ladders: its notify says so (a recovery rule reports what recovered).
     const ended = (report.ladders ?? [])
       .filter((l) => l.event === 'resolved')
       .map((l) => `Escalation ladder of rule ${l.rule}: ${l.reason}.`);
     for (const rule of matches) {
-      await runRule(rule, signal, report, done, deps, { notes: [...ended, ...previousLadderNotes(previousOf(rule))] });
+      await runRule(rule, signal, report, deps, { session, notes: [...ended, ...previousLadderNotes(previousOf(rule))] });
     }
-    // A transient failure gets the event retried: the retry starts the ladder, once.
-    if (signal.kind === 'alarm' && !failedTransiently(report.actions)) {
-      for (const rule of laddered) await startLadder(rule, signal, previousOf(rule), report, deps);
+    if (failedTransiently(report.actions)) {
+      // Released, not completed: the retry of this event claims the key again and finishes what
+      // is left, so it must find every record written first.
+      await closeSession(session, deps, [release, () => audit.write()], true);
+      return;
     }
+    // The retry after a transient failure starts the ladder, once; otherwise it starts now. Its
+    // check is scheduled before the claim completes (a completed claim is never retried).
+    const ladders: Write[] = [];
+    if (signal.kind === 'alarm') {
+      for (const rule of laddered) {
+        const write = await startLadder(rule, signal, previousOf(rule), report, deps);
+        if (write) ladders.push(write);
+      }
+    }
+    const complete: Write = () => deps.store.completeSignal(signal.key, deps.owner, deps.clock.now(), defaults.dedupeMs);
+    await closeSession(session, deps, [...ladders, complete, () => audit.write()]);
   } catch (error) {
     // Let the retry of this event claim the key again and finish what is left.
-    await deps.store.releaseSignal(signal.key, deps.owner);
+    await abandonSession(session, lockedEndpoint, deps, [release]);
     throw error;
-  }
-  if (failedTransiently(report.actions)) {
-    await deps.store.releaseSignal(signal.key, deps.owner);
-  } else {
-    await deps.store.completeSignal(signal.key, deps.owner, deps.clock.now(), defaults.dedupeMs);
   }
 }
 
@@ -199,6 +223,8 @@ interface RuleRunOptions {
   notes?: string[];
   /** An approved action, run alone: it asks no approval again and the rule's cooldown does not hold it. */
   approved?: Approval & { decidedBy: string };
+  /** The signal's session (its lock, snapshot and pending writes); without one, the rule opens its own. */
+  session?: Session;
 }
 
 /** Runs one rule's actions through the guards; returns their outcomes (also added to the report). */
@@ -206,19 +232,26 @@ async function runRule(
   rule: Rule,
   signal: Signal,
   report: EventReport,
-  done: Map<string, ActionReport>,
   deps: EngineDeps,
   options: RuleRunOptions = {},
 ): Promise<ActionReport[]> {
+  const session = options.session;
+  if (!session) return runRuleAlone(rule, signal, report, deps, options);
   const runbook = deps.runbook.runbook;
   const recordsKey = options.recordsKey ?? signal.key;
+  const done = session.done;
   const resuming = rule.actions.some((_, i) => done.has(`${rule.id}#${i}`));
+  // The rule's own guards cover the endpoint only if the rule changes it (the session may hold the
+  // lock for another rule of the signal).
+  const lockedEndpoint = changesEndpoint(rule) ? session.lockedEndpoint : undefined;
   const guard: RuleGuard = await checkRuleGuards(
     rule,
     signal,
     runbook,
     deps,
+    session.snapshot,
     resuming || options.stepOfLadder !== undefined || options.approved !== undefined,
+    lockedEndpoint,
   );
   const earlier: ActionReport[] = [];
   try {
@@ -231,15 +264,37 @@ async function runRule(
       if (previous && (previous.status === 'executed' || previous.status === 'skipped')) {
         action = { ...previous, reason: `already done in an earlier attempt: ${previous.reason}` };
       } else {
+        let remember: Write | undefined;
         const held = guard.holdBack(definition.mutatesEndpoint, spec.type) ?? quietWhileBusy(spec.type, earlier, options.stepOfLadder);
         if (held) action = { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held };
         else if (rule.approval?.for.includes(spec.type) && !options.approved) {
           action = await planThenAsk(spec, index, rule, signal, recordsKey, earlier, report, deps, options);
-        } else action = await runAction(spec, rule, signal, earlier, deps, { ...options, expectPlan: options.approved?.planned });
+        } else
+          ({ action, remember } = await runAction(spec, rule, signal, earlier, deps, {
+            ...options,
+            expectPlan: options.approved?.planned,
+          }));
         if (options.approved) action = approvedBy(action, options.approved);
         // An approval asked is recorded too: a retry of this event resumes (no cooldown) and asks the same id.
         if (action.status === 'executed' || action.status === 'skipped' || action.status === 'awaiting-approval') {
-          await deps.store.putActionRecord(recordsKey, actionId, action, deps.clock.now(), runbook.defaults.dedupeMs);
+          const recorded = action;
+          const record: Write = () =>
+            deps.store.putActionRecord(recordsKey, actionId, recorded, deps.clock.now(), runbook.defaults.dedupeMs);
+          if (action.status === 'executed' && definition.mutatesEndpoint) {
+            // A change: a retry must not make it again, and the next holder of the lock must see
+            // the cooldown and the count it started, so they all land now, in one round.
+            const certain = guardWrites(guard, [...earlier, action], rule, signal, deps.allowWrites, recordsKey);
+            await writeChange(
+              session,
+              deps,
+              [record, remember].filter((w): w is Write => w !== undefined),
+              certain,
+            );
+          } else {
+            // Nothing changed: the record goes with the session's last round.
+            session.deferred.push(record);
+            if (remember) session.deferred.push(remember);
+          }
         }
       }
       earlier.push(action);
@@ -252,9 +307,37 @@ async function runRule(
     }
     for (const notice of notices) await sendNotice(notice, report, deps);
   } finally {
-    await finishRuleGuards(guard, earlier, rule, signal, deps, recordsKey);
+    // What the outcome writes for the guards: written with the session's last writes (before the
+    // lock goes), and seen at once by the signal's next rule.
+    decideGuardWrites(session, guardWrites(guard, earlier, rule, signal, deps.allowWrites, recordsKey));
   }
   return earlier;
+}
+
+/**
+ * A ladder step or an approved action: nobody holds the endpoint for it, so it takes the lock
+ * itself (when it changes the endpoint), reads its session, runs, writes and lets go.
+ */
+async function runRuleAlone(
+  rule: Rule,
+  signal: Signal,
+  report: EventReport,
+  deps: EngineDeps,
+  options: RuleRunOptions,
+): Promise<ActionReport[]> {
+  const recordsKey = options.recordsKey ?? signal.key;
+  const lockedEndpoint = signal.endpoint !== undefined && changesEndpoint(rule) ? signal.endpoint : undefined;
+  if (lockedEndpoint) await takeLock(lockedEndpoint, recordsKey, deps);
+  let session: Session | undefined;
+  try {
+    ({ session } = await openSession(deps, { recordsKey, endpoint: signal.endpoint, ...(lockedEndpoint ? { lockedEndpoint } : {}) }));
+    const actions = await runRule(rule, signal, report, deps, { ...options, session });
+    await closeSession(session, deps, []);
+    return actions;
+  } catch (error) {
+    await abandonSession(session, lockedEndpoint, deps, []);
+    throw error;
+  }
 }
 
 /** Plans the action against current state; one that would run waits for a human instead. */
@@ -318,10 +401,7 @@ async function sendNoticeOnce(notice: GuardNotice, report: EventReport, deps: En
 /** What a ladder check borrows from the engine: a step runs as the rule's actions would. */
 function stepRunner(report: EventReport, deps: EngineDeps): StepRunner {
   return {
-    async runStep(rule, signal, recordsKey, step, notes) {
-      const done = await deps.store.getActionRecords(recordsKey);
-      return runRule(rule, signal, report, done, deps, { recordsKey, stepOfLadder: step, notes });
-    },
+    runStep: (rule, signal, recordsKey, step, notes) => runRule(rule, signal, report, deps, { recordsKey, stepOfLadder: step, notes }),
     sendNotice: (notice) => sendNoticeOnce(notice, report, deps),
   };
 }
@@ -333,9 +413,7 @@ function approvalRunner(report: EventReport, deps: EngineDeps): ApprovalRunner {
       // The signal it was asked for, under its own key (the plan derives names and tokens from it,
       // so it can match what was approved); its records under the approval's own key.
       const signal = { ...approval.signal, eventId: report.event };
-      const recordsKey = approvalKey(approval.id);
-      const done = await deps.store.getActionRecords(recordsKey);
-      return runRule(rule, signal, report, done, deps, { recordsKey, approved: { ...approval, decidedBy: by } });
+      return runRule(rule, signal, report, deps, { recordsKey: approvalKey(approval.id), approved: { ...approval, decidedBy: by } });
     },
     sendNotice: (notice) => sendNoticeOnce(notice, report, deps),
   };
@@ -390,6 +468,10 @@ async function planAction(
   return { kind: 'plan', plan, ctx, willExecute };
 }
 
+/**
+ * Plans and, when it may, executes the action. What an executed action remembers (a scale-out,
+ * for restore) is handed back as a write, to land with the action's completion record.
+ */
 async function runAction(
   spec: Rule['actions'][number],
   rule: Rule,
@@ -397,36 +479,35 @@ async function runAction(
   earlier: readonly ActionReport[],
   deps: EngineDeps,
   options: Pick<RuleRunOptions, 'notes' | 'stepOfLadder'> & { expectPlan?: { reason: string; calls: AwsCall[] } | undefined } = {},
-): Promise<ActionReport> {
+): Promise<{ action: ActionReport; remember?: Write }> {
   const planned = await planAction(spec, rule, signal, earlier, deps, options);
-  if (planned.kind === 'report') return planned.action;
+  if (planned.kind === 'report') return { action: planned.action };
   const { plan, ctx, willExecute } = planned;
   const base = { type: spec.type, rule: rule.id };
   const expected = options.expectPlan;
   if (expected && JSON.stringify(expected.calls) !== JSON.stringify(plan.calls)) {
     // Approve what you saw: the endpoint changed since the approval was asked, so this is another change.
-    return {
-      ...base,
-      status: 'skipped',
-      reason: `not run: the plan changed since it was approved (then: ${expected.reason}; now: ${plan.reason}); the alarm, if it persists, asks again`,
-      calls: [],
-    };
+    const reason = `not run: the plan changed since it was approved (then: ${expected.reason}; now: ${plan.reason}); the alarm, if it persists, asks again`;
+    return { action: { ...base, status: 'skipped', reason, calls: [] } };
   }
   if (!willExecute) {
     // Replay and backtest simulate the outcome, so later events see what this one would have changed.
     if (!deps.allowWrites) await plan.remember?.(deps.store, ctx.now);
     const why = rule.mode === 'dry-run' && !ACTIONS[spec.type].runsInDryRun ? ' [dry-run]' : '';
-    return { ...base, status: 'planned', reason: plan.reason + why, calls: plan.calls };
+    return { action: { ...base, status: 'planned', reason: plan.reason + why, calls: plan.calls } };
   }
   for (const call of plan.calls) {
     try {
       await deps.writer.send(call);
     } catch (error) {
-      return failed(base, plan.calls, error, `${call.service}:${call.operation}`, deps);
+      return { action: failed(base, plan.calls, error, `${call.service}:${call.operation}`, deps) };
     }
   }
-  await plan.remember?.(deps.store, deps.clock.now());
-  return { ...base, status: 'executed', reason: plan.reason, calls: plan.calls };
+  const action: ActionReport = { ...base, status: 'executed', reason: plan.reason, calls: plan.calls };
+  const remember = plan.remember;
+  if (!remember) return { action };
+  const at = deps.clock.now();
+  return { action, remember: () => remember(deps.store, at) };
 }
 
 /** Notifications the engine sends itself ("human needed" when the circuit opens, "recovered" after a retry). */

@@ -1,27 +1,26 @@
 /**
  * Guards decide whether a matched rule may act now: cooldown per rule + endpoint, the
- * circuit breaker and the remediation limit per endpoint, and the per-endpoint lock that
- * keeps two rules or two events from changing one endpoint at the same time.
- * Dedupe by signal key happens before them, in the engine.
+ * circuit breaker and the remediation limit per endpoint, silences and busy endpoints. The
+ * decision is a pure function of one snapshot read while the endpoint is locked
+ * (guards/snapshot.ts; the engine's session reads it); only its rare consequences (opening the
+ * circuit, finding whether a human was told) touch the store. Dedupe by signal key and the lock
+ * itself come before them (claim-and-lock.ts).
  */
 import { engineNotice } from './actions/engine-notice.js';
 import type { ActionType } from './actions/params.js';
 import { ACTIONS } from './actions/registry.js';
-import { leaseMs } from './deadline.js';
 import type { EngineDeps } from './engine.js';
-import { MedicError, RETRY_NOTE } from './errors.js';
 import { busyReason, isBusy } from './guards/busy.js';
 import { silenceReason, silencing } from './guards/silence.js';
+import { type GuardSnapshot, type GuardWrite, noteCircuit } from './guards/snapshot.js';
 import type { ActionReport, SuppressionCause } from './report.js';
 import { formatDuration } from './runbook/duration.js';
 import type { Rule, Runbook } from './runbook/types.js';
 import type { Signal } from './signals/types.js';
 
-const HOUR_MS = 3600_000;
+export const HOUR_MS = 3600_000;
 /** Once opened, the circuit stays open this long unless a human closes it. */
 export const CIRCUIT_OPEN_MS = 6 * HOUR_MS;
-const DEFAULT_LOCK_WAIT_MS = 20_000;
-const LOCK_POLL_MS = 250;
 
 export interface HeldBack {
   suppressedBy: SuppressionCause;
@@ -42,107 +41,121 @@ export interface GuardNotice {
 /** A circuit's "human needed" record outlives the circuit, so it is never sent twice. */
 const HUMAN_NEEDED_RECORD_MS = 4 * CIRCUIT_OPEN_MS;
 
+/** Whether one of the rule's actions changes the endpoint: such a rule runs under the endpoint's lock. */
+export function changesEndpoint(rule: Pick<Rule, 'actions'>): boolean {
+  return rule.actions.some((a) => ACTIONS[a.type].mutatesEndpoint);
+}
+
+/** What the guards decided for one rule, before anything that needs the store. */
+export interface GuardDecision {
+  /** Why an action must be held back, or undefined when it may run. */
+  holdBack(mutatesEndpoint: boolean, type: ActionType): HeldBack | undefined;
+  /** What the decision asks of the store (rare paths): tell a human of an open circuit, or open it. */
+  asks?: { kind: 'tell-human'; openedAt: number; reason: string } | { kind: 'open-circuit'; reason: string };
+}
+
 export interface RuleGuard {
   /** Why an action must be held back, or undefined when it may run. */
   holdBack(mutatesEndpoint: boolean, type: ActionType): HeldBack | undefined;
   /** Notifications the guards themselves send ("human needed"). */
   extraActions: GuardNotice[];
+  /** The endpoint whose lock covers this rule (it changes that endpoint), if any. */
   lockedEndpoint?: string;
   now: number;
 }
 
+const go = (): HeldBack | undefined => undefined;
+
 /**
+ * The guards' decision for one rule, a pure function of the snapshot read under the lock.
  * `resuming`: this rule already ran part of its actions for this very signal (a Lambda retry
- * after a partial failure), or this is a ladder step (which runs while the same ALARM persists).
- * The rule's own cooldown must not stop either.
+ * after a partial failure), or this is a ladder step or an approved action: the rule's own
+ * cooldown must not stop any of them; nor does a cooldown that this very signal started (its
+ * retry, when the first attempt's records did not land). `lockedEndpoint`: the rule changes that
+ * endpoint and holds its lock; the circuit, the limit and a busy endpoint apply only then.
  */
+export function decideUnderLock(
+  rule: Rule,
+  signal: Signal,
+  runbook: Runbook,
+  snapshot: GuardSnapshot,
+  now: number,
+  resuming: boolean,
+  lockedEndpoint: string | undefined,
+): GuardDecision {
+  const endpoint = signal.endpoint;
+  // An operator's silence first: it says "hands off", whatever else would hold or allow.
+  const silence = silencing(snapshot.silences, signal, rule.id, now);
+  if (silence) {
+    const held: HeldBack = { suppressedBy: 'silenced', reason: silenceReason(silence), silence: silence.silence };
+    // Every action but notify is held (a retrain too: "hands off" means hands off); notify still
+    // reports what was held, unless the silence is quiet.
+    return { holdBack: (_, type) => (type !== 'notify' || silence.quiet ? held : undefined) };
+  }
+
+  const cooldown = resuming ? undefined : snapshot.endpoint.cooldowns.find((c) => c.rule === rule.id && c.by !== signal.key);
+  if (cooldown && cooldown.until > now) {
+    const held: HeldBack = {
+      suppressedBy: 'cooldown',
+      reason: `rule ${rule.id} is cooling down on ${endpoint ?? 'this signal'} until ${new Date(cooldown.until).toISOString()} (cooldown ${formatDuration(rule.cooldownMs)})`,
+    };
+    return { holdBack: () => held };
+  }
+  if (!lockedEndpoint) return { holdBack: go };
+
+  const circuit = snapshot.endpoint.circuit;
+  if (circuit && circuit.until > now) {
+    const held: HeldBack = {
+      suppressedBy: 'circuit',
+      reason: `automatic changes to ${lockedEndpoint} are paused since ${new Date(circuit.openedAt).toISOString()} (${circuit.reason}); a human is needed`,
+    };
+    // Until a human has been told of this circuit, every event that finds it open tries again.
+    return { holdBack: (m) => (m ? held : undefined), asks: { kind: 'tell-human', openedAt: circuit.openedAt, reason: circuit.reason } };
+  }
+
+  const limit = runbook.defaults.maxRemediationsPerHour;
+  const recent = snapshot.remediations;
+  if (recent >= limit) {
+    const reason = `${recent} automatic changes to ${lockedEndpoint} in the last hour reached the limit of ${limit}`;
+    return {
+      holdBack: (m) => (m ? { suppressedBy: 'limit', reason: `${reason}: circuit opened` } : undefined),
+      asks: { kind: 'open-circuit', reason },
+    };
+  }
+
+  const status = snapshot.endpoint.status;
+  if (status && isBusy(status, now)) {
+    const held: HeldBack = { suppressedBy: 'endpoint-busy', reason: busyReason(lockedEndpoint, status) };
+    return { holdBack: (m) => (m ? held : undefined) };
+  }
+  return { holdBack: go };
+}
+
+/** The rule's guard: the pure decision, then what it asks of the store (rare: an open or opening circuit). */
 export async function checkRuleGuards(
   rule: Rule,
   signal: Signal,
   runbook: Runbook,
   deps: EngineDeps,
-  resuming: boolean,
-): Promise<RuleGuard> {
-  const endpoint = signal.endpoint;
-  const mutates = rule.actions.some((a) => ACTIONS[a.type].mutatesEndpoint);
-  const guarded = mutates && endpoint !== undefined;
-  // The lock first: every decision below reads state that another invocation on this endpoint
-  // may be writing (its cooldown, its count, the circuit). Read before the lock, two signals of
-  // one rule arriving together would both see no cooldown and both act.
-  if (guarded) await acquireLock(endpoint, deps);
-  try {
-    return await decideUnderLock(rule, signal, runbook, deps, resuming, guarded ? endpoint : undefined);
-  } catch (error) {
-    if (guarded) await deps.store.releaseLock(endpoint, deps.owner).catch(() => undefined);
-    throw error;
-  }
-}
-
-async function decideUnderLock(
-  rule: Rule,
-  signal: Signal,
-  runbook: Runbook,
-  deps: EngineDeps,
+  snapshot: GuardSnapshot,
   resuming: boolean,
   lockedEndpoint: string | undefined,
 ): Promise<RuleGuard> {
   const now = deps.clock.now();
-  const endpoint = signal.endpoint;
-  const guard: RuleGuard = { holdBack: () => undefined, extraActions: [], now };
+  const decision = decideUnderLock(rule, signal, runbook, snapshot, now, resuming, lockedEndpoint);
+  const guard: RuleGuard = { holdBack: decision.holdBack, extraActions: [], now };
   if (lockedEndpoint) guard.lockedEndpoint = lockedEndpoint;
-
-  // The reads are independent: one round trip's wait instead of five on DynamoDB.
-  const [silences, cooldownUntil, circuit, recent, status] = await Promise.all([
-    deps.store.listSilences(now),
-    resuming ? undefined : deps.store.getCooldownUntil(rule.id, endpoint ?? '*'),
-    lockedEndpoint ? deps.store.getCircuit(lockedEndpoint, now) : undefined,
-    lockedEndpoint ? deps.store.countRemediations(lockedEndpoint, now - HOUR_MS) : 0,
-    lockedEndpoint ? deps.store.getEndpointStatus(lockedEndpoint) : undefined,
-  ]);
-
-  // An operator's silence first: it says "hands off", whatever else would hold or allow.
-  const silence = silencing(silences, signal, rule.id, now);
-  if (silence) {
-    const held: HeldBack = { suppressedBy: 'silenced', reason: silenceReason(silence), silence: silence.silence };
-    // Every action but notify is held (a retrain too: "hands off" means hands off); notify still
-    // reports what was held, unless the silence is quiet.
-    guard.holdBack = (_, type) => (type !== 'notify' || silence.quiet ? held : undefined);
+  const asks = decision.asks;
+  if (!asks || !lockedEndpoint) return guard;
+  if (asks.kind === 'tell-human') {
+    await addHumanNeeded(guard, rule, signal, runbook, deps, lockedEndpoint, asks.openedAt, asks.reason);
     return guard;
   }
-
-  if (cooldownUntil !== undefined && cooldownUntil > now) {
-    const held: HeldBack = {
-      suppressedBy: 'cooldown',
-      reason: `rule ${rule.id} is cooling down on ${endpoint ?? 'this signal'} until ${new Date(cooldownUntil).toISOString()} (cooldown ${formatDuration(rule.cooldownMs)})`,
-    };
-    guard.holdBack = () => held;
-    return guard;
-  }
-  if (!lockedEndpoint) return guard;
-
-  if (circuit) {
-    const held: HeldBack = {
-      suppressedBy: 'circuit',
-      reason: `automatic changes to ${lockedEndpoint} are paused since ${new Date(circuit.openedAt).toISOString()} (${circuit.reason}); a human is needed`,
-    };
-    guard.holdBack = (m) => (m ? held : undefined);
-    // Until a human has been told of this circuit, every event that finds it open tries again.
-    await addHumanNeeded(guard, rule, signal, runbook, deps, lockedEndpoint, circuit.openedAt, circuit.reason);
-    return guard;
-  }
-
-  const limit = runbook.defaults.maxRemediationsPerHour;
-  if (recent >= limit) {
-    const reason = `${recent} automatic changes to ${lockedEndpoint} in the last hour reached the limit of ${limit}`;
-    const opened = await deps.store.openCircuit(lockedEndpoint, now, now + CIRCUIT_OPEN_MS, reason);
-    guard.holdBack = (m) => (m ? { suppressedBy: 'limit', reason: `${reason}: circuit opened` } : undefined);
-    if (opened) await addHumanNeeded(guard, rule, signal, runbook, deps, lockedEndpoint, now, reason);
-    return guard;
-  }
-
-  if (status && isBusy(status, now)) {
-    const held: HeldBack = { suppressedBy: 'endpoint-busy', reason: busyReason(lockedEndpoint, status) };
-    guard.holdBack = (m) => (m ? held : undefined);
+  const until = now + CIRCUIT_OPEN_MS;
+  const opened = await deps.store.openCircuit(lockedEndpoint, now, until, asks.reason);
+  if (opened) {
+    noteCircuit(snapshot, { openedAt: now, until, reason: asks.reason });
+    await addHumanNeeded(guard, rule, signal, runbook, deps, lockedEndpoint, now, asks.reason);
   }
   return guard;
 }
@@ -168,64 +181,40 @@ async function addHumanNeeded(
   guard.extraActions.push({ action: humanNeeded(rule, signal, runbook, reason), record });
 }
 
-/** After the rule ran: start its cooldown, count its changes, release the lock. */
-export async function finishRuleGuards(
+/**
+ * What the rule's outcome so far writes for the guards: its cooldown once it acted, and one
+ * remediation record per change it made. Pure; the engine writes them (the first change's
+ * round carries them, so they land before the lock is released) and notes them in the snapshot.
+ */
+export function guardWrites(
   guard: RuleGuard,
   actions: readonly ActionReport[],
   rule: Rule,
   signal: Signal,
-  deps: EngineDeps,
+  allowWrites: boolean,
   /** Where the actions' records live (the signal's key, a ladder step's, an approval's): names each remediation once. */
   recordsKey: string = signal.key,
-): Promise<void> {
-  try {
-    const endpoint = signal.endpoint;
-    // Replay and backtest count planned changes as made, so their guards behave as in production.
-    const counts = (a: ActionReport) => a.status === 'executed' || (a.status === 'planned' && !deps.allowWrites);
-    const ran = (a: ActionReport) => a.status === 'executed' || a.status === 'planned';
-    // A change held by a silence or a busy endpoint has not happened: its notify alone must not
-    // start the cooldown, or the change would be refused again once the silence or the update ends.
-    const waiting = actions.some((a) => a.suppressedBy === 'silenced' || a.suppressedBy === 'endpoint-busy');
-    const acted = waiting ? actions.some((a) => ran(a) && ACTIONS[a.type].mutatesEndpoint) : actions.some(ran);
-    const writes: Array<Promise<void>> = [];
-    if (acted && rule.cooldownMs > 0) {
-      writes.push(deps.store.setCooldownUntil(rule.id, endpoint ?? '*', guard.now + rule.cooldownMs));
-    }
-    if (endpoint) {
-      for (const [i, action] of actions.entries()) {
-        if (ACTIONS[action.type].mutatesEndpoint && counts(action)) {
-          writes.push(deps.store.recordRemediation(endpoint, `${recordsKey}#${rule.id}#${i}`, guard.now, HOUR_MS));
-        }
+): GuardWrite[] {
+  const endpoint = signal.endpoint;
+  // Replay and backtest count planned changes as made, so their guards behave as in production.
+  const counts = (a: ActionReport) => a.status === 'executed' || (a.status === 'planned' && !allowWrites);
+  const ran = (a: ActionReport) => a.status === 'executed' || a.status === 'planned';
+  // A change held by a silence or a busy endpoint has not happened: its notify alone must not
+  // start the cooldown, or the change would be refused again once the silence or the update ends.
+  const waiting = actions.some((a) => a.suppressedBy === 'silenced' || a.suppressedBy === 'endpoint-busy');
+  const acted = waiting ? actions.some((a) => ran(a) && ACTIONS[a.type].mutatesEndpoint) : actions.some(ran);
+  const writes: GuardWrite[] = [];
+  if (acted && rule.cooldownMs > 0) {
+    writes.push({ kind: 'cooldown', rule: rule.id, endpoint: endpoint ?? '*', until: guard.now + rule.cooldownMs, by: signal.key });
+  }
+  if (endpoint) {
+    for (const [i, action] of actions.entries()) {
+      if (ACTIONS[action.type].mutatesEndpoint && counts(action)) {
+        writes.push({ kind: 'remediation', endpoint, id: `${recordsKey}#${rule.id}#${i}`, at: guard.now, ttlMs: HOUR_MS });
       }
     }
-    // Independent writes, sent together; all land before the lock is released, so the next
-    // holder of the lock sees this rule's cooldown and counts.
-    await Promise.all(writes);
-  } finally {
-    if (guard.lockedEndpoint) await deps.store.releaseLock(guard.lockedEndpoint, deps.owner);
   }
-}
-
-async function acquireLock(endpoint: string, deps: EngineDeps): Promise<void> {
-  const lease = deps.runbook.runbook.defaults.lockLeaseMs;
-  const waitMs = deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let waited = 0; ; waited += LOCK_POLL_MS) {
-    if (await deps.store.acquireLock(endpoint, deps.owner, deps.clock.now(), leaseMs(lease, deps.clock.now(), deps))) return;
-    if (waited >= waitMs) break;
-    // Waiting past the invocation's deadline would leave no time to act: let a retry try again.
-    if (deps.deadline !== undefined && deps.clock.now() + LOCK_POLL_MS >= deps.deadline) {
-      throw new MedicError(
-        'busy',
-        `endpoint ${endpoint} is locked by another remediation and this invocation is near its deadline; ${RETRY_NOTE}`,
-      );
-    }
-    await sleep(LOCK_POLL_MS);
-  }
-  throw new MedicError(
-    'busy',
-    `endpoint ${endpoint} is locked by another remediation (waited ${Math.round(waitMs / 1000)} s); ${RETRY_NOTE}`,
-  );
+  return writes;
 }
 
 /** The "human needed" page of an opened circuit (exported for its subject's property test). */

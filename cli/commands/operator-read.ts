@@ -163,7 +163,8 @@ async function endpointStatus(
   ]);
   const status: EndpointStatus = {
     endpoint,
-    cooldowns: snapshot.cooldowns,
+    // Which signal started a cooldown is the engine's business (a retry of it is not held): not shown.
+    cooldowns: snapshot.cooldowns.map(({ rule, until }) => ({ rule, until })),
     silences: silences.filter((s) => silenceGlobMatches(s.endpoint, endpoint)).map((s) => s.silence),
     approvals: approvals.filter((a) => a.endpoint === endpoint).map((a) => a.id),
     ladders: ladders.map((l) => ({

@@ -3,10 +3,14 @@
  * schedules them. A ladder is one record per alarm and rule (LadderState); the alarm's own state
  * is the truth at every check, the record only says which check is due and how it ended.
  *
- * Write order, for at-least-once delivery without double work: the record is written before its
- * timer is created, and a retry that finds its record written re-creates the timer (a timer's
- * name is deterministic, so that is one timer). A timer that fires for a record that moved on
- * finds itself stale and does nothing.
+ * Write order, for at-least-once delivery without double work: a check's timer exists before the
+ * claim of the event that asks for it completes (a completed claim is never retried), and a retry
+ * re-creates it (a timer's name is deterministic, so that is one timer). A check advancing a
+ * ladder writes its record before the next timer. A new ladder's first timer is created just
+ * before its record, which goes with the event's last round of writes (startLadder): should that
+ * round fail, the retry writes the record and finds the timer; should no retry succeed, the check
+ * finds no record and goes by the alarm's own state, as any check without a record does. A timer
+ * that fires for a record that moved on finds itself stale and does nothing.
  */
 import type { EngineDeps } from '../engine.js';
 import type { EventReport, LadderReport } from '../report.js';
@@ -107,8 +111,9 @@ export function previousLadderNotes(previous: LadderState | undefined): string[]
 }
 
 /**
- * After a laddered rule's actions on an ALARM: record the ladder and schedule its first check.
- * `previous` is this alarm's ladder of that rule as read before the rule ran.
+ * After a laddered rule's actions on an ALARM: schedule the ladder's first check and hand back the
+ * write of its record, for the event's last round (see the write order above). `previous` is this
+ * alarm's ladder of that rule as read before the rule ran.
  */
 export async function startLadder(
   rule: Rule,
@@ -116,19 +121,19 @@ export async function startLadder(
   previous: LadderState | undefined,
   report: EventReport,
   deps: EngineDeps,
-): Promise<void> {
+): Promise<(() => Promise<unknown>) | undefined> {
   const first = rule.escalate[0];
-  if (!first) return;
+  if (!first) return undefined;
   const key = ladderKey(signal.alarmArn, signal.stateTimestamp);
   if (previous?.key === key) {
     // This very ALARM again (a retry after a failure): the ladder is recorded; make sure its check is.
     if (previous.status === 'open') await scheduleNext(previous, report, deps);
-    return;
+    return undefined;
   }
   if (previous?.status === 'open') {
-    if (parseAwsTime(previous.since) > parseAwsTime(signal.stateTimestamp)) return; // a late, older ALARM
+    if (parseAwsTime(previous.since) > parseAwsTime(signal.stateTimestamp)) return undefined; // a late, older ALARM
     // ALARM -> ALARM (a composite's, or a reason rewritten): the same ALARM persists, so does its ladder.
-    if (signal.previousState === 'ALARM') return;
+    if (signal.previousState === 'ALARM') return undefined;
     // The alarm left ALARM (without an OK: INSUFFICIENT_DATA) and entered it again: that ladder is over.
     await cancelNext(previous, deps);
     noteLadder(
@@ -152,7 +157,6 @@ export async function startLadder(
     },
     { step: 1, attempt: 1, at: now + first.afterMs },
   );
-  await deps.store.putLadder(ladder, ladderTtlMs(rule, deps.runbook.runbook), now);
   await scheduleNext(ladder, report, deps);
   const of = rule.escalate.length === 1 ? '1 step' : `${rule.escalate.length} steps`;
   noteLadder(
@@ -163,6 +167,8 @@ export async function startLadder(
       `ladder of ${of}: first check in ${formatDuration(first.afterMs)}, while ${signal.alarm} stays in ALARM`,
     ),
   );
+  const ttl = ladderTtlMs(rule, deps.runbook.runbook);
+  return () => deps.store.putLadder(ladder, ttl, now);
 }
 
 /** An OK transition ends the alarm's open ladders at once (and cancels their pending checks). */

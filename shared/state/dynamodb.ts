@@ -72,6 +72,7 @@ const NAMES = {
   '#endsAt': 'endsAt',
   '#endedAt': 'endedAt',
   '#deadline': 'deadline',
+  '#forKey': 'forKey',
   '#gsi1pk': ATTR.gsi1pk,
   '#gsi1sk': ATTR.gsi1sk,
 };
@@ -215,25 +216,39 @@ export class DynamoStateStore implements StateStore {
     return num(await this.getItem(pk, sk), 'until');
   }
 
-  async setCooldownUntil(rule: string, endpoint: string, until: number): Promise<void> {
+  async setCooldownUntil(rule: string, endpoint: string, until: number, by?: string): Promise<void> {
     const { pk, sk } = keys.cooldown(rule, endpoint);
     // The caller compares `until` with its clock; TTL only removes it once it no longer matters.
-    await this.put(pk, { pk: s(pk), sk: s(sk), until: n(until), expiresAt: n(ttlSeconds(until)) });
+    await this.put(pk, {
+      pk: s(pk),
+      sk: s(sk),
+      until: n(until),
+      ...(by === undefined ? {} : { by: s(by) }),
+      expiresAt: n(ttlSeconds(until)),
+    });
   }
 
   // ---- per-endpoint lock ------------------------------------------------------------------
 
-  async acquireLock(endpoint: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+  async acquireLock(endpoint: string, owner: string, now: number, leaseMs: number, forKey?: string, takeOver = false): Promise<boolean> {
     const { pk, sk } = keys.lock(endpoint);
-    const condition = 'attribute_not_exists(#pk) OR #leaseUntil <= :now OR #owner = :owner';
+    const sameKey = takeOver && forKey !== undefined;
+    const condition = `attribute_not_exists(#pk) OR #leaseUntil <= :now OR #owner = :owner${sameKey ? ' OR #forKey = :forKey' : ''}`;
     const outcome = await this.conditional('PutItem', pk, () =>
       this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: s(pk), sk: s(sk), owner: s(owner), leaseUntil: n(now + leaseMs), expiresAt: n(ttlSeconds(now + leaseMs)) },
+          Item: {
+            pk: s(pk),
+            sk: s(sk),
+            owner: s(owner),
+            leaseUntil: n(now + leaseMs),
+            ...(forKey === undefined ? {} : { forKey: s(forKey) }),
+            expiresAt: n(ttlSeconds(now + leaseMs)),
+          },
           ConditionExpression: condition,
           ExpressionAttributeNames: names(condition),
-          ExpressionAttributeValues: { ':now': n(now), ':owner': s(owner) },
+          ExpressionAttributeValues: { ':now': n(now), ':owner': s(owner), ...(sameKey ? { ':forKey': s(forKey) } : {}) },
         }),
       ),
     );
@@ -581,7 +596,8 @@ export class DynamoStateStore implements StateStore {
       const sk = str(item, ATTR.sk) ?? '';
       if (sk.startsWith('COOLDOWN#')) {
         const until = num(item, 'until') ?? 0;
-        if (until > now) snapshot.cooldowns.push({ rule: sk.slice('COOLDOWN#'.length), until });
+        const by = str(item, 'by');
+        if (until > now) snapshot.cooldowns.push({ rule: sk.slice('COOLDOWN#'.length), until, ...(by === undefined ? {} : { by }) });
       } else if (sk === 'LOCK') {
         const until = num(item, 'leaseUntil') ?? 0;
         if (until > now) snapshot.lock = { owner: str(item, 'owner') ?? 'unknown', until };

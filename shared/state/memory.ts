@@ -36,8 +36,9 @@ const SWEEP_EVERY = 1024;
 export class MemoryStateStore implements StateStore {
   private readonly signals = new Map<string, SignalEntry>();
   private readonly actionRecords = new Map<string, Map<string, { record: ActionReport; expiresAt: number }>>();
-  private readonly cooldowns = new Map<string, number>();
-  private readonly locks = new Map<string, { owner: string; until: number }>();
+  /** By endpoint (or `*`), then rule: the guards read one endpoint's cooldowns per event. */
+  private readonly cooldowns = new Map<string, Map<string, { until: number; by?: string }>>();
+  private readonly locks = new Map<string, { owner: string; until: number; forKey?: string }>();
   private readonly remediations = new Map<string, Map<string, { at: number; expiresAt: number }>>();
   private readonly circuits = new Map<string, CircuitState>();
   private readonly configHistory = new Map<string, string[]>();
@@ -106,17 +107,23 @@ export class MemoryStateStore implements StateStore {
   }
 
   async getCooldownUntil(rule: string, endpoint: string): Promise<number | undefined> {
-    return this.cooldowns.get(`${rule}\u0000${endpoint}`);
+    return this.cooldowns.get(endpoint)?.get(rule)?.until;
   }
 
-  async setCooldownUntil(rule: string, endpoint: string, until: number): Promise<void> {
-    this.cooldowns.set(`${rule}\u0000${endpoint}`, until);
+  async setCooldownUntil(rule: string, endpoint: string, until: number, by?: string): Promise<void> {
+    let byRule = this.cooldowns.get(endpoint);
+    if (!byRule) {
+      byRule = new Map();
+      this.cooldowns.set(endpoint, byRule);
+    }
+    byRule.set(rule, by === undefined ? { until } : { until, by });
   }
 
-  async acquireLock(endpoint: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+  async acquireLock(endpoint: string, owner: string, now: number, leaseMs: number, forKey?: string, takeOver = false): Promise<boolean> {
     const held = this.locks.get(endpoint);
-    if (held && held.until > now && held.owner !== owner) return false;
-    this.locks.set(endpoint, { owner, until: now + leaseMs });
+    const sameKey = takeOver && forKey !== undefined && held?.forKey === forKey;
+    if (held && held.until > now && held.owner !== owner && !sameKey) return false;
+    this.locks.set(endpoint, forKey === undefined ? { owner, until: now + leaseMs } : { owner, until: now + leaseMs, forKey });
     return true;
   }
 
@@ -270,17 +277,17 @@ export class MemoryStateStore implements StateStore {
 
   async getEndpointSnapshot(endpoint: string, now: number): Promise<EndpointSnapshot> {
     const snapshot: EndpointSnapshot = { cooldowns: [] };
-    for (const [key, until] of this.cooldowns) {
-      const [rule, ep] = key.split('\u0000');
-      if (ep === endpoint && until > now) snapshot.cooldowns.push({ rule: String(rule), until });
+    for (const [rule, { until, by }] of this.cooldowns.get(endpoint) ?? []) {
+      if (until > now) snapshot.cooldowns.push({ rule, until, ...(by === undefined ? {} : { by }) });
     }
-    snapshot.cooldowns.sort((a, b) => a.rule.localeCompare(b.rule));
+    if (snapshot.cooldowns.length > 1) snapshot.cooldowns.sort((a, b) => a.rule.localeCompare(b.rule));
     const lock = this.locks.get(endpoint);
     if (lock && lock.until > now) snapshot.lock = { owner: lock.owner, until: lock.until };
-    const circuit = await this.getCircuit(endpoint, now);
-    if (circuit) snapshot.circuit = circuit;
-    const status = await this.getEndpointStatus(endpoint);
-    if (status) snapshot.status = status;
+    // Read in place, not through the async getters: the engine reads this once per event.
+    const circuit = this.circuits.get(endpoint);
+    if (circuit && circuit.until > now) snapshot.circuit = circuit;
+    const status = this.endpointStatus.get(endpoint);
+    if (status) snapshot.status = { ...status.record };
     return snapshot;
   }
 

@@ -115,9 +115,16 @@ export interface Approval {
   reason?: string;
 }
 
-/** What the state table holds about one endpoint, read in one Query (medic status). */
+/** A rule's cooldown on an endpoint; `by` is the signal key whose actions started it, when known. */
+export interface Cooldown {
+  rule: string;
+  until: number;
+  by?: string;
+}
+
+/** What the state table holds about one endpoint, read in one Query (medic status, and the guards under the lock). */
 export interface EndpointSnapshot {
-  cooldowns: Array<{ rule: string; until: number }>;
+  cooldowns: Cooldown[];
   lock?: { owner: string; until: number };
   circuit?: CircuitState;
   status?: EndpointStatusRecord;
@@ -148,10 +155,22 @@ export interface StateStore {
 
   // Cooldown per rule + endpoint.
   getCooldownUntil(rule: string, endpoint: string): Promise<number | undefined>;
-  setCooldownUntil(rule: string, endpoint: string, until: number): Promise<void>;
+  /**
+   * `by`: the signal key whose actions started it. The engine starts a cooldown with the first
+   * change it makes, before that change's completion record is known to have landed; a retry of
+   * that same signal (which finds no record) is not held by the cooldown it started itself.
+   */
+  setCooldownUntil(rule: string, endpoint: string, until: number, by?: string): Promise<void>;
 
   // Per-endpoint lock: a lease that expires if its holder dies.
-  acquireLock(endpoint: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  /**
+   * Takes the lock when it is free, expired, or already ours. `forKey` records the signal key it
+   * is taken for; with `takeOver`, it is also taken from another owner that holds it for that
+   * same key. The engine tries the lock in the same round trip as the signal's claim, so a
+   * duplicate delivery may take it for a moment before it learns it lost the claim; the claim's
+   * winner takes it over from such a duplicate (which then lets go of nothing, not owning it).
+   */
+  acquireLock(endpoint: string, owner: string, now: number, leaseMs: number, forKey?: string, takeOver?: boolean): Promise<boolean>;
   releaseLock(endpoint: string, owner: string): Promise<void>;
 
   // Limits and the circuit breaker.

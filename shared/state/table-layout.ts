@@ -6,8 +6,8 @@
  * Record types (pk / sk), one item each unless noted:
  *   signal claim      SIGNAL#<key>            CLAIM                       TTL
  *   action record     SIGNAL#<key>            ACTION#<actionId>           TTL  (same partition: one Query reads a retry's state)
- *   cooldown          ENDPOINT#<endpoint|*>   COOLDOWN#<rule>             TTL at the cooldown's end
- *   lock              ENDPOINT#<endpoint>     LOCK                        TTL at the lease's end
+ *   cooldown          ENDPOINT#<endpoint|*>   COOLDOWN#<rule>             TTL at the cooldown's end (`by`: the signal that started it)
+ *   lock              ENDPOINT#<endpoint>     LOCK                        TTL at the lease's end (`forKey`: the signal it is held for)
  *   circuit           ENDPOINT#<endpoint>     CIRCUIT                     TTL when it closes by itself
  *   config history    ENDPOINT#<endpoint>     CONFIG_HISTORY              no TTL (feeds rollback)
  *   scale change      ENDPOINT#<endpoint>     SCALE#<variant>             no TTL (needed until restore)

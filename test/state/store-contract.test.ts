@@ -145,6 +145,26 @@ function stateStoreContract(name: string, makeStore: () => Promise<StateStore>):
         await store.setCooldownUntil('scale-out', 'fraud-prod', T0 + 20 * MINUTE);
         expect(await store.getCooldownUntil('scale-out', 'fraud-prod')).toBe(T0 + 20 * MINUTE);
       });
+
+      it('remember the signal that started them (the endpoint snapshot shows it), and forget it when set again without one', async () => {
+        const store = await makeStore();
+        await store.setCooldownUntil('scale-out', 'fraud-prod', T0 + 10 * MINUTE, KEY);
+        await store.setCooldownUntil('notify-only', 'fraud-prod', T0 + 10 * MINUTE);
+        await store.setCooldownUntil('scale-out', '*', T0 + 10 * MINUTE, 'other-key');
+        expect((await store.getEndpointSnapshot('fraud-prod', T0)).cooldowns).toEqual([
+          { rule: 'notify-only', until: T0 + 10 * MINUTE },
+          { rule: 'scale-out', until: T0 + 10 * MINUTE, by: KEY },
+        ]);
+        expect((await store.getEndpointSnapshot('*', T0)).cooldowns).toEqual([
+          { rule: 'scale-out', until: T0 + 10 * MINUTE, by: 'other-key' },
+        ]);
+        await store.setCooldownUntil('scale-out', 'fraud-prod', T0 + 20 * MINUTE);
+        expect((await store.getEndpointSnapshot('fraud-prod', T0)).cooldowns).toContainEqual({
+          rule: 'scale-out',
+          until: T0 + 20 * MINUTE,
+        });
+        expect(await store.getCooldownUntil('scale-out', 'fraud-prod')).toBe(T0 + 20 * MINUTE);
+      });
     });
 
     describe('endpoint locks', () => {
@@ -170,6 +190,25 @@ function stateStoreContract(name: string, makeStore: () => Promise<StateStore>):
         await store.releaseLock('fraud-prod', 'a');
         expect(await store.acquireLock('fraud-prod', 'c', T0 + 3, MINUTE)).toBe(false);
         await store.releaseLock('never-locked', 'a');
+      });
+
+      it("taken for a key: the holder of that key's claim takes it over from another owner of the same key, only when it says so", async () => {
+        const store = await makeStore();
+        // A duplicate of the signal took the lock in the round trip of its (lost) claim.
+        expect(await store.acquireLock('fraud-prod', 'duplicate', T0, MINUTE, KEY)).toBe(true);
+        // Another owner without takeOver, or for another key, waits as for any holder.
+        expect(await store.acquireLock('fraud-prod', 'winner', T0 + 1, MINUTE, KEY)).toBe(false);
+        expect(await store.acquireLock('fraud-prod', 'other', T0 + 1, MINUTE, 'other-key', true)).toBe(false);
+        expect(await store.acquireLock('fraud-prod', 'other', T0 + 1, MINUTE)).toBe(false);
+        // The claim's winner takes it over; the duplicate's late release then frees nothing.
+        expect(await store.acquireLock('fraud-prod', 'winner', T0 + 1, MINUTE, KEY, true)).toBe(true);
+        await store.releaseLock('fraud-prod', 'duplicate');
+        expect(await store.acquireLock('fraud-prod', 'other', T0 + 2, MINUTE, 'other-key', true)).toBe(false);
+        expect((await store.getEndpointSnapshot('fraud-prod', T0 + 2)).lock).toEqual({ owner: 'winner', until: T0 + 1 + MINUTE });
+        // A lock taken for no key is never taken over.
+        await store.releaseLock('fraud-prod', 'winner');
+        expect(await store.acquireLock('fraud-prod', 'check', T0 + 3, MINUTE)).toBe(true);
+        expect(await store.acquireLock('fraud-prod', 'winner', T0 + 4, MINUTE, KEY, true)).toBe(false);
       });
     });
 
