@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { handleEvent } from '../../shared/engine.js';
 import { MedicError } from '../../shared/errors.js';
-import { occurrence, START, testEngine } from '../support/engine.js';
+import { occurrence, SCALE_RUNBOOK, START, TOPIC, testEngine } from '../support/engine.js';
 import { sample } from '../support/samples.js';
 
-const TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops';
-const SCALE_RUNBOOK = `
-version: 1
-defaults: { cooldown: 10m, scale: { max: 8 }, maxRemediationsPerHour: 3 }
-topics: { ops: ${TOPIC} }
-rules:
-  - id: scale-out
-    match: { kind: alarm, state: ALARM, metric: CPUUtilization }
-    actions:
-      - scale: { by: 1 }
-      - notify: { topic: ops }
-`;
 const MINUTE = 60_000;
 
 describe('guards', () => {

@@ -10,21 +10,9 @@ import { DynamoStateStore } from '../../shared/state/dynamodb.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { StateStore } from '../../shared/state/store.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
-import { occurrence, START, testEngine } from '../support/engine.js';
+import { occurrence, SCALE_RUNBOOK, START, TOPIC, testEngine } from '../support/engine.js';
 import { sample } from '../support/samples.js';
 
-const TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops';
-const SCALE_RUNBOOK = `
-version: 1
-defaults: { cooldown: 10m, scale: { max: 8 }, maxRemediationsPerHour: 3 }
-topics: { ops: ${TOPIC} }
-rules:
-  - id: scale-out
-    match: { kind: alarm, state: ALARM, metric: CPUUtilization }
-    actions:
-      - scale: { by: 1 }
-      - notify: { topic: ops }
-`;
 const MINUTE = 60_000;
 const KEY = `arn:aws:cloudwatch:us-east-1:111122223333:alarm:fraud-prod-cpu-high|ALARM|${new Date(START).toISOString()}`;
 const transient = () => new MedicError('aws-throttled', 'dynamodb:PutItem failed: ThrottlingException: slow down');

@@ -72,3 +72,19 @@ export function occurrence(event: Record<string, unknown>, at: number, id = `evt
   if (detail.state) detail.state.timestamp = new Date(at).toISOString();
   return copy;
 }
+
+/** The ops topic of the engine tests' small runbooks. */
+export const TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops';
+
+/** One rule that scales fraud-prod out on its CPU alarm (sample 02) and tells ops: the guards' test subject. */
+export const SCALE_RUNBOOK = `
+version: 1
+defaults: { cooldown: 10m, scale: { max: 8 }, maxRemediationsPerHour: 3 }
+topics: { ops: ${TOPIC} }
+rules:
+  - id: scale-out
+    match: { kind: alarm, state: ALARM, metric: CPUUtilization }
+    actions:
+      - scale: { by: 1 }
+      - notify: { topic: ops }
+`;
