@@ -33,6 +33,13 @@ interface SignalEntry {
 /** Expired claims and action records are dropped every this many claims (DynamoDB's TTL does the same). */
 const SWEEP_EVERY = 1024;
 
+/**
+ * How many audit records the memory store keeps. It serves replay, tests and the local stage,
+ * whose history is the log: keeping every record of a long-lived container or a storm would grow
+ * the heap (and the garbage collector's work) without bound. DynamoDB keeps them 90 days.
+ */
+export const MEMORY_AUDIT_KEPT = 1_000;
+
 export class MemoryStateStore implements StateStore {
   private readonly signals = new Map<string, SignalEntry>();
   private readonly actionRecords = new Map<string, Map<string, { record: ActionReport; expiresAt: number }>>();
@@ -49,6 +56,7 @@ export class MemoryStateStore implements StateStore {
   /** By alarm ARN, then rule id. */
   private readonly ladders = new Map<string, Map<string, { ladder: LadderState; expiresAt: number }>>();
   /** By the DynamoDB item's key (partition and sort key): a second write of the same key replaces the first. */
+  /** The newest MEMORY_AUDIT_KEPT audit records, by item key, oldest written first. */
   private readonly audit = new Map<string, { sortKey: string; record: AuditRecord }>();
 
   /** Claims since the last sweep of expired claims and action records. */
@@ -306,6 +314,8 @@ export class MemoryStateStore implements StateStore {
   async putAudit(record: AuditRecord): Promise<void> {
     const sortKey = auditSortKey(record);
     this.audit.set(`${keys.audit(record.endpoint)}\u0000${sortKey}`, { sortKey, record });
+    // The oldest written goes first (a Map keeps insertion order).
+    if (this.audit.size > MEMORY_AUDIT_KEPT) this.audit.delete(this.audit.keys().next().value as string);
   }
 
   /** Newest first; records of one ms in the DynamoDB store's order (by sort key, as bytes). */

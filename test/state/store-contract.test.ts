@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionReport } from '../../shared/report.js';
 import { DynamoStateStore } from '../../shared/state/dynamodb.js';
-import { MemoryStateStore } from '../../shared/state/memory.js';
+import { MEMORY_AUDIT_KEPT, MemoryStateStore } from '../../shared/state/memory.js';
 import type { AuditRecord, LadderState, ScaleChange, StateStore } from '../../shared/state/store.js';
 import { CONFIG_HISTORY_LIMIT } from '../../shared/state/table-layout.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
@@ -592,3 +592,26 @@ stateStoreContract(
   'dynamodb (dynalite)',
   async () => new DynamoStateStore({ client: dynamo.client, tableName: await dynamo.createTable() }),
 );
+
+describe('MemoryStateStore: bounded audit', () => {
+  it(`keeps the newest ${MEMORY_AUDIT_KEPT} audit records, so a long-lived container or a storm does not grow without bound`, async () => {
+    const store = new MemoryStateStore();
+    const at0 = Date.parse('2026-11-23T04:00:00Z');
+    for (let i = 0; i < MEMORY_AUDIT_KEPT + 5; i++) {
+      await store.putAudit({
+        event: `e-${i}`,
+        signal: null,
+        rule: null,
+        actions: [],
+        ignored: 'x',
+        error: null,
+        at: at0 + i,
+        endpoint: 'fraud-prod',
+      });
+    }
+    const kept = await store.queryAudit({ since: 0 });
+    expect(kept).toHaveLength(MEMORY_AUDIT_KEPT);
+    expect(kept[0]?.event).toBe(`e-${MEMORY_AUDIT_KEPT + 4}`);
+    expect(kept.at(-1)?.event).toBe('e-5');
+  });
+});
