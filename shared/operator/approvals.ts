@@ -36,6 +36,9 @@ export interface ApprovalRunner {
 
 type Decision = Extract<OperatorEvent, { type: 'Approval Granted' | 'Approval Rejected' }>;
 
+/** The completion record of the one notice that says an approval was dropped. */
+const DROPPED_NOTICE = 'dropped-notice';
+
 export async function applyApprovalDecision(event: Decision, report: EventReport, deps: EngineDeps, runner: ApprovalRunner): Promise<void> {
   const id = event.approval;
   const known = await deps.store.getApproval(id);
@@ -65,10 +68,12 @@ export async function expireApproval(expiry: ApprovalExpiry, report: EventReport
     if (!approval) return;
     const now = deps.clock.now();
     if (approval.status === 'pending' && approval.expiresAt > now) {
-      // A timer that fires early (a clock ahead): the approval can still be decided; its timer is spent,
-      // so a grant or rejection after this decides it, and a late grant drops it (see grant).
-      report.ignored = `approval ${id} is pending until ${new Date(approval.expiresAt).toISOString()}: not expired yet`;
-      return;
+      // Fired before the deadline (the timer is set a minute after it, so only a clock far off or a
+      // redrive does this): retried, so the expiry is not lost with its spent timer.
+      throw new MedicError(
+        'busy',
+        `approval ${id} is pending until ${new Date(approval.expiresAt).toISOString()}: not expired yet; ${RETRY_NOTE}`,
+      );
     }
     await dropExpired(approval, 'expired without a decision', report, deps, runner);
   });
@@ -77,7 +82,10 @@ export async function expireApproval(expiry: ApprovalExpiry, report: EventReport
 async function grant(approval: Approval, event: Decision, report: EventReport, deps: EngineDeps, runner: ApprovalRunner): Promise<void> {
   const id = approval.id;
   const now = deps.clock.now();
-  if (approval.status === 'granted' && approval.decidedBy !== event.by) {
+  // A grant is resumed (a retry of it, after a failure half-way) only by its approver and only while
+  // the completion records that make its action run once still exist; later, it is done with.
+  const resumable = approval.decidedBy === event.by && now - (approval.decidedAt ?? 0) < deps.runbook.runbook.defaults.dedupeMs;
+  if (approval.status === 'granted' && !resumable) {
     report.ignored = `approval ${id} ${describeDecided(approval)}: nothing more to do`;
     return;
   }
@@ -100,6 +108,7 @@ async function grant(approval: Approval, event: Decision, report: EventReport, d
     }
     const gone = await situationGone(approval, deps);
     if (gone) {
+      await deps.timers?.cancel(expiryTimerName(id)).catch(() => undefined);
       await dropExpired(approval, `withdrawn: ${gone}`, report, deps, runner, 'withdrawn');
       report.ignored = `approval ${id} withdrawn: ${gone}; nothing was run`;
       return;
@@ -125,6 +134,13 @@ async function grant(approval: Approval, event: Decision, report: EventReport, d
   const action = actions[0];
   if (action?.status === 'suppressed') {
     await deps.store.reopenApproval(id, event.by);
+    if (approval.expiresAt <= deps.clock.now()) {
+      // Held past its deadline (a retry of the grant that came late): it cannot wait again.
+      // Dropped, with the expiry's one notice.
+      const current = (await deps.store.getApproval(id)) ?? approval;
+      await dropExpired(current, `expired while held (${action.suppressedBy})`, report, deps, runner);
+      return;
+    }
     const until = new Date(approval.expiresAt).toISOString();
     const why = `granted by ${event.by}, but held (${action.suppressedBy}): ${action.reason}. It is pending again until ${until}: approve again once that has passed`;
     noteApproval(report, approval, 'held', why, event.by);
@@ -164,6 +180,12 @@ async function situationGone(approval: Approval, deps: EngineDeps): Promise<stri
 
 async function reject(approval: Approval, event: Decision, report: EventReport, deps: EngineDeps, runner: ApprovalRunner): Promise<void> {
   const now = deps.clock.now();
+  if (approval.status === 'pending' && approval.expiresAt <= now) {
+    // Past its deadline: dropped as the expiry drops it (its timer may not have fired yet).
+    await dropExpired(approval, 'expired without a decision', report, deps, runner);
+    report.ignored = `approval ${approval.id} expired at ${new Date(approval.expiresAt).toISOString()}: nothing to reject, it is dropped`;
+    return;
+  }
   if (approval.status === 'pending') {
     if (!(await deps.store.decideApproval(approval.id, 'rejected', event.by, now, event.reason))) {
       const current = (await deps.store.getApproval(approval.id)) ?? approval;
@@ -207,6 +229,10 @@ async function dropExpired(
     }
   } else if (approval.status !== 'expired') {
     report.ignored = `approval ${approval.id} ${describeDecided(approval)}: nothing to expire`;
+    return;
+  } else if ((await deps.store.getActionRecords(approvalKey(approval.id))).has(DROPPED_NOTICE)) {
+    // Dropped before (a late grant, a withdrawal, an earlier delivery of this timer) and told.
+    report.ignored = `approval ${approval.id} ${describeDecided(approval)}: already dropped`;
     return;
   }
   const expired: Approval = {
@@ -283,7 +309,8 @@ function droppedNotice(approval: Approval, how: 'rejected' | 'expired' | 'withdr
       reason: `approval ${approval.id} ${how}: tell the team`,
       skippedReason: `approval ${approval.id} ${how}, but the runbook defines no topic to tell`,
     }),
-    record: { key: approvalKey(approval.id), id: `${how}-notice`, ttlMs: deps.runbook.runbook.defaults.dedupeMs },
+    // One record for rejected, expired and withdrawn alike: an approval is dropped, and told, once.
+    record: { key: approvalKey(approval.id), id: DROPPED_NOTICE, ttlMs: deps.runbook.runbook.defaults.dedupeMs },
   };
 }
 

@@ -20,6 +20,13 @@ import { describeDecided } from './approval-words.js';
 /** An approval's record is kept this long after its deadline: `medic approvals`, `status` and `history` look back. */
 export const APPROVAL_KEPT_MS = 7 * 24 * 3600_000;
 
+/**
+ * The expiry timer is set this long after the deadline: EventBridge Scheduler fires `at()` within
+ * its minute, so up to 59 s early. Set at the deadline, it could fire before it and find the
+ * approval still grantable; set a minute after, it never does.
+ */
+export const EXPIRY_TIMER_DELAY_MS = 60_000;
+
 export interface ApprovalAsk {
   spec: Rule['actions'][number];
   /** The action's place in its list (the rule's actions, or a ladder step's). */
@@ -59,12 +66,15 @@ export async function askApproval(ask: ApprovalAsk, report: EventReport, deps: E
   }
   const name = expiryTimerName(id);
   await deps.timers?.schedule({
-    at: approval.expiresAt,
+    at: approval.expiresAt + EXPIRY_TIMER_DELAY_MS,
     name,
     expiry: { approval: id, rule: rule.id, ...(signal.endpoint ? { endpoint: signal.endpoint } : {}), expiresAt: approval.expiresAt },
     place: { account: signal.account, region: signal.region },
   });
-  report.scheduled = [...(report.scheduled ?? []), { at: deadline, approval: id, rule: rule.id }];
+  report.scheduled = [
+    ...(report.scheduled ?? []),
+    { at: new Date(approval.expiresAt + EXPIRY_TIMER_DELAY_MS).toISOString(), approval: id, rule: rule.id },
+  ];
   noteApproval(report, approval, 'asked', `waits for a human until ${deadline}`);
   return {
     ...base,

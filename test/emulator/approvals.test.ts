@@ -139,8 +139,8 @@ describeEmulator('approvals through the packaged alarm function, the built CLI a
     const schedules = await schedulesNow(e.clients, e.deployed().scheduleGroup);
     expect(schedules.map((s) => s.Name)).toEqual([expiryTimerName(approval)]);
     const at = Date.parse(`${/^at\((.+)\)$/.exec(String(schedules[0]?.ScheduleExpression))?.[1]}Z`);
-    expect(at).toBeGreaterThanOrEqual(Math.floor((before + 30 * 60_000) / 1000) * 1000);
-    expect(at).toBeLessThanOrEqual(Date.now() + 30 * 60_000 + 1000);
+    expect(at).toBeGreaterThanOrEqual(Math.floor((before + 31 * 60_000) / 1000) * 1000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 31 * 60_000 + 1000);
     expect(JSON.parse(String(schedules[0]?.Target?.Input))).toMatchObject({
       source: 'model-medic',
       'detail-type': 'Approval Expiry',

@@ -74,7 +74,8 @@ describe('approvals', () => {
         expiresAt: deadline,
       }),
     ]);
-    expect(alarm.scheduled).toEqual([{ at: deadline, approval: id, rule: 'rollback-5xx' }]);
+    // The timer is set a minute after the deadline: Scheduler may fire up to 59 s early.
+    expect(alarm.scheduled).toEqual([{ at: new Date(START + 31 * MINUTE).toISOString(), approval: id, rule: 'rollback-5xx' }]);
     expect(timers.size).toBe(1);
     expect((await store.listPendingApprovals(START)).map((a) => a.id)).toEqual([id]);
   });
@@ -229,16 +230,47 @@ describe('approvals', () => {
     expect(writer.operations()).toEqual(['sns:Publish', 'sns:Publish']);
   });
 
-  it('an expiry that fires early changes nothing: a grant still runs', async () => {
+  it('an expiry that fires before the deadline is retried (busy), not lost; a grant meanwhile still runs', async () => {
     const { deps, clock, id, writer, timers } = await asked();
     const timer = timers.takeDue();
     if (!timer) throw new Error('no expiry timer');
-    clock.set(timer.at - 500);
+    expect(timer.at).toBe(START + 31 * MINUTE);
+    clock.set(START + 30 * MINUTE - 500);
     const early = await handleEvent(timerEvent(timer), timer.name, deps);
-    expect(early.ignored).toContain('not expired yet');
-    const granted = await handleEvent(grant(id, timer.at - 400, 'op-1'), 'op-1', deps);
+    expect(early.errorKind).toBe('busy');
+    expect(early.error).toContain('not expired yet');
+    const granted = await handleEvent(grant(id, START + 30 * MINUTE - 400, 'op-1'), 'op-1', deps);
     expect(outcome(granted)).toEqual(['rollback:executed', 'notify:executed']);
     expect(writer.operations().filter((o) => o === 'sagemaker:UpdateEndpoint')).toHaveLength(1);
+  });
+
+  it('a withdrawn approval is told once: its timer, if it still fires, pages nobody; a late reject drops a pending one once', async () => {
+    const { deps, clock, id, writer, timers } = await asked();
+    const recovered = recordedReader();
+    const describe = recovered.describeAlarms.bind(recovered);
+    deps.reader = {
+      ...recovered,
+      describeAlarms: async (names) => (await describe(names)).map((a) => ({ ...a, StateValue: 'OK' })),
+    } as typeof recovered;
+    await handleEvent(grant(id, START + 5 * MINUTE, 'op-1'), 'op-1', deps);
+    const timer = timers.takeDue();
+    expect(timer).toBeUndefined(); // cancelled with the withdrawal
+    clock.set(START + 31 * MINUTE);
+    const { approvalExpiryEvent: expiryEvent } = await import('../../shared/signals/approval-expiry.js');
+    const fired = await handleEvent(
+      expiryEvent({ approval: id, rule: 'rollback-5xx', expiresAt: START + 30 * MINUTE }, where(0, '')),
+      'late',
+      deps,
+    );
+    expect(fired.ignored).toContain('already dropped');
+    expect(writer.operations()).toEqual(['sns:Publish', 'sns:Publish']);
+
+    const other = await asked();
+    other.clock.set(START + 40 * MINUTE);
+    const late = await handleEvent(reject(other.id, START + 40 * MINUTE, 'op-r'), 'op-r', other.deps);
+    expect(late.ignored).toContain('nothing to reject, it is dropped');
+    expect(outcome(late)).toEqual(['notify:executed']);
+    expect(String(other.writer.calls[1]?.input.Subject)).toContain('not approved in time');
   });
 
   it('a grant after the alarm left that ALARM withdraws the approval with one notice: the incident it was for is over', async () => {

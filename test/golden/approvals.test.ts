@@ -38,7 +38,7 @@ describe('golden backtest with approvals and a silence window (built CLI)', () =
         'fraud-prod',
         ['2026-11-23T04:00:12.000Z asked', '2026-11-23T04:10:41.000Z held', '2026-11-23T04:25:09.000Z granted'],
       ],
-      ['apr-3d6444796a3b504b', 'churn-prod', ['2026-11-23T04:40:05.000Z asked', '2026-11-23T05:10:05.000Z expired']],
+      ['apr-3d6444796a3b504b', 'churn-prod', ['2026-11-23T04:40:05.000Z asked', '2026-11-23T05:11:05.000Z expired']],
       ['apr-583ba0edd8f230f5', 'fraud-prod', ['2026-11-23T05:30:12.000Z asked', '2026-11-23T05:35:50.000Z rejected']],
     ]);
     // One rollback ran (the grant after the silence); scales and notifies for the ALARMs, one
