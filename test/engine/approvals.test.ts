@@ -39,6 +39,15 @@ const grant = (id: string, at: number, eventId: string, by = ALICE) =>
 const reject = (id: string, at: number, eventId: string, by = BOB) =>
   operatorEvent('Approval Rejected', { approval: id, by, reason: 'a deploy is rolling out' }, where(at, eventId));
 
+/** The recorded AWS state, with every alarm back to OK: the incident an approval was asked for is over. */
+function alarmsNowOk() {
+  const recovered = recordedReader();
+  const describe = recovered.describeAlarms.bind(recovered);
+  return Object.assign(Object.create(recovered), {
+    describeAlarms: async (names: string[]) => (await describe(names)).map((a) => ({ ...a, StateValue: 'OK' })),
+  }) as typeof recovered;
+}
+
 async function asked() {
   const engine = await testEngine(RUNBOOK);
   const timers = new VirtualTimers();
@@ -246,12 +255,7 @@ describe('approvals', () => {
 
   it('a withdrawn approval is told once: its timer, if it still fires, pages nobody; a late reject drops a pending one once', async () => {
     const { deps, clock, id, writer, timers } = await asked();
-    const recovered = recordedReader();
-    const describe = recovered.describeAlarms.bind(recovered);
-    deps.reader = {
-      ...recovered,
-      describeAlarms: async (names) => (await describe(names)).map((a) => ({ ...a, StateValue: 'OK' })),
-    } as typeof recovered;
+    deps.reader = alarmsNowOk();
     await handleEvent(grant(id, START + 5 * MINUTE, 'op-1'), 'op-1', deps);
     const timer = timers.takeDue();
     expect(timer).toBeUndefined(); // cancelled with the withdrawal
@@ -275,12 +279,7 @@ describe('approvals', () => {
 
   it('a grant after the alarm left that ALARM withdraws the approval with one notice: the incident it was for is over', async () => {
     const { deps, clock, id, writer, store } = await asked();
-    const recovered = recordedReader();
-    const describe = recovered.describeAlarms.bind(recovered);
-    deps.reader = {
-      ...recovered,
-      describeAlarms: async (names) => (await describe(names)).map((a) => ({ ...a, StateValue: 'OK' })),
-    } as typeof recovered;
+    deps.reader = alarmsNowOk();
     clock.set(START + 5 * MINUTE);
     const granted = await handleEvent(grant(id, START + 5 * MINUTE, 'op-1'), 'op-1', deps);
     expect(granted.ignored).toContain(`approval ${id} withdrawn: alarm fraud-prod-5xx-rate is OK now`);
