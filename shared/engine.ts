@@ -22,7 +22,7 @@ import { changesEndpoint, checkRuleGuards, type GuardNotice, guardWrites, type H
 import type { ApprovalRunner } from './operator/approvals.js';
 import { type ActionReport, type EventReport, failedTransiently } from './report.js';
 import { type CompiledRunbook, decide } from './runbook/index.js';
-import type { Rule } from './runbook/types.js';
+import type { ApprovalPolicy, Rule } from './runbook/types.js';
 import { abandonSession, closeSession, decideGuardWrites, openSession, type Session, type Write, writeChange } from './session.js';
 import { approvalKey } from './signals/approval-expiry.js';
 import { checkKey } from './signals/check.js';
@@ -268,7 +268,7 @@ async function runRule(
         const held = guard.holdBack(definition.mutatesEndpoint, spec.type) ?? quietWhileBusy(spec.type, earlier, options.stepOfLadder);
         if (held) action = { type: spec.type, rule: rule.id, status: 'suppressed', calls: [], ...held };
         else if (rule.approval?.for.includes(spec.type) && !options.approved) {
-          action = await planThenAsk(spec, index, rule, signal, recordsKey, earlier, report, deps, options);
+          action = await planThenAsk(spec, index, rule, rule.approval, signal, recordsKey, earlier, report, deps, options);
         } else
           ({ action, remember } = await runAction(spec, rule, signal, earlier, deps, {
             ...options,
@@ -345,6 +345,7 @@ async function planThenAsk(
   spec: Rule['actions'][number],
   index: number,
   rule: Rule,
+  policy: ApprovalPolicy,
   signal: Signal,
   recordsKey: string,
   earlier: readonly ActionReport[],
@@ -355,7 +356,7 @@ async function planThenAsk(
   const planned = await planAction(spec, rule, signal, earlier, deps, options);
   if (planned.kind === 'report') return planned.action;
   const { askApproval } = await import('./operator/ask-approval.js');
-  return askApproval({ spec, index, rule, signal, recordsKey, plan: planned.plan }, report, deps);
+  return askApproval({ spec, index, rule, policy, signal, recordsKey, plan: planned.plan }, report, deps);
 }
 
 /** An approved action's report names its approval and who approved it. */

@@ -108,7 +108,7 @@ async function grant(approval: Approval, event: Decision, report: EventReport, d
     }
     const gone = await situationGone(approval, deps);
     if (gone) {
-      await deps.timers?.cancel(expiryTimerName(id)).catch(() => undefined);
+      await cancelExpiry(id, deps);
       await dropExpired(approval, `withdrawn: ${gone}`, report, deps, runner, 'withdrawn');
       report.ignored = `approval ${id} withdrawn: ${gone}; nothing was run`;
       return;
@@ -147,7 +147,7 @@ async function grant(approval: Approval, event: Decision, report: EventReport, d
     await runner.sendNotice(heldNotice(approval, action, event.by, report.event, deps));
     return;
   }
-  await deps.timers?.cancel(expiryTimerName(id)).catch(() => undefined);
+  await cancelExpiry(id, deps);
   const outcome = action ? `${action.type} ${action.status}` : 'nothing to run';
   noteApproval(report, approval, 'granted', `granted by ${event.by}: ${outcome}`, event.by);
   report.recorded = `approval ${id} (${describeWaiting(approval)}) granted by ${event.by}: ${outcome}`;
@@ -192,7 +192,7 @@ async function reject(approval: Approval, event: Decision, report: EventReport, 
       report.ignored = `approval ${approval.id} ${describeDecided(current)}: too late to reject`;
       return;
     }
-    await deps.timers?.cancel(expiryTimerName(approval.id)).catch(() => undefined);
+    await cancelExpiry(approval.id, deps);
     const rejected: Approval = {
       ...approval,
       status: 'rejected',
@@ -200,15 +200,25 @@ async function reject(approval: Approval, event: Decision, report: EventReport, 
       decidedAt: now,
       ...(event.reason ? { reason: event.reason } : {}),
     };
-    await dropped(rejected, 'rejected', `rejected by ${event.by}${event.reason ? `: ${event.reason}` : ''}`, report, deps, runner);
+    await dropped(rejected, 'rejected', rejectedBy(rejected), report, deps, runner);
     return;
   }
   if (approval.status === 'rejected' && approval.decidedBy === event.by) {
     // This very rejection, retried after its notice failed: finish what it started.
-    await dropped(approval, 'rejected', `rejected by ${event.by}${approval.reason ? `: ${approval.reason}` : ''}`, report, deps, runner);
+    await dropped(approval, 'rejected', rejectedBy(approval), report, deps, runner);
     return;
   }
   report.ignored = `approval ${approval.id} ${describeDecided(approval)}: nothing to reject`;
+}
+
+/** Best effort: a deadline timer that fires anyway finds the approval decided and does nothing. */
+async function cancelExpiry(id: string, deps: EngineDeps): Promise<void> {
+  await deps.timers?.cancel(expiryTimerName(id)).catch(() => undefined);
+}
+
+/** "rejected by X: why", as the report, the audit and the notice say it. */
+function rejectedBy(approval: Approval): string {
+  return `rejected by ${approval.decidedBy}${approval.reason ? `: ${approval.reason}` : ''}`;
 }
 
 /** Pending past its deadline (or its situation is over): expired, told once; an expired one is told again only if it was not. */
@@ -278,10 +288,7 @@ function droppedNotice(approval: Approval, how: 'rejected' | 'expired' | 'withdr
   const endpoint = approval.endpoint ?? 'unknown endpoint';
   const what = describeWaiting(approval);
   const lines = {
-    rejected: [
-      `The ${what} was rejected by ${approval.decidedBy}${approval.reason ? `: ${approval.reason}` : ''}.`,
-      'model-medic dropped it; nothing was changed.',
-    ],
+    rejected: [`The ${what} was ${rejectedBy(approval)}.`, 'model-medic dropped it; nothing was changed.'],
     expired: [
       `Nobody approved the ${what} by ${new Date(approval.expiresAt).toISOString()} (approval ${approval.id}).`,
       'model-medic dropped it; nothing was changed. If the problem persists, look at the endpoint now: the automation is waiting for a human.',

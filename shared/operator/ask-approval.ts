@@ -11,7 +11,7 @@
 import type { ActionPlan } from '../actions/action.js';
 import type { EngineDeps } from '../engine.js';
 import type { ActionReport, ApprovalReport, EventReport } from '../report.js';
-import type { Rule } from '../runbook/types.js';
+import type { ApprovalPolicy, Rule } from '../runbook/types.js';
 import { approvalId, expiryTimerName } from '../signals/approval-expiry.js';
 import type { Signal } from '../signals/types.js';
 import type { Approval } from '../state/store.js';
@@ -32,6 +32,8 @@ export interface ApprovalAsk {
   /** The action's place in its list (the rule's actions, or a ladder step's). */
   index: number;
   rule: Rule;
+  /** The rule's approval policy (asking is only for a rule that has one). */
+  policy: ApprovalPolicy;
   signal: Signal;
   /** Where the list keeps its completion records: the signal key or the ladder step's key. */
   recordsKey: string;
@@ -39,8 +41,7 @@ export interface ApprovalAsk {
 }
 
 export async function askApproval(ask: ApprovalAsk, report: EventReport, deps: EngineDeps): Promise<ActionReport> {
-  const { spec, rule, signal, plan } = ask;
-  const policy = rule.approval;
+  const { spec, rule, signal, plan, policy } = ask;
   const now = deps.clock.now();
   const id = approvalId(ask.recordsKey, rule.id, ask.index);
   const asked: Approval = {
@@ -50,10 +51,9 @@ export async function askApproval(ask: ApprovalAsk, report: EventReport, deps: E
     action: spec,
     index: ask.index,
     signal,
-    recordsKey: ask.recordsKey,
     planned: { reason: plan.reason, calls: plan.calls },
     createdAt: now,
-    expiresAt: now + (policy?.expiresMs ?? 3600_000),
+    expiresAt: now + policy.expiresMs,
     status: 'pending',
   };
   // A retry of this event finds the approval it asked for, with its original deadline and status.

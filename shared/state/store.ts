@@ -103,8 +103,6 @@ export interface Approval {
   index: number;
   /** The signal it was asked for: a granted action is planned again on it, against current state. */
   signal: Signal;
-  /** Where the action's list keeps its completion records (the signal's key, or a ladder step's). */
-  recordsKey?: string;
   /** What it would have done when asked: a grant runs only the same plan (approve what you saw). */
   planned?: { reason: string; calls: AwsCall[] };
   createdAt: number;

@@ -7,10 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { handleEvent } from '../../shared/engine.js';
 import type { EventReport } from '../../shared/report.js';
 import { operatorEvent } from '../../shared/signals/operator.js';
-import { occurrence, START, testEngine } from '../support/engine.js';
+import { occurrence, START, TOPIC, testEngine } from '../support/engine.js';
 import { sample } from '../support/samples.js';
 
-const TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops';
 const RUNBOOK = `
 version: 1
 defaults: { cooldown: 0s, scale: { max: 8 }, maxRemediationsPerHour: 2 }
