@@ -14,6 +14,7 @@ import {
   optionalObject,
   optionalRecord,
   optionalString,
+  ROOT,
   string,
 } from './shape.js';
 import { ALARM_STATES, type AlarmSignal, type AlarmState, type Breach, type MetricRef } from './types.js';
@@ -48,15 +49,19 @@ interface AlarmDetail {
 
 type Path = ReadonlyArray<string | number>;
 
+const STATE_PATH: Path = ['state'];
+const PREVIOUS_STATE_PATH: Path = ['previousState'];
+const CONFIGURATION_PATH: Path = ['configuration'];
+
 const stateValueMessage = (value: unknown) => `expected one of ${ALARM_STATES.join(', ')}, got ${JSON.stringify(value)}`;
 
 function readState(raw: unknown, path: Path): StateDetail {
   const s = object(raw, path);
-  const value = oneOf(s.value, ALARM_STATES, [...path, 'value'], stateValueMessage);
-  const reason = optionalString(s.reason, [...path, 'reason']);
-  const timestamp = string(s.timestamp, [...path, 'timestamp'], 'missing state timestamp');
-  const actionsSuppressedBy = optionalString(s.actionsSuppressedBy, [...path, 'actionsSuppressedBy']);
-  optionalString(s.actionsSuppressedReason, [...path, 'actionsSuppressedReason']);
+  const value = oneOf(s.value, ALARM_STATES, path, 'value', stateValueMessage);
+  const reason = optionalString(s.reason, path, 'reason');
+  const timestamp = string(s.timestamp, path, 'timestamp', 'missing state timestamp');
+  const actionsSuppressedBy = optionalString(s.actionsSuppressedBy, path, 'actionsSuppressedBy');
+  optionalString(s.actionsSuppressedReason, path, 'actionsSuppressedReason');
   return { value, reason, reasonData: s.reasonData, timestamp, actionsSuppressedBy };
 }
 
@@ -64,34 +69,35 @@ function readState(raw: unknown, path: Path): StateDetail {
 function readPreviousState(raw: unknown, path: Path): Partial<StateDetail> | undefined {
   const s = optionalObject(raw, path);
   if (!s) return undefined;
-  const value = s.value === undefined ? undefined : oneOf(s.value, ALARM_STATES, [...path, 'value'], stateValueMessage);
-  optionalString(s.reason, [...path, 'reason']);
-  const timestamp = s.timestamp === undefined ? undefined : string(s.timestamp, [...path, 'timestamp'], 'missing state timestamp');
-  optionalString(s.actionsSuppressedBy, [...path, 'actionsSuppressedBy']);
-  optionalString(s.actionsSuppressedReason, [...path, 'actionsSuppressedReason']);
+  const value = s.value === undefined ? undefined : oneOf(s.value, ALARM_STATES, path, 'value', stateValueMessage);
+  optionalString(s.reason, path, 'reason');
+  const timestamp = s.timestamp === undefined ? undefined : string(s.timestamp, path, 'timestamp', 'missing state timestamp');
+  optionalString(s.actionsSuppressedBy, path, 'actionsSuppressedBy');
+  optionalString(s.actionsSuppressedReason, path, 'actionsSuppressedReason');
   return { value, timestamp };
 }
 
 function readMetricEntry(raw: unknown, path: Path): MetricEntry {
   const m = object(raw, path);
   const entry: MetricEntry = {
-    id: optionalString(m.id, [...path, 'id']),
-    expression: optionalString(m.expression, [...path, 'expression']),
-    label: optionalString(m.label, [...path, 'label']),
-    returnData: optionalBoolean(m.returnData, [...path, 'returnData']),
+    id: optionalString(m.id, path, 'id'),
+    expression: optionalString(m.expression, path, 'expression'),
+    label: optionalString(m.label, path, 'label'),
+    returnData: optionalBoolean(m.returnData, path, 'returnData'),
   };
-  const stat = optionalObject(m.metricStat, [...path, 'metricStat']);
+  const stat = optionalObject(m.metricStat, path, 'metricStat');
   if (stat) {
-    const metricPath = [...path, 'metricStat', 'metric'];
+    const statPath = [...path, 'metricStat'];
+    const metricPath = [...statPath, 'metric'];
     const metric = object(stat.metric, metricPath);
     entry.metricStat = {
       metric: {
-        namespace: optionalString(metric.namespace, [...metricPath, 'namespace']),
-        name: optionalString(metric.name, [...metricPath, 'name']),
-        dimensions: optionalRecord(metric.dimensions, [...metricPath, 'dimensions'], (v) => v),
+        namespace: optionalString(metric.namespace, metricPath, 'namespace'),
+        name: optionalString(metric.name, metricPath, 'name'),
+        dimensions: optionalRecord(metric.dimensions, metricPath, 'dimensions', (v) => v),
       },
-      period: optionalNumber(stat.period, [...path, 'metricStat', 'period']),
-      stat: optionalString(stat.stat, [...path, 'metricStat', 'stat']),
+      period: optionalNumber(stat.period, statPath, 'period'),
+      stat: optionalString(stat.stat, statPath, 'stat'),
     };
   }
   return entry;
@@ -100,17 +106,17 @@ function readMetricEntry(raw: unknown, path: Path): MetricEntry {
 function readAlarmDetail(raw: unknown): AlarmDetail {
   const d = object(raw, []);
   const detail: AlarmDetail = {
-    alarmName: string(d.alarmName, ['alarmName'], 'missing alarmName'),
-    state: readState(d.state, ['state']),
+    alarmName: string(d.alarmName, ROOT, 'alarmName', 'missing alarmName'),
+    state: readState(d.state, STATE_PATH),
   };
-  const previousState = readPreviousState(d.previousState, ['previousState']);
+  const previousState = readPreviousState(d.previousState, PREVIOUS_STATE_PATH);
   if (previousState) detail.previousState = previousState;
-  const c = optionalObject(d.configuration, ['configuration']);
+  const c = optionalObject(d.configuration, ROOT, 'configuration');
   if (c) {
-    optionalString(c.description, ['configuration', 'description']);
+    optionalString(c.description, CONFIGURATION_PATH, 'description');
     detail.configuration = {
-      metrics: optionalArray(c.metrics, ['configuration', 'metrics'], readMetricEntry),
-      alarmRule: optionalString(c.alarmRule, ['configuration', 'alarmRule']),
+      metrics: optionalArray(c.metrics, CONFIGURATION_PATH, 'metrics', readMetricEntry),
+      alarmRule: optionalString(c.alarmRule, CONFIGURATION_PATH, 'alarmRule'),
     };
   }
   return detail;

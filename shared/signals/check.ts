@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Envelope } from './envelope.js';
-import { checked, optionalString, ShapeError, string } from './shape.js';
+import { checked, optionalString, ROOT, ShapeError, string } from './shape.js';
 import { parseAwsTime } from './timestamp.js';
 
 export const CHECK_SOURCE = 'model-medic';
@@ -35,7 +35,7 @@ export function parseCheckEvent(envelope: Envelope): RemediationCheck {
 
 /** The check's fields in the documented order: the first wrong one is named. */
 function readCheck(d: Record<string, unknown>): RemediationCheck {
-  const ladder = string(d.ladder, ['ladder'], 'missing ladder');
+  const ladder = string(d.ladder, ROOT, 'ladder', 'missing ladder');
   if (ladder === '') throw new ShapeError(['ladder'], 'missing ladder');
   const step = d.step;
   if (typeof step !== 'number' || !Number.isInteger(step) || step < 1) throw new ShapeError(['step'], 'expected a step number');
@@ -43,12 +43,12 @@ function readCheck(d: Record<string, unknown>): RemediationCheck {
   if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) {
     throw new ShapeError(['attempt'], 'expected an attempt number');
   }
-  const rule = string(d.rule, ['rule'], 'missing rule');
+  const rule = string(d.rule, ROOT, 'rule', 'missing rule');
   if (rule === '') throw new ShapeError(['rule'], 'missing rule');
-  const alarmArn = string(d.alarmArn, ['alarmArn'], 'missing alarmArn');
+  const alarmArn = string(d.alarmArn, ROOT, 'alarmArn', 'missing alarmArn');
   if (!/^arn:aws[a-z-]*:cloudwatch:/.test(alarmArn)) throw new ShapeError(['alarmArn'], 'expected a CloudWatch alarm ARN');
-  const endpoint = optionalString(d.endpoint, ['endpoint']);
-  const since = string(d.since, ['since'], 'missing since');
+  const endpoint = optionalString(d.endpoint, ROOT, 'endpoint');
+  const since = string(d.since, ROOT, 'since', 'missing since');
   if (!Number.isFinite(parseAwsTime(since))) throw new ShapeError(['since'], SINCE_EXAMPLE);
   return {
     ladder,

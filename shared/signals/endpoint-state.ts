@@ -1,6 +1,6 @@
 /** SageMaker Endpoint State Change -> EndpointStateChange (feeds the rollback history). */
 import type { Envelope } from './envelope.js';
-import { checked, object, optionalString, string } from './shape.js';
+import { checked, object, optionalString, ROOT, string } from './shape.js';
 import type { EndpointStateChange } from './types.js';
 
 export const ENDPOINT_SOURCE = 'aws.sagemaker';
@@ -10,10 +10,10 @@ export function parseEndpointStateEvent(envelope: Envelope): EndpointStateChange
   const d = checked('endpoint state event: ', 'detail', () => {
     const detail = object(envelope.detail, []);
     return {
-      EndpointName: string(detail.EndpointName, ['EndpointName'], 'missing EndpointName'),
-      EndpointArn: optionalString(detail.EndpointArn, ['EndpointArn']),
-      EndpointStatus: string(detail.EndpointStatus, ['EndpointStatus'], 'missing EndpointStatus'),
-      EndpointConfigName: optionalString(detail.EndpointConfigName, ['EndpointConfigName']),
+      EndpointName: string(detail.EndpointName, ROOT, 'EndpointName', 'missing EndpointName'),
+      EndpointArn: optionalString(detail.EndpointArn, ROOT, 'EndpointArn'),
+      EndpointStatus: string(detail.EndpointStatus, ROOT, 'EndpointStatus', 'missing EndpointStatus'),
+      EndpointConfigName: optionalString(detail.EndpointConfigName, ROOT, 'EndpointConfigName'),
     };
   });
   const change: EndpointStateChange = {

@@ -3,7 +3,7 @@
  * an array, a string) is bad input with one clear line, never a stack trace.
  */
 import { InvalidEventError } from '../errors.js';
-import { checked, optionalArray, optionalString, string } from './shape.js';
+import { checked, optionalArray, optionalString, ROOT, string } from './shape.js';
 
 export interface Envelope {
   version?: string;
@@ -32,15 +32,15 @@ export function parseEnvelope(raw: unknown): Envelope {
     );
   }
   const envelope = checked('not an EventBridge event: ', '', () => {
-    const version = optionalString(record.version, ['version']);
+    const version = optionalString(record.version, ROOT, 'version');
     const fields = {
-      id: string(record.id, ['id'], 'missing event id'),
-      'detail-type': string(record['detail-type'], ['detail-type'], 'missing detail-type'),
-      source: string(record.source, ['source'], 'missing source'),
-      account: string(record.account, ['account'], 'missing account'),
-      time: string(record.time, ['time'], 'missing time'),
-      region: string(record.region, ['region'], 'missing region'),
-      resources: optionalArray(record.resources, ['resources'], (v, path) => string(v, path)) ?? [],
+      id: string(record.id, ROOT, 'id', 'missing event id'),
+      'detail-type': string(record['detail-type'], ROOT, 'detail-type', 'missing detail-type'),
+      source: string(record.source, ROOT, 'source', 'missing source'),
+      account: string(record.account, ROOT, 'account', 'missing account'),
+      time: string(record.time, ROOT, 'time', 'missing time'),
+      region: string(record.region, ROOT, 'region', 'missing region'),
+      resources: optionalArray(record.resources, ROOT, 'resources', (v, path) => string(v, path)) ?? [],
     };
     return { ...record, ...(version === undefined ? {} : { version }), ...fields };
   });

@@ -7,10 +7,11 @@
  */
 import type { AwsReader, DescribeProcessingJobResponse } from '../aws/ports.js';
 import type { Envelope } from './envelope.js';
-import { checked, object, oneOf, optionalArray, optionalObject, optionalRecord, optionalString, string } from './shape.js';
+import { checked, object, oneOf, optionalArray, optionalObject, optionalRecord, optionalString, ROOT, string } from './shape.js';
 import type { MonitoringSignal, MonitoringStatus, MonitoringType, Violation } from './types.js';
 
 const JOB_STATUSES = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'] as const;
+const OUTPUT_CONFIG_PATH = ['ProcessingOutputConfig'];
 const TERMINAL = new Set(['Completed', 'Failed', 'Stopped']);
 
 /** Name prefixes SageMaker gives monitoring executions, most specific first. */
@@ -39,20 +40,20 @@ interface JobDetail {
 function readJobDetail(raw: unknown): JobDetail {
   const d = object(raw, []);
   const detail: JobDetail = {
-    ProcessingJobName: string(d.ProcessingJobName, ['ProcessingJobName'], 'missing ProcessingJobName'),
-    ProcessingJobArn: optionalString(d.ProcessingJobArn, ['ProcessingJobArn']),
-    ProcessingJobStatus: oneOf(d.ProcessingJobStatus, JOB_STATUSES, ['ProcessingJobStatus'], (value) =>
+    ProcessingJobName: string(d.ProcessingJobName, ROOT, 'ProcessingJobName', 'missing ProcessingJobName'),
+    ProcessingJobArn: optionalString(d.ProcessingJobArn, ROOT, 'ProcessingJobArn'),
+    ProcessingJobStatus: oneOf(d.ProcessingJobStatus, JOB_STATUSES, ROOT, 'ProcessingJobStatus', (value) =>
       value === undefined ? 'missing ProcessingJobStatus' : `expected one of ${JOB_STATUSES.join(', ')}, got ${JSON.stringify(value)}`,
     ),
-    ExitMessage: optionalString(d.ExitMessage, ['ExitMessage']),
-    FailureReason: optionalString(d.FailureReason, ['FailureReason']),
-    MonitoringScheduleArn: optionalString(d.MonitoringScheduleArn, ['MonitoringScheduleArn']),
-    Environment: optionalRecord(d.Environment, ['Environment'], (v, path) => string(v, path)),
+    ExitMessage: optionalString(d.ExitMessage, ROOT, 'ExitMessage'),
+    FailureReason: optionalString(d.FailureReason, ROOT, 'FailureReason'),
+    MonitoringScheduleArn: optionalString(d.MonitoringScheduleArn, ROOT, 'MonitoringScheduleArn'),
+    Environment: optionalRecord(d.Environment, ROOT, 'Environment', (v, path, key) => string(v, path, key)),
   };
-  const config = optionalObject(d.ProcessingOutputConfig, ['ProcessingOutputConfig']);
-  const outputs = optionalArray(config?.Outputs, ['ProcessingOutputConfig', 'Outputs'], (v, path) => {
+  const config = optionalObject(d.ProcessingOutputConfig, ROOT, 'ProcessingOutputConfig');
+  const outputs = optionalArray(config?.Outputs, OUTPUT_CONFIG_PATH, 'Outputs', (v, path) => {
     const output = object(v, path);
-    const s3 = optionalObject(output.S3Output, [...path, 'S3Output']);
+    const s3 = optionalObject(output.S3Output, path, 'S3Output');
     return s3 ? string(s3.S3Uri, [...path, 'S3Output', 'S3Uri']) : undefined;
   });
   const outputUri = outputs?.find((uri) => uri);

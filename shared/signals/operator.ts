@@ -10,7 +10,7 @@ import { formatDuration } from '../runbook/duration.js';
 import { isGlob } from '../runbook/glob.js';
 import type { Envelope } from './envelope.js';
 import { parseIsoWithZone } from './iso-time.js';
-import { checked, oneOf, optionalString, ShapeError } from './shape.js';
+import { checked, oneOf, optionalString, ROOT, ShapeError } from './shape.js';
 
 export const OPERATOR_SOURCE = 'model-medic.operator';
 export const OPERATOR_DETAIL_TYPES = [
@@ -70,7 +70,7 @@ function id(detail: Record<string, unknown>, what: string): string {
 
 /** An optional free-text reason: blank is as good as none. */
 function optionalReason(detail: Record<string, unknown>): string | undefined {
-  const value = optionalString(detail.reason, ['reason']);
+  const value = optionalString(detail.reason, ROOT, 'reason');
   return value !== undefined && value.trim() !== '' ? value : undefined;
 }
 
@@ -118,7 +118,7 @@ function readDetail(type: OperatorDetailType, detail: Record<string, unknown>): 
       const kind =
         detail.kind === undefined
           ? undefined
-          : oneOf(detail.kind, ['alarm', 'monitoring'] as const, ['kind'], () => 'expected alarm or monitoring');
+          : oneOf(detail.kind, ['alarm', 'monitoring'] as const, ROOT, 'kind', () => 'expected alarm or monitoring');
       const startsAt = isoTime(detail, 'startsAt');
       const endsAt = isoTime(detail, 'endsAt');
       if (detail.quiet !== undefined && typeof detail.quiet !== 'boolean') throw new ShapeError(['quiet'], 'expected true or false');

@@ -46,65 +46,89 @@ export function typeName(value: unknown): string {
   return typeof value;
 }
 
-function wrongType(path: Path, expected: string, value: unknown): never {
-  throw new ShapeError(path, `Invalid input: expected ${expected}, received ${typeName(value)}`);
+/**
+ * Every check takes its parent's path and its own key apart, and joins them only to report a
+ * wrong field: a storm parses thousands of events a second, and a path array per field read
+ * was most of what parsing allocated.
+ */
+type Key = string | number | undefined;
+const at = (path: Path, key: Key): Path => (key === undefined ? path : [...path, key]);
+
+function wrongType(path: Path, key: Key, expected: string, value: unknown): never {
+  throw new ShapeError(at(path, key), `Invalid input: expected ${expected}, received ${typeName(value)}`);
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function object(value: unknown, path: Path): Record<string, unknown> {
-  return isRecord(value) ? value : wrongType(path, 'object', value);
+export function object(value: unknown, path: Path, key?: Key): Record<string, unknown> {
+  return isRecord(value) ? value : wrongType(path, key, 'object', value);
 }
 
-export function optionalObject(value: unknown, path: Path): Record<string, unknown> | undefined {
-  return value === undefined ? undefined : object(value, path);
+export function optionalObject(value: unknown, path: Path, key?: Key): Record<string, unknown> | undefined {
+  return value === undefined ? undefined : object(value, path, key);
 }
 
 /** A string; `message` replaces the default wording (e.g. `missing alarmName`) for any other value. */
-export function string(value: unknown, path: Path, message?: string): string {
+export function string(value: unknown, path: Path, key?: Key, message?: string): string {
   if (typeof value === 'string') return value;
-  if (message !== undefined) throw new ShapeError(path, message);
-  return wrongType(path, 'string', value);
+  if (message !== undefined) throw new ShapeError(at(path, key), message);
+  return wrongType(path, key, 'string', value);
 }
 
-export function optionalString(value: unknown, path: Path): string | undefined {
-  return value === undefined ? undefined : string(value, path);
+export function optionalString(value: unknown, path: Path, key?: Key): string | undefined {
+  return value === undefined ? undefined : string(value, path, key);
 }
 
-export function optionalNumber(value: unknown, path: Path): number | undefined {
+export function optionalNumber(value: unknown, path: Path, key?: Key): number | undefined {
   if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) return value;
-  return wrongType(path, 'number', value);
+  return wrongType(path, key, 'number', value);
 }
 
-export function optionalBoolean(value: unknown, path: Path): boolean | undefined {
+export function optionalBoolean(value: unknown, path: Path, key?: Key): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
-  return wrongType(path, 'boolean', value);
+  return wrongType(path, key, 'boolean', value);
 }
 
 /** An array whose items `item` reads (each with its index in the path). */
-export function optionalArray<T>(value: unknown, path: Path, item: (value: unknown, path: Path) => T): T[] | undefined {
+export function optionalArray<T>(value: unknown, path: Path, key: Key, item: (value: unknown, path: Path) => T): T[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) return wrongType(path, 'array', value);
+  if (!Array.isArray(value)) return wrongType(path, key, 'array', value);
+  const here = at(path, key);
   // A loop, not map(): map skips the holes of a sparse array, which must fail like undefined.
   const out: T[] = [];
-  for (let i = 0; i < value.length; i++) out.push(item(value[i], [...path, i]));
+  for (let i = 0; i < value.length; i++) out.push(item(value[i], [...here, i]));
   return out;
 }
 
 /** A plain object used as a map; `item` reads each value. */
-export function optionalRecord<T>(value: unknown, path: Path, item: (value: unknown, path: Path) => T): Record<string, T> | undefined {
+export function optionalRecord<T>(
+  value: unknown,
+  path: Path,
+  key: Key,
+  item: (value: unknown, path: Path, key: string) => T,
+): Record<string, T> | undefined {
   if (value === undefined) return undefined;
   const proto = isRecord(value) ? Object.getPrototypeOf(value) : undefined;
-  if (!isRecord(value) || (proto !== Object.prototype && proto !== null)) return wrongType(path, 'record', value);
+  if (!isRecord(value) || (proto !== Object.prototype && proto !== null)) return wrongType(path, key, 'record', value);
+  const here = at(path, key);
   const out: Record<string, T> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = item(v, [...path, key]);
+  for (const [name, v] of Object.entries(value)) out[name] = item(v, here, name);
   return out;
 }
 
 /** One of `allowed`; `message` says what else was found. */
-export function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: Path, message: (value: unknown) => string): T {
+export function oneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  path: Path,
+  key: Key,
+  message: (value: unknown) => string,
+): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new ShapeError(path, message(value));
+  throw new ShapeError(at(path, key), message(value));
 }
+
+/** The path of the fields of the object being read, its keys given apart. */
+export const ROOT: Path = [];

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../shared/errors.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
-import { checked, optionalArray, optionalRecord, string, typeName } from '../../shared/signals/shape.js';
+import { checked, optionalArray, optionalRecord, ROOT, string, typeName } from '../../shared/signals/shape.js';
 import { recordedReader, sample } from '../support/samples.js';
 
 /** Every path to a value in `value` (objects and arrays), the root included. */
@@ -65,15 +65,18 @@ describe('hand-checked event shapes', () => {
       }
       return undefined;
     };
-    expect(fail(() => string(7, ['alarmName'], 'missing alarmName'))).toBe('alarm event: detail.alarmName: missing alarmName');
-    expect(fail(() => optionalArray('x', ['configuration', 'metrics'], (v) => v))).toBe(
+    expect(fail(() => string(7, ROOT, 'alarmName', 'missing alarmName'))).toBe('alarm event: detail.alarmName: missing alarmName');
+    expect(fail(() => optionalArray('x', ['configuration'], 'metrics', (v) => v))).toBe(
       'alarm event: detail.configuration.metrics: Invalid input: expected array, received string',
     );
-    expect(fail(() => optionalArray([{}, null], ['metrics'], (v, p) => string(v, p)))).toBe(
+    expect(fail(() => optionalArray([{}, null], ROOT, 'metrics', (v, p) => string(v, p)))).toBe(
       'alarm event: detail.metrics[0]: Invalid input: expected string, received object',
     );
-    expect(fail(() => optionalRecord([], ['Environment'], (v) => v))).toBe(
+    expect(fail(() => optionalRecord([], ROOT, 'Environment', (v) => v))).toBe(
       'alarm event: detail.Environment: Invalid input: expected record, received array',
+    );
+    expect(fail(() => optionalRecord({ a: 'x', b: 2 }, ROOT, 'Environment', (v, p, k) => string(v, p, k)))).toBe(
+      'alarm event: detail.Environment.b: Invalid input: expected string, received number',
     );
     expect([null, [], Number.NaN, 1, 'a', undefined, new Date(0)].map(typeName)).toEqual([
       'null',
