@@ -103,9 +103,12 @@ export class MemoryStateStore implements StateStore {
   }
 
   async getActionRecords(key: string): Promise<Map<string, ActionReport>> {
+    const live = new Map<string, ActionReport>();
+    const records = this.actionRecords.get(key);
+    if (!records) return live; // most signals are new: nothing to copy
     const claimedAt = this.signals.get(key)?.claimedAt;
-    const live = [...(this.actionRecords.get(key) ?? [])].filter(([, r]) => claimedAt === undefined || r.expiresAt > claimedAt);
-    return new Map(live.map(([id, r]) => [id, r.record]));
+    for (const [id, r] of records) if (claimedAt === undefined || r.expiresAt > claimedAt) live.set(id, r.record);
+    return live;
   }
 
   async putActionRecord(key: string, actionId: string, record: ActionReport, now: number, ttlMs: number): Promise<void> {
@@ -238,6 +241,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async listSilences(now: number): Promise<Silence[]> {
+    if (this.silences.size === 0) return []; // every guarded decision asks; most stores have none
     for (const [id, entry] of this.silences) if (entry.expiresAt <= now) this.silences.delete(id);
     return [...this.silences.values()]
       .map((e) => e.silence)
