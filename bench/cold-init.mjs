@@ -102,6 +102,9 @@ export function coldStart(args, env, cwd) {
   });
 }
 
+/** The alarm on the in-memory store: no DynamoDB request, everything else as deployed. */
+const NO_DYNAMODB = 'alarm (no DynamoDB: MemoryStateStore)';
+
 export async function run() {
   const deploy = readDeployConfig();
   mkdirSync(join(TMP, 'home'), { recursive: true });
@@ -146,6 +149,14 @@ export async function run() {
       cwd: bundle.outdir,
       needsTable: dynamoStore,
     });
+  }
+  // The alarm again without DynamoDB (MEDIC_TABLE unset: the in-memory store), reported beside the
+  // budget: it splits the alarm's cold start into what DynamoDB's requests cost on this emulator and
+  // what the code and the other AWS calls cost (docs/performance.md, "Issue 14: where it stands").
+  const alarm = variants.find((v) => v.id === 'alarm');
+  if (dynamoStore && alarm) {
+    const { MEDIC_TABLE: _table, ...env } = alarm.env;
+    variants.push({ ...alarm, id: NO_DYNAMODB, env, needsTable: false });
   }
   // BENCH_COLD_SOURCEMAPS=1: also the two that matter most without NODE_OPTIONS=--enable-source-maps.
   if (process.env.BENCH_COLD_SOURCEMAPS === '1' && deploy.nodeOptions.includes('source-maps')) {
@@ -247,6 +258,7 @@ export async function run() {
         actions: ['scale:executed', 'notify:executed'],
       }
     : undefined;
+  const noDynamo = stats[NO_DYNAMODB];
   const noMaps = stats['alarm (no --enable-source-maps)'];
   const refNoMaps = stats['reference (no --enable-source-maps)'];
   return {
@@ -266,6 +278,14 @@ export async function run() {
     ),
     functions,
     roundTripBudget,
+    withoutDynamoDb: noDynamo
+      ? {
+          alarm: noDynamo.wall.p50,
+          firstEvent: noDynamo.firstEventMs?.p50,
+          ratio: noDynamo.wall.p50 / ref,
+          withDynamoDb: stats.alarm?.wall.p50,
+        }
+      : undefined,
     withoutSourceMaps:
       noMaps && refNoMaps
         ? { alarm: noMaps.wall.p50, reference: refNoMaps.wall.p50, ratio: noMaps.wall.p50 / refNoMaps.wall.p50 }

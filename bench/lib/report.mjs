@@ -382,6 +382,13 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
         );
       }
     }
+    if (cold.withoutDynamoDb) {
+      const d = cold.withoutDynamoDb;
+      out.push(
+        '',
+        `Without DynamoDB (the same alarm on the in-memory store, MEDIC_TABLE unset; no budget): ${fmt.ms(d.alarm)}, ${fmt.ratio(d.ratio)} the reference. DynamoDB (its SDK client and the requests, on this emulator: moto answers one request at a time, a few ms each) accounts for ${fmt.ms(d.withDynamoDb - d.alarm)} of the alarm's ${fmt.ms(d.withDynamoDb)}.`,
+      );
+    }
     if (cold.withoutSourceMaps) {
       out.push(
         '',
