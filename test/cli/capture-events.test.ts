@@ -83,9 +83,9 @@ describe('medic capture --events DIR', () => {
       MaxRecords: 100,
     });
     // The second of the paged alarm's changes knows when the first one happened.
-    const paged = events.filter((e) => (e.detail as Json).alarmName === PAGED).map((e) => e.detail as Json);
-    expect((paged[0]?.previousState as Json).timestamp).toBeUndefined();
-    expect((paged[1]?.previousState as Json).timestamp).toBe((paged[0]?.state as Json).timestamp);
+    const [first, second] = events.filter((e) => (e.detail as Json).alarmName === PAGED).map((e) => e.detail as Json) as [Json, Json];
+    expect((first.previousState as Json).timestamp).toBeUndefined();
+    expect((second.previousState as Json).timestamp).toBe((first.state as Json).timestamp);
 
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     for (const f of files) expect(readme).toContain(`| ${f} | `);
