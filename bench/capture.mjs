@@ -126,7 +126,9 @@ function startStub(until) {
       res.end(body);
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}`, calls: () => calls })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}`, calls: () => calls })),
+  );
 }
 
 function runCli(args, env) {
@@ -167,7 +169,13 @@ export async function run() {
       const backtest = await runCli(['backtest', dir, '--json'], env);
       if (backtest.code !== 0) throw new Error(`backtest exit ${backtest.code}: ${backtest.stderr.trim()}`);
       const summary = JSON.parse(backtest.stdout);
-      runs.push({ files, events: summary.events, capture: capture.seconds, backtest: backtest.seconds, total: capture.seconds + backtest.seconds });
+      runs.push({
+        files,
+        events: summary.events,
+        capture: capture.seconds,
+        backtest: backtest.seconds,
+        total: capture.seconds + backtest.seconds,
+      });
       console.log(
         `  run ${i + 1}: capture ${capture.seconds.toFixed(2)} s (${files} event files), backtest ${backtest.seconds.toFixed(2)} s (${summary.events} events)`,
       );
