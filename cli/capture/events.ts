@@ -120,8 +120,8 @@ function alarmNotes(alarm: Json, rebuilt: RebuiltEvent[]): string[] {
     const unknown = rebuilt.filter((e) => ((e.event.detail as Json).state as Json).actionsSuppressedBy === undefined).length;
     if (unknown > 0) {
       notes.push(
-        `composite ${name} has an actions suppressor (${alarm.ActionsSuppressor}): its history does not say which state changes were suppressed, ` +
-          `so the backtest acts on all ${plural(unknown, 'of them', 'of them')}`,
+        `composite ${name} has an actions suppressor (${alarm.ActionsSuppressor}): its history does not say which of its ` +
+          `${plural(unknown, 'state change')} ${unknown === 1 ? 'was' : 'were'} suppressed, so the backtest acts on ${unknown === 1 ? 'it' : 'each'}`,
       );
     }
   }

@@ -60,7 +60,7 @@ describe('medic capture --events DIR', () => {
       `next: medic backtest ${dir} [--runbook F]`,
     ]);
     expect(stderr.filter((l) => !l.startsWith('note: only the live EndpointConfig'))).toEqual([
-      'note: composite fraud-prod-health has an actions suppressor (fraud-prod-deploy-in-progress): its history does not say which state changes were suppressed, so the backtest acts on all 1 of them',
+      'note: composite fraud-prod-health has an actions suppressor (fraud-prod-deploy-in-progress): its history does not say which of its 1 state change was suppressed, so the backtest acts on it',
     ]);
     const files = eventFiles(dir);
     expect(files).toHaveLength(28);
