@@ -49,7 +49,7 @@ Usage:
                                                  replay a folder in event-time order on a virtual
                                                  clock; summary per rule and endpoint, thrash
   medic runbook [--runbook F] [--width N]        the runbook as a table: id | when | then | cooldown | mode
-  medic capture --endpoint NAME... [--out F] [--runbook F] [--merge] [--since 24h]
+  medic capture --endpoint NAME... [--out F] [--runbook F] [--merge] [--since 24h] [--events DIR]
                                                  snapshot live AWS state (reads only) into an
                                                  aws-state.json for replay and backtest
   medic generate-event alarm|monitoring|endpoint-state [options] [--out F]
@@ -160,7 +160,7 @@ line when piped. Exit 0, 2 invalid runbook.
   --width N       fit the table to N columns
 
 Example: medic runbook --width 100`,
-  capture: `Usage: medic capture --endpoint NAME... [--out F] [--runbook F] [--merge] [--since D]
+  capture: `Usage: medic capture --endpoint NAME... [--out F] [--runbook F] [--merge] [--since D] [--events DIR]
 
 Snapshots live AWS state (reads only) into an aws-state.json for replay and backtest: the
 endpoints, their scalable targets and alarms, the runbook's pipeline runs, and the endpoints'
@@ -171,8 +171,13 @@ a read failed (each failed read is named, and what could be read is still writte
   --runbook F     the runbook whose pipelines to capture (default runbook.yml)
   --merge         keep what F holds and append the live config to each endpoint's history
   --since D       record the Model Monitor executions created in this window (default 24h)
+  --events DIR    also write the window's alarm state changes (at most the last 30 days, all
+                  CloudWatch keeps) and monitoring executions as EventBridge event files into
+                  DIR (new or empty), the snapshot beside them unless --out says otherwise, and
+                  a README.md of where each came from: \`medic backtest DIR\` replays them
+  --progress      progress on stderr (shown anyway when stderr is a terminal)
 
-Example: AWS_REGION=us-east-1 medic capture --endpoint churn-prod --out events/aws-state.json --merge`,
+Example: AWS_REGION=us-east-1 medic capture --endpoint churn-prod,fraud-prod --since 7d --events last-week/`,
   'generate-event': `Usage: medic generate-event alarm|monitoring|endpoint-state [options]
 
 Prints a valid sample EventBridge event. Every option has a default that fits the sample
@@ -368,6 +373,8 @@ const COMMAND_OPTIONS = {
     runbook: { type: 'string' },
     merge: { type: 'boolean' },
     since: { type: 'string' },
+    events: { type: 'string' },
+    progress: { type: 'boolean' },
   },
   'generate-event': { ...HELP_OPTION, ...GENERATE_OPTIONS },
   history: {
@@ -557,6 +564,8 @@ async function runCommand(command: Command, rest: string[], io: Io): Promise<num
             runbook: str('runbook'),
             merge: flag('merge'),
             since: str('since'),
+            events: str('events'),
+            progress: flag('progress'),
           },
           io,
         );

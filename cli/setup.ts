@@ -4,8 +4,8 @@
  * writer that refuses unless --live.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { AwsReader, AwsWriter } from '../shared/aws/ports.js';
 import { RecordedAwsReader } from '../shared/aws/recorded.js';
 import { refusingWriter } from '../shared/aws/refusing-writer.js';
@@ -20,6 +20,22 @@ import { UsageError } from './usage-error.js';
 
 export const DEFAULT_RUNBOOK = 'runbook.yml';
 export const DEFAULT_AWS_STATE = 'events/aws-state.json';
+
+/**
+ * The recorded state that belongs to one folder of events: its own aws-state.json, as
+ * `medic capture --events DIR` writes it. Undefined for several paths, a file, or a folder
+ * without one (the default then applies).
+ */
+export function awsStateInFolder(paths: string[], cwd: string): string | undefined {
+  const [only] = paths;
+  if (paths.length !== 1 || only === undefined) return undefined;
+  const candidate = join(only, 'aws-state.json');
+  try {
+    return statSync(resolve(cwd, only)).isDirectory() && statSync(resolve(cwd, candidate)).isFile() ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface SourceOptions {
   runbook?: string;

@@ -176,6 +176,17 @@ export function summaryRows(results) {
       });
     }
   }
+  const capture = results.capture;
+  if (capture) {
+    const m = capture.median;
+    rows.push({
+      what: `capture --events + backtest: ${fmt.int(capture.transitions)} alarm state changes (no AWS latency)`,
+      value: `${m.total.toFixed(1)} s (capture ${m.capture.toFixed(1)} s, backtest ${m.backtest.toFixed(1)} s)`,
+      budget: `< ${capture.budget.seconds} s`,
+      verdict: verdict(capture.budget.pass),
+      margin: capture.budget.pass ? `${(capture.budget.seconds - m.total).toFixed(1)} s to spare` : pct(m.total, capture.budget.seconds),
+    });
+  }
   return rows;
 }
 

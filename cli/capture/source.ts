@@ -34,7 +34,15 @@ export interface CaptureSource {
   describeProcessingJob(name: string): Promise<Json | undefined>;
   /** S3 GetObject as text; undefined when the object does not exist. */
   getObjectText(s3Uri: string): Promise<string | undefined>;
+  /**
+   * DescribeAlarmHistory of one alarm (metric or composite): its StateUpdate items from `since`
+   * to `until` (epoch ms), oldest first, every page; `onPage` hears how many items each page held.
+   */
+  describeAlarmHistory(alarmName: string, since: number, until: number, onPage?: (items: number) => void): Promise<Json[]>;
 }
+
+/** DescribeAlarmHistory returns at most 100 items a page. */
+const HISTORY_ITEMS_PER_PAGE = 100;
 
 /** How many recent executions per pipeline a snapshot keeps (retrain only looks for a running one). */
 export const PIPELINE_EXECUTIONS_KEPT = 10;
@@ -95,6 +103,29 @@ export function sdkCaptureSource(env: Env, send: AwsSend = createAwsSend(env)): 
         | { Body?: { transformToString(): Promise<string> } }
         | undefined;
       return out?.Body ? out.Body.transformToString() : undefined;
+    },
+    async describeAlarmHistory(alarmName, since, until, onPage) {
+      const items: Json[] = [];
+      let NextToken: string | undefined;
+      do {
+        const input: Json = {
+          AlarmName: alarmName,
+          // Without AlarmTypes a composite alarm's history is not returned.
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          HistoryItemType: 'StateUpdate',
+          StartDate: new Date(since),
+          EndDate: new Date(until),
+          ScanBy: 'TimestampAscending',
+          MaxRecords: HISTORY_ITEMS_PER_PAGE,
+        };
+        if (NextToken) input.NextToken = NextToken;
+        const out = json(await send('cloudwatch', 'DescribeAlarmHistory', input));
+        const page = (out.AlarmHistoryItems as Json[] | undefined) ?? [];
+        items.push(...page);
+        onPage?.(page.length);
+        NextToken = out.NextToken as string | undefined;
+      } while (NextToken);
+      return items;
     },
   };
 }

@@ -12,7 +12,7 @@ import { type BacktestProgress, backtestExitCode, orderByEventTime, runBacktest 
 import { listEventFiles } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { plural } from '../plural.js';
-import { createAdapters, DEFAULT_AWS_STATE, DEFAULT_RUNBOOK, loadCompiledRunbook } from '../setup.js';
+import { awsStateInFolder, createAdapters, DEFAULT_AWS_STATE, DEFAULT_RUNBOOK, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 import { relativeLabel } from './replay.js';
 
@@ -32,8 +32,10 @@ const PROGRESS_INTERVAL_MS = 1_000;
 export async function backtestCommand(options: BacktestOptions, io: Io): Promise<number> {
   if (options.paths.length === 0) throw new UsageError('backtest needs a folder of events, e.g. `medic backtest events/`');
   const runbook = await loadCompiledRunbook(options.runbook, io);
-  const adapters = await createAdapters({ awsState: options.awsState }, io);
-  const stateFile = resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE);
+  // A captured folder (medic capture --events) carries the state it was captured with.
+  const awsState = options.awsState ?? awsStateInFolder(options.paths, io.cwd);
+  const adapters = await createAdapters({ awsState }, io);
+  const stateFile = resolve(io.cwd, awsState ?? DEFAULT_AWS_STATE);
   const files = listEventFiles(options.paths, [stateFile], io.cwd);
   if (files.length === 0) throw new UsageError(`no .json event files in ${options.paths.join(', ')}`);
 
@@ -57,7 +59,7 @@ export async function backtestCommand(options: BacktestOptions, io: Io): Promise
     const p = paint(io.color);
     const ctx = {
       runbook: options.runbook ?? DEFAULT_RUNBOOK,
-      awsState: options.awsState ?? DEFAULT_AWS_STATE,
+      awsState: awsState ?? DEFAULT_AWS_STATE,
       ...(io.columns !== undefined ? { width: io.columns } : {}),
     };
     for (const line of renderBacktest(summary, ctx, p)) io.out(line);

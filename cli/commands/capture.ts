@@ -1,13 +1,19 @@
 /**
- * medic capture --endpoint NAME... [--out F] [--runbook F] [--merge]: snapshots live AWS state
- * (reads only) into an aws-state.json (docs/cli.md, the recorded AWS state), so `medic replay` and `medic backtest`
- * can run against a faithful copy of production. Uses the --aws credentials and endpoint
- * settings (AWS_REGION, AWS_ENDPOINT_URL, ...). Exit 1 when an endpoint does not exist or a read
- * fails; each failed read is named on stderr and the file is still written with what was read.
+ * medic capture --endpoint NAME... [--out F] [--runbook F] [--merge] [--since D] [--events DIR]:
+ * snapshots live AWS state (reads only) into an aws-state.json (docs/cli.md, the recorded AWS
+ * state), so `medic replay` and `medic backtest` can run against a faithful copy of production;
+ * with --events, also the window's alarm state changes and monitoring executions as event files
+ * (capture/events.ts), with the snapshot beside them, ready for `medic backtest DIR`. Uses the
+ * --aws credentials and endpoint settings (AWS_REGION, AWS_ENDPOINT_URL, ...). Exit 1 when an
+ * endpoint does not exist or a read fails; each failed read is named on stderr and the files are
+ * still written with what was read.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadRecordedStateFile, parseRecordedState } from '../../shared/aws/recorded.js';
 import { type PipelineRef, parseDuration } from '../../shared/runbook/index.js';
+import { eventsFolder, writeEventsFolder } from '../capture/event-folder.js';
+import { ALARM_HISTORY_DAYS, ALARM_HISTORY_MS, captureEvents } from '../capture/events.js';
 import { captureState, mergeStates } from '../capture/snapshot.js';
 import { type CaptureSource, sdkCaptureSource } from '../capture/source.js';
 import type { Io } from '../io.js';
@@ -26,6 +32,10 @@ export interface CaptureOptions {
   merge?: boolean;
   /** How far back Model Monitor executions are recorded (a duration; default 24h). */
   since?: string;
+  /** A folder to write the window's alarm state changes and monitoring executions into, as events. */
+  events?: string;
+  /** Force progress on stderr (it is shown anyway when stderr is a terminal). */
+  progress?: boolean;
   /** Tests pass their own; the CLI reads through the SDK. */
   source?: CaptureSource;
 }
@@ -40,16 +50,20 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
     ),
   ];
   if (endpoints.length === 0) throw new UsageError('capture needs at least one --endpoint NAME');
-  const out = options.out ?? DEFAULT_CAPTURE_OUT;
-  if (options.merge && out === '-') throw new UsageError('--merge needs --out FILE to merge into');
   // Before any AWS read: a capture must not run for minutes only to fail at the write.
-  const outFile = out === '-' ? '' : outputPath('out', out, io.cwd);
+  const eventsDir = options.events === undefined ? undefined : eventsFolder(options.events, io.cwd);
+  // With --events the snapshot goes beside the events, where `medic backtest DIR` looks for it.
+  const out = options.out ?? (options.events === undefined ? DEFAULT_CAPTURE_OUT : join(options.events, DEFAULT_CAPTURE_OUT));
+  if (options.merge && out === '-') throw new UsageError('--merge needs --out FILE to merge into');
+  const stateBeside = eventsDir !== undefined && options.out === undefined;
+  const outFile = out === '-' ? '' : stateBeside ? join(eventsDir, DEFAULT_CAPTURE_OUT) : outputPath('out', out, io.cwd);
   // The runbook names the pipelines whose executions retrain checks.
   const pipelines: PipelineRef[] = Object.values((await loadCompiledRunbook(options.runbook, io)).runbook.pipelines);
 
   const since = parseDuration(options.since ?? DEFAULT_CAPTURE_SINCE);
   if (!since.ok) throw new UsageError(`--since: ${since.error}`);
   const now = (io.clock ?? { now: () => Date.now() }).now();
+  const progress = options.progress === true || io.errIsTTY === true ? io.err : undefined;
 
   const source = options.source ?? sdkCaptureSource(io.env);
   const result = await captureState(source, endpoints, pipelines, { since: now - since.ms });
@@ -67,6 +81,35 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
   let state = result.state;
   if (options.merge && existsSync(outFile)) state = mergeStates(loadRecordedStateFile(outFile), state);
   parseRecordedState(state, out); // what replay will read back: fail here, not there
+
+  // The events of what this capture saw (not of what --merge kept from an older snapshot).
+  const alarmsSince = Math.max(now - since.ms, now - ALARM_HISTORY_MS);
+  const events =
+    eventsDir === undefined
+      ? undefined
+      : await captureEvents(
+          source,
+          result.state.cloudwatch?.alarms ?? [],
+          Object.values(result.state.sagemaker?.processingJobs ?? {}),
+          { alarmsSince, until: now },
+          progress,
+        );
+  const backtest =
+    options.events === undefined
+      ? ''
+      : `medic backtest ${options.events.replace(/\/+$/, '')}${stateBeside ? '' : ` --aws-state ${out}`} [--runbook F]`;
+  if (eventsDir && events) {
+    writeEventsFolder(eventsDir, events.events, {
+      endpoints,
+      alarmsSince,
+      monitoringSince: now - since.ms,
+      until: now,
+      stateFile: stateBeside ? DEFAULT_CAPTURE_OUT : out,
+      backtest,
+      skipped: events.skipped,
+      failures: events.failures,
+    });
+  }
   const text = `${JSON.stringify(state, null, 2)}\n`;
   if (out === '-') io.out(text.trimEnd());
   else writeOutputFile('out', out, outFile, text);
@@ -84,8 +127,28 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
       counted(c.reports, 'violation report'),
     ].join(', ')}${out === '-' ? '' : ` -> ${out}`}${options.merge ? ' (merged)' : ''}`,
   );
+  if (events && options.events !== undefined) {
+    const alarmEvents = events.events.filter((e) => e.kind === 'alarm').length;
+    say(
+      `events: ${counted(alarmEvents, 'alarm state change')} of ${counted(events.alarmsWithChanges, 'alarm')}, ` +
+        `${counted(events.events.length - alarmEvents, 'monitoring execution')} -> ${options.events} (README.md says where each came from)`,
+    );
+    if (alarmsSince > now - since.ms) {
+      io.err(
+        `note: CloudWatch keeps alarm history for ${ALARM_HISTORY_DAYS} days: alarm state changes are captured from ${new Date(alarmsSince).toISOString()}, ` +
+          `monitoring executions from ${new Date(now - since.ms).toISOString()} (--since ${options.since})`,
+      );
+    }
+    for (const line of events.skipped) io.err(`skipped: ${line}`);
+    for (const note of events.notes) io.err(`note: ${note}`);
+  }
   report();
-  if (result.failures.length > 0)
-    io.err(`medic: ${counted(result.failures.length, 'read')} failed; everything else was captured${out === '-' ? '' : ` in ${out}`}`);
-  return result.missing.length > 0 || result.failures.length > 0 ? 1 : 0;
+  const failures = [...result.failures, ...(events?.failures ?? [])];
+  for (const failure of events?.failures ?? []) io.err(`medic: not captured: ${failure}`);
+  if (failures.length > 0)
+    io.err(
+      `medic: ${counted(failures.length, 'read')} failed; everything else was captured in ${[out === '-' ? '' : out, options.events ?? ''].filter(Boolean).join(' and ') || 'the output'}`,
+    );
+  if (events && events.events.length > 0) say(`next: ${backtest}`);
+  return result.missing.length > 0 || failures.length > 0 ? 1 : 0;
 }

@@ -201,6 +201,7 @@ export function resourceOf(input: Record<string, unknown>): string | undefined {
     'ProcessingJobName',
     'QueueUrl',
     'Name',
+    'AlarmName',
   ]) {
     const value = input[key];
     if (typeof value === 'string') return value;

@@ -66,7 +66,7 @@ describeEmulator('the built CLI against the emulator', () => {
     expect(capture.stderr).toMatch(/1 read failed; everything else was captured/);
     expect(capture.code).toBe(1);
     expect(capture.stdout).toMatch(
-      /^captured 6 endpoints, 1 scalable target, \d+ alarms, 2 pipelines, 10 monitoring executions, 7 violation reports/,
+      /^captured 6 endpoints, 1 scalable target, \d+ alarms, 2 pipelines, 9 monitoring executions, 7 violation reports/,
     );
     const captured = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(captured.sagemaker.endpoints).sort()).toEqual([...ALL_ENDPOINTS].sort());

@@ -2,4 +2,4 @@
 // dynamic import() by its loader (shared/aws/loaders/) or shared/aws/sdk.ts (DynamoDB), so esbuild
 // keeps these in their own chunk (serverless.yml custom.esbuild splitting) and tree-shakes the rest
 // of the package.
-export { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+export { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';

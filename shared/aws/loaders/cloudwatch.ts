@@ -5,6 +5,10 @@ export const cloudwatch: ClientLoader = {
   service: 'cloudwatch',
   async load(config) {
     const m = await import('../clients/cloudwatch.js');
-    return senderFor(new m.CloudWatchClient(config), { DescribeAlarms: m.DescribeAlarmsCommand }, 'cloudwatch');
+    return senderFor(
+      new m.CloudWatchClient(config),
+      { DescribeAlarms: m.DescribeAlarmsCommand, DescribeAlarmHistory: m.DescribeAlarmHistoryCommand },
+      'cloudwatch',
+    );
   },
 };

@@ -12,7 +12,11 @@
  *   clientRequestToken as CodePipeline is.
  * - SageMaker `DescribeProcessingJob` answers without the job's `Environment` in moto: the
  *   stand-in adds the environment the job was created with (`processingJobEnvironments`), so a
- *   monitoring job is recognised by its endpoint and schedule as AWS lets it be.
+ *   monitoring job is recognised by its endpoint and schedule as AWS lets it be. moto also ends
+ *   every job `Completed` with no exit message: `processingJobOutcomes` gives a job the status,
+ *   ExitMessage, FailureReason and schedule ARN SageMaker would report (in ListProcessingJobs too).
+ * - CloudWatch `DescribeAlarmHistory`, which moto does not have (it answers 500): the StateUpdate
+ *   items a test put in `alarmHistory`, by alarm, within the asked dates, on one page.
  * - Injected faults (an AWS error, a hang, a dropped connection, an unexpected answer) for the next N matching
  *   requests: moto has no way to fail on purpose.
  * - Concurrency: moto's DynamoDB checks a write's condition and stores the item without a lock
@@ -68,6 +72,10 @@ export class StandIn {
   readonly codePipelines = new Map<string, CodePipelineExecution[]>();
   /** Environment of each processing job, by name, as created (moto does not return it). */
   readonly processingJobEnvironments = new Map<string, Record<string, string>>();
+  /** What SageMaker would report of each job's end, by name (moto ends every job Completed, silently). */
+  readonly processingJobOutcomes = new Map<string, Record<string, unknown>>();
+  /** DescribeAlarmHistory items by alarm name, Timestamp as a Date. */
+  readonly alarmHistory = new Map<string, Array<Record<string, unknown>>>();
   private faults: Array<Fault & { left: number }> = [];
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tokens = new Map<string, string>();
@@ -111,6 +119,8 @@ export class StandIn {
     this.faults = [];
     this.codePipelines.clear();
     this.processingJobEnvironments.clear();
+    this.processingJobOutcomes.clear();
+    this.alarmHistory.clear();
     this.tokens.clear();
   }
 
@@ -166,12 +176,32 @@ export class StandIn {
     }
     const forwarded = await this.serialized(() => this.forward(req, body));
     if (known?.service === 'sagemaker' && known.operation === 'DescribeProcessingJob' && forwarded.status === 200) {
-      const environment = this.processingJobEnvironments.get(String(known.input.ProcessingJobName));
+      const name = String(known.input.ProcessingJobName);
+      const environment = this.processingJobEnvironments.get(name);
       const job = JSON.parse(forwarded.body.toString('utf8')) as Record<string, unknown>;
-      if (environment && !job.Environment) {
-        forwarded.body = Buffer.from(JSON.stringify({ ...job, Environment: environment }));
+      const outcome = this.processingJobOutcomes.get(name);
+      if ((environment && !job.Environment) || outcome) {
+        forwarded.body = Buffer.from(
+          JSON.stringify({ ...job, ...(environment && !job.Environment ? { Environment: environment } : {}), ...outcome }),
+        );
         delete forwarded.headers['content-length'];
       }
+    }
+    if (
+      known?.service === 'sagemaker' &&
+      known.operation === 'ListProcessingJobs' &&
+      forwarded.status === 200 &&
+      this.processingJobOutcomes.size > 0
+    ) {
+      const page = JSON.parse(forwarded.body.toString('utf8')) as { ProcessingJobSummaries?: Array<Record<string, unknown>> };
+      for (const summary of page.ProcessingJobSummaries ?? []) {
+        const outcome = this.processingJobOutcomes.get(String(summary.ProcessingJobName));
+        if (outcome?.ProcessingJobStatus) summary.ProcessingJobStatus = outcome.ProcessingJobStatus;
+        if (outcome?.ExitMessage) summary.ExitMessage = outcome.ExitMessage;
+        if (outcome?.FailureReason) summary.FailureReason = outcome.FailureReason;
+      }
+      forwarded.body = Buffer.from(JSON.stringify(page));
+      delete forwarded.headers['content-length'];
     }
     res.writeHead(forwarded.status, forwarded.headers);
     res.end(forwarded.body);
@@ -226,6 +256,15 @@ export class StandIn {
       await this.moto('SageMaker.DeleteEndpoint', { EndpointName: name });
       await this.moto('SageMaker.CreateEndpoint', { EndpointName: name, EndpointConfigName: config });
       return encodeSuccess(req, { EndpointArn: described.EndpointArn }, id);
+    }
+    if (req.service === 'cloudwatch' && req.operation === 'DescribeAlarmHistory') {
+      // JSON protocol: dates are epoch seconds both ways.
+      const seconds = (v: unknown, fallback: number) => (v === undefined ? fallback : Number(v) * 1000);
+      const [from, to] = [seconds(input.StartDate, 0), seconds(input.EndDate, Number.POSITIVE_INFINITY)];
+      const items = (this.alarmHistory.get(String(input.AlarmName)) ?? [])
+        .filter((i) => (i.Timestamp as Date).getTime() >= from && (i.Timestamp as Date).getTime() <= to)
+        .map((i) => ({ ...i, Timestamp: (i.Timestamp as Date).getTime() / 1000 }));
+      return encodeSuccess(req, { AlarmHistoryItems: items }, id);
     }
     if (req.service !== 'codepipeline') return undefined;
     const name = String(input.name ?? input.pipelineName ?? '');

@@ -184,6 +184,12 @@ export async function seedWorld(clients: MotoClients, standIn: StandIn | undefin
   for (const job of Object.values(state.sagemaker?.processingJobs ?? {}) as Json[]) {
     await clients.sagemaker.send(new CreateProcessingJobCommand(processingJobInput(job)));
     if (job.Environment) standIn?.processingJobEnvironments.set(String(job.ProcessingJobName), job.Environment as Record<string, string>);
+    const outcome = Object.fromEntries(
+      ['ProcessingJobStatus', 'ExitMessage', 'FailureReason', 'MonitoringScheduleArn']
+        .filter((k) => job[k] !== undefined)
+        .map((k) => [k, job[k]]),
+    );
+    standIn?.processingJobOutcomes.set(String(job.ProcessingJobName), outcome);
   }
 
   const buckets = new Set<string>();

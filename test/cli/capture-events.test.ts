@@ -1,0 +1,195 @@
+/**
+ * medic capture --events DIR against aws-sdk-client-mock: the sample world as the SDK answers
+ * (test/support/capture-world.ts) and, since no emulator has DescribeAlarmHistory, the history
+ * CloudWatch keeps of the sample alarm events in its recorded shape (test/support/alarm-history.ts).
+ * The folder it writes backtests with no further step.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
+import { ListProcessingJobsCommand } from '@aws-sdk/client-sagemaker';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { historyItemOf } from '../support/alarm-history.js';
+import { cloudwatch, ENV, meta, recorded, sagemaker } from '../support/capture-world.js';
+import { FIXED_NOW, runCli } from '../support/cli.js';
+import { EVENTS_DIR, sampleEventFiles } from '../support/samples.js';
+
+type Json = Record<string, unknown>;
+
+/** Every sample alarm event as the StateUpdate item CloudWatch keeps, by alarm name. */
+const HISTORY = new Map<string, Json[]>();
+for (const file of sampleEventFiles()) {
+  const event = JSON.parse(readFileSync(join(EVENTS_DIR, file), 'utf8')) as Json;
+  if (event['detail-type'] !== 'CloudWatch Alarm State Change') continue;
+  const item = historyItemOf(event);
+  HISTORY.set(String(item.AlarmName), [...(HISTORY.get(String(item.AlarmName)) ?? []), item]);
+}
+const ALL_ENDPOINTS = Object.keys(recorded.sagemaker.endpoints);
+/** The alarm whose history comes in two pages. */
+const PAGED = 'churn-prod-model-latency';
+
+beforeEach(() => {
+  cloudwatch
+    .on(DescribeAlarmHistoryCommand)
+    .callsFake(async (input: { AlarmName: string; StartDate: Date; EndDate: Date; NextToken?: string }) => {
+      const items = (HISTORY.get(input.AlarmName) ?? [])
+        .filter((i) => (i.Timestamp as Date) >= input.StartDate && (i.Timestamp as Date) <= input.EndDate)
+        .sort((a, b) => (a.Timestamp as Date).getTime() - (b.Timestamp as Date).getTime());
+      if (input.AlarmName !== PAGED) return { AlarmHistoryItems: items, ...meta };
+      return input.NextToken
+        ? { AlarmHistoryItems: items.slice(2), ...meta }
+        : { AlarmHistoryItems: items.slice(0, 2), NextToken: 'history-2', ...meta };
+    });
+});
+
+function folder(): string {
+  return join(mkdtempSync(join(tmpdir(), 'medic-capture-events-')), 'last-week');
+}
+const endpointArgs = ALL_ENDPOINTS.flatMap((e) => ['--endpoint', e]);
+const eventFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json') && n !== 'aws-state.json');
+
+describe('medic capture --events DIR', () => {
+  it('one event per alarm state change and terminal monitoring execution, named in time order, with the snapshot and a README', async () => {
+    const dir = folder();
+    const { code, stdout, stderr } = await runCli(['capture', ...endpointArgs, '--since', '7d', '--events', dir], { env: ENV });
+    expect(code).toBe(0);
+    expect(stdout).toEqual([
+      `captured 6 endpoints, 1 scalable target, 14 alarms, 3 pipelines, 9 monitoring executions, 7 violation reports -> ${join(dir, 'aws-state.json')}`,
+      `events: 19 alarm state changes of 14 alarms, 9 monitoring executions -> ${dir} (README.md says where each came from)`,
+      `next: medic backtest ${dir} [--runbook F]`,
+    ]);
+    expect(stderr.filter((l) => !l.startsWith('note: only the live EndpointConfig'))).toEqual([
+      'note: composite fraud-prod-health has an actions suppressor (fraud-prod-deploy-in-progress): its history does not say which of its 1 state change was suppressed, so the backtest acts on it',
+    ]);
+    const files = eventFiles(dir);
+    expect(files).toHaveLength(28);
+    const events = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Json);
+    const times = events.map((e) => Date.parse(String(e.time)));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(new Set(events.map((e) => e['detail-type']))).toEqual(
+      new Set(['CloudWatch Alarm State Change', 'SageMaker Processing Job State Change']),
+    );
+    // The history came page by page, one alarm at a time, StateUpdate items only, over the window.
+    const calls = cloudwatch.commandCalls(DescribeAlarmHistoryCommand).map((c) => c.args[0].input);
+    expect(calls.filter((c) => c.AlarmName === PAGED).map((c) => c.NextToken)).toEqual([undefined, 'history-2']);
+    expect(calls[0]).toEqual({
+      AlarmName: calls[0]?.AlarmName,
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      HistoryItemType: 'StateUpdate',
+      StartDate: new Date(FIXED_NOW - 7 * 86_400_000),
+      EndDate: new Date(FIXED_NOW),
+      ScanBy: 'TimestampAscending',
+      MaxRecords: 100,
+    });
+    // The second of the paged alarm's changes knows when the first one happened.
+    const [first, second] = events.filter((e) => (e.detail as Json).alarmName === PAGED).map((e) => e.detail as Json) as [Json, Json];
+    expect((first.previousState as Json).timestamp).toBeUndefined();
+    expect((second.previousState as Json).timestamp).toBe((first.state as Json).timestamp);
+
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    for (const f of files) expect(readme).toContain(`| ${f} | `);
+    expect(readme).toContain(
+      '| 20261123T041240.512Z-alarm-churn-prod-model-latency-ALARM.json | cloudwatch:DescribeAlarmHistory churn-prod-model-latency, StateUpdate item of 2026-11-23T04:12:40.512Z (OK → ALARM); configuration: DescribeAlarms at capture time |',
+    );
+    expect(readme).toMatch(
+      /\| \d{8}T\d{6}\.\d{3}Z-monitoring-model-monitoring-202611230400-7c1e9a42-Completed\.json \| sagemaker:DescribeProcessingJob model-monitoring-202611230400-7c1e9a42 \(Completed; time: its LastModifiedTime 2026-11-23T04:14:58\.204Z\) \|/,
+    );
+
+    // What the runbook would have done, with no further step: the snapshot is beside the events.
+    const backtest = await runCli(['backtest', dir]);
+    expect(backtest.stderr).toEqual([]);
+    expect(backtest.code).toBe(0);
+    expect(backtest.stdout[0]).toMatch(/^Backtest of 28 events, 2026-11-23T\S+ → 2026-11-23T\S+$/);
+    const summary = backtest.stdout.join('\n');
+    expect(summary).toContain(`recorded AWS state ${join(dir, 'aws-state.json')}`);
+    const json = JSON.parse((await runCli(['backtest', dir, '--json'])).stdout.join('')) as { rules: Record<string, { executed: number }> };
+    const acted = Object.entries(json.rules)
+      .filter(([, r]) => r.executed > 0)
+      .map(([id]) => id);
+    for (const rule of [
+      'latency-scale-out',
+      'error-rate-ladder',
+      'composite-page',
+      'churn-drift-retrain',
+      'monitoring-job-failed',
+      'resolved',
+    ]) {
+      expect(acted).toContain(rule);
+      expect(summary).toMatch(new RegExp(`^  ${rule} `, 'm'));
+    }
+  });
+
+  it('a second capture of the same window writes the same files', async () => {
+    const [a, b] = [folder(), folder()];
+    await runCli(['capture', ...endpointArgs, '--since', '7d', '--events', a], { env: ENV });
+    await runCli(['capture', ...endpointArgs, '--since', '7d', '--events', b], { env: ENV });
+    expect(eventFiles(b)).toEqual(eventFiles(a));
+    for (const f of eventFiles(a)) expect(readFileSync(join(b, f), 'utf8')).toBe(readFileSync(join(a, f), 'utf8'));
+  });
+
+  it('CloudWatch throttling one alarm: that alarm named with what to do, everything else written, exit 1', async () => {
+    cloudwatch.on(DescribeAlarmHistoryCommand, { AlarmName: 'fraud-prod-cpu-high' }).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400, attempts: 4 },
+        $retryable: { throttling: true },
+      }),
+    );
+    const dir = folder();
+    const { code, stdout, stderr } = await runCli(['capture', ...endpointArgs, '--since', '7d', '--events', dir], { env: ENV });
+    expect(code).toBe(1);
+    expect(stdout[1]).toBe(
+      `events: 17 alarm state changes of 13 alarms, 9 monitoring executions -> ${dir} (README.md says where each came from)`,
+    );
+    const failure =
+      'alarm history of fraud-prod-cpu-high: CloudWatch throttled DescribeAlarmHistory (Throttling: Rate exceeded, sent 4 times): its state changes are not in the folder; ' +
+      'capture again in a few minutes, for fewer endpoints at a time, or with more retries (MEDIC_AWS_MAX_ATTEMPTS=10)';
+    expect(stderr).toContain(`medic: not captured: ${failure}`);
+    expect(stderr).toContain(`medic: 1 read failed; everything else was captured in ${join(dir, 'aws-state.json')} and ${dir}`);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`## Not captured\n\n- ${failure}\n`);
+    expect(eventFiles(dir)).toHaveLength(26);
+  });
+
+  it('a window longer than CloudWatch keeps alarm history: alarm history from 30 days back, monitoring as asked, and a note', async () => {
+    const dir = folder();
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--since', '45d', '--events', dir], { env: ENV });
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'note: CloudWatch keeps alarm history for 30 days: alarm state changes are captured from 2026-10-24T12:00:00.000Z, monitoring executions from 2026-10-09T12:00:00.000Z (--since 45d)',
+    );
+    for (const call of cloudwatch.commandCalls(DescribeAlarmHistoryCommand)) {
+      expect(call.args[0].input.StartDate).toEqual(new Date(FIXED_NOW - 30 * 86_400_000));
+    }
+    expect(sagemaker.commandCalls(ListProcessingJobsCommand)[0]?.args[0].input.CreationTimeAfter).toEqual(
+      new Date(FIXED_NOW - 45 * 86_400_000),
+    );
+  });
+
+  it('--progress: a line per alarm on stderr', async () => {
+    const { stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--since', '7d', '--events', folder(), '--progress'], {
+      env: ENV,
+    });
+    expect(stderr.filter((l) => l.startsWith('capture:'))).toEqual([
+      'capture: alarm history 1/3: fraud-prod-cpu-high, 2 state changes',
+      'capture: alarm history 2/3: fraud-prod-5xx-rate, 1 state change',
+      'capture: alarm history 3/3: fraud-prod-health, 2 state changes',
+    ]);
+  });
+
+  it('a folder that already holds events, or whose parent is missing: refused before any AWS read, exit 2', async () => {
+    const dir = folder();
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'old.json'), '{}');
+    const taken = await runCli(['capture', '--endpoint', 'churn-prod', '--events', dir], { env: ENV });
+    expect(taken.code).toBe(2);
+    expect(taken.stderr[0]).toBe(
+      `medic: --events ${dir}: the folder already holds 1 event file: a backtest would mix two captures; give a new or empty folder`,
+    );
+    const orphan = await runCli(['capture', '--endpoint', 'churn-prod', '--events', join(dir, 'no/such')], { env: ENV });
+    expect(orphan.code).toBe(2);
+    expect(orphan.stderr[0]).toMatch(/the folder .*\/no does not exist \(create it first: mkdir -p .*\/no\)$/);
+    expect(sagemaker.calls()).toEqual([]);
+    expect(cloudwatch.calls()).toEqual([]);
+  });
+});
