@@ -39,7 +39,17 @@ import type {
   Silence,
   StateStore,
 } from './store.js';
-import { ATTR, AUDIT_ITEM_MAX_BYTES, auditSortKey, CONFIG_HISTORY_LIMIT, GSI1, keys, timeKey, ttlSeconds } from './table-layout.js';
+import {
+  ATTR,
+  AUDIT_ITEM_MAX_BYTES,
+  auditSortKey,
+  CONFIG_HISTORY_LIMIT,
+  compareKeyBytes,
+  GSI1,
+  keys,
+  timeKey,
+  ttlSeconds,
+} from './table-layout.js';
 
 export { createTableInput, timeToLiveInput } from './table-layout.js';
 
@@ -610,7 +620,7 @@ export class DynamoStateStore implements StateStore {
         if (status !== undefined && at !== undefined) snapshot.status = { status, at };
       }
     }
-    snapshot.cooldowns.sort((a, b) => a.rule.localeCompare(b.rule));
+    snapshot.cooldowns.sort((a, b) => compareKeyBytes(a.rule, b.rule));
     return snapshot;
   }
 

@@ -19,7 +19,7 @@ import type {
   Silence,
   StateStore,
 } from './store.js';
-import { auditSortKey, CONFIG_HISTORY_LIMIT, compareKeyBytes, keys } from './table-layout.js';
+import { AUDIT_EVENT_KEPT, auditSortKey, CONFIG_HISTORY_LIMIT, compareKeyBytes, keys } from './table-layout.js';
 
 interface SignalEntry {
   status: 'in-progress' | 'completed';
@@ -57,7 +57,7 @@ export class MemoryStateStore implements StateStore {
   private readonly ladders = new Map<string, Map<string, { ladder: LadderState; expiresAt: number }>>();
   /** By the DynamoDB item's key (partition and sort key): a second write of the same key replaces the first. */
   /** The newest MEMORY_AUDIT_KEPT audit records, by item key, oldest written first. */
-  private readonly audit = new Map<string, { sortKey: string; record: AuditRecord }>();
+  private readonly audit = new Map<string, AuditRecord>();
 
   /** Claims since the last sweep of expired claims and action records. */
   private claimsSinceSweep = 0;
@@ -290,9 +290,9 @@ export class MemoryStateStore implements StateStore {
   async getEndpointSnapshot(endpoint: string, now: number): Promise<EndpointSnapshot> {
     const snapshot: EndpointSnapshot = { cooldowns: [] };
     for (const [rule, { until, by }] of this.cooldowns.get(endpoint) ?? []) {
-      if (until > now) snapshot.cooldowns.push({ rule, until, ...(by === undefined ? {} : { by }) });
+      if (until > now) snapshot.cooldowns.push(by === undefined ? { rule, until } : { rule, until, by });
     }
-    if (snapshot.cooldowns.length > 1) snapshot.cooldowns.sort((a, b) => a.rule.localeCompare(b.rule));
+    if (snapshot.cooldowns.length > 1) snapshot.cooldowns.sort((a, b) => compareKeyBytes(a.rule, b.rule));
     const lock = this.locks.get(endpoint);
     if (lock && lock.until > now) snapshot.lock = { owner: lock.owner, until: lock.until };
     // Read in place, not through the async getters: the engine reads this once per event.
@@ -316,8 +316,12 @@ export class MemoryStateStore implements StateStore {
   }
 
   async putAudit(record: AuditRecord): Promise<void> {
-    const sortKey = auditSortKey(record);
-    this.audit.set(`${keys.audit(record.endpoint)}\u0000${sortKey}`, { sortKey, record });
+    // The item's key as DynamoDB's (partition, time, event id as the sort key cuts it), without
+    // building the padded sort key: every event writes one, few are ever read back.
+    this.audit.set(
+      `${keys.audit(record.endpoint)}\u0000${Math.max(0, Math.floor(record.at))}\u0000${record.event.slice(0, AUDIT_EVENT_KEPT)}`,
+      record,
+    );
     // The oldest written goes first (a Map keeps insertion order).
     if (this.audit.size > MEMORY_AUDIT_KEPT) this.audit.delete(this.audit.keys().next().value as string);
   }
@@ -325,7 +329,8 @@ export class MemoryStateStore implements StateStore {
   /** Newest first; records of one ms in the DynamoDB store's order (by sort key, as bytes). */
   async queryAudit(query: { endpoint?: string; since: number; limit?: number }): Promise<AuditRecord[]> {
     const found = [...this.audit.values()]
-      .filter(({ record: r }) => r.at >= query.since && (query.endpoint === undefined || r.endpoint === query.endpoint))
+      .filter((r) => r.at >= query.since && (query.endpoint === undefined || r.endpoint === query.endpoint))
+      .map((record) => ({ sortKey: auditSortKey(record), record }))
       .sort((a, b) => compareKeyBytes(b.sortKey, a.sortKey))
       .map(({ record }) => record);
     return query.limit === undefined ? found : found.slice(0, query.limit);

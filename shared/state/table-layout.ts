@@ -87,12 +87,30 @@ export function timeKey(ms: number): string {
  * below DynamoDB's 1 KB limit. The in-memory store sorts by the same key (compareKeyBytes).
  */
 export function auditSortKey(record: { at: number; event: string }): string {
-  return `${timeKey(record.at)}#${record.event.slice(0, 200)}`;
+  return `${timeKey(record.at)}#${record.event.slice(0, AUDIT_EVENT_KEPT)}`;
 }
 
-/** DynamoDB's order of string keys: by their UTF-8 bytes (not JavaScript's UTF-16 code units). */
+/** How much of the event id or path an audit record's sort key keeps. */
+export const AUDIT_EVENT_KEPT = 200;
+
+/**
+ * DynamoDB's order of string keys: by their UTF-8 bytes, i.e. by code point. That is JavaScript's
+ * UTF-16 code-unit order except that a surrogate (half of a code point above U+FFFF) sorts after
+ * U+E000-U+FFFF. Compared in place: the stores sort with it on every read of an endpoint.
+ */
 export function compareKeyBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** U+0000-U+D7FF stay, U+E000-U+FFFF move down over the surrogates, the surrogates go last. */
+function codePointRank(unit: number): number {
+  return unit < 0xd800 ? unit : unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
 }
 
 /** DynamoDB TTL wants epoch seconds; round up so the item outlives its exact expiry. */
