@@ -597,8 +597,9 @@ describe('MemoryStateStore: bounded audit', () => {
   it(`keeps the newest ${MEMORY_AUDIT_KEPT} audit records, so a long-lived container or a storm does not grow without bound`, async () => {
     const store = new MemoryStateStore();
     const at0 = Date.parse('2026-11-23T04:00:00Z');
-    for (let i = 0; i < MEMORY_AUDIT_KEPT + 5; i++) {
-      await store.putAudit({
+    const written = 2 * MEMORY_AUDIT_KEPT + 5;
+    for (let i = 0; i < written; i++) {
+      const record = {
         event: `e-${i}`,
         signal: null,
         rule: null,
@@ -607,11 +608,15 @@ describe('MemoryStateStore: bounded audit', () => {
         error: null,
         at: at0 + i,
         endpoint: 'fraud-prod',
-      });
+      };
+      await store.putAudit(record);
+      // Written again as the same item (an event that fails after its audit): one record, not two.
+      if (i % 10 === 0) await store.putAudit({ ...record, ignored: 'y' });
     }
     const kept = await store.queryAudit({ since: 0 });
     expect(kept).toHaveLength(MEMORY_AUDIT_KEPT);
-    expect(kept[0]?.event).toBe(`e-${MEMORY_AUDIT_KEPT + 4}`);
-    expect(kept.at(-1)?.event).toBe('e-5');
+    expect(kept[0]?.event).toBe(`e-${written - 1}`);
+    expect(kept.at(-1)?.event).toBe(`e-${written - MEMORY_AUDIT_KEPT}`);
+    expect(kept.find((r) => r.event === `e-${written - 5}`)?.ignored).toBe('y');
   });
 });
