@@ -192,4 +192,16 @@ describe('medic capture --events DIR', () => {
     expect(sagemaker.calls()).toEqual([]);
     expect(cloudwatch.calls()).toEqual([]);
   });
+
+  it('--out - with --events: refused before any AWS read, since the folder would name no snapshot file, exit 2', async () => {
+    const dir = folder();
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--out', '-', '--events', dir], { env: ENV });
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(
+      `medic: --out - prints the snapshot, but \`medic backtest ${dir}\` needs it in a file: leave out --out (it goes in ${join(dir, 'aws-state.json')}) or give --out FILE`,
+    );
+    expect(sagemaker.calls()).toEqual([]);
+    expect(cloudwatch.calls()).toEqual([]);
+  });
+
 });
