@@ -204,4 +204,12 @@ describe('medic capture --events DIR', () => {
     expect(cloudwatch.calls()).toEqual([]);
   });
 
+  it('a folder whose parent is a file: named as a file, not as a folder to create', async () => {
+    const parent = join(mkdtempSync(join(tmpdir(), 'medic-capture-events-')), 'notes.txt');
+    writeFileSync(parent, 'x');
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--events', join(parent, 'last-week')], { env: ENV });
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(`medic: --events ${join(parent, 'last-week')}: ${parent} is a file, not a folder`);
+  });
+
 });
