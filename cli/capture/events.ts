@@ -10,6 +10,7 @@
 import { errorKindOf } from '../../shared/aws/errors.js';
 import { parseAwsTime } from '../../shared/signals/timestamp.js';
 import { plural } from '../plural.js';
+import { cliMessage } from '../wording.js';
 import { type RebuiltEvent, rebuildAlarmEvent, rebuildMonitoringEvent } from './rebuild.js';
 import type { CaptureSource } from './source.js';
 
@@ -130,7 +131,8 @@ function alarmNotes(alarm: Json, rebuilt: RebuiltEvent[]): string[] {
 
 /** One line for a history read that failed; throttling says what to do about it. */
 function historyFailure(alarm: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // The CLI's words (the README keeps this line too): nothing retries a capture but the operator.
+  const message = cliMessage(error instanceof Error ? error.message : String(error));
   if (errorKindOf(error) !== 'aws-throttled') return `alarm history of ${alarm}: ${message}`;
   // AWS's own words, without the Lambda's retry hint that the adapter adds to a throttling error.
   const cause = ((error as { cause?: unknown }).cause ?? error) as { name?: string; message?: string; $metadata?: { attempts?: number } };

@@ -212,4 +212,19 @@ describe('medic capture --events DIR', () => {
     expect(stderr[0]).toBe(`medic: --events ${join(parent, 'last-week')}: ${parent} is a file, not a folder`);
   });
 
+  it("a history read that fails: the README's line has the CLI's words (nothing retries a capture), as stderr does", async () => {
+    cloudwatch
+      .on(DescribeAlarmHistoryCommand, { AlarmName: 'fraud-prod-cpu-high' })
+      .rejects(
+        Object.assign(new Error('Internal service error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500, attempts: 4 } }),
+      );
+    const dir = folder();
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--since', '7d', '--events', dir], { env: ENV });
+    expect(code).toBe(1);
+    const line = stderr.find((l) => l.startsWith('medic: not captured: alarm history of fraud-prod-cpu-high'));
+    expect(line).toMatch(/medic does not retry: run the command again\)$/);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain(`- ${line?.slice('medic: not captured: '.length)}\n`);
+    expect(readme).not.toMatch(/will be retried/);
+  });
 });
