@@ -102,7 +102,21 @@ export async function captureEvents(
   }
 
   events.sort((a, b) => a.at - b.at || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  uniqueFileNames(events);
   return { events, skipped, notes, failures, alarmsWithChanges };
+}
+
+/**
+ * Two events must not share a file (the second would overwrite the first): alarm names that
+ * differ only in characters a file name cannot hold, or past its first 120, or in case (on a
+ * case-insensitive disk), changing in the same millisecond. The later one gets its id's start.
+ */
+function uniqueFileNames(events: RebuiltEvent[]): void {
+  const used = new Set<string>();
+  for (const e of events) {
+    if (used.has(e.file.toLowerCase())) e.file = e.file.replace(/\.json$/, `-${String(e.event.id).slice(0, 8)}.json`);
+    used.add(e.file.toLowerCase());
+  }
 }
 
 /** What an operator should know about an alarm's rebuilt events: where today's definition may mislead. */

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
 import { ListProcessingJobsCommand } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { captureEvents } from '../../cli/capture/events.js';
+import type { CaptureSource } from '../../cli/capture/source.js';
 import { historyItemOf } from '../support/alarm-history.js';
 import { cloudwatch, ENV, meta, recorded, sagemaker } from '../support/capture-world.js';
 import { FIXED_NOW, runCli } from '../support/cli.js';
@@ -226,5 +228,36 @@ describe('medic capture --events DIR', () => {
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toContain(`- ${line?.slice('medic: not captured: '.length)}\n`);
     expect(readme).not.toMatch(/will be retried/);
+  });
+});
+
+describe('captureEvents', () => {
+  it('alarms whose names become the same file name, changing in the same millisecond: one file each, none overwritten', async () => {
+    const at = new Date('2026-11-23T04:12:40.512Z');
+    const alarm = (name: string) => ({
+      AlarmName: name,
+      AlarmArn: `arn:aws:cloudwatch:us-east-1:111122223333:alarm:${name}`,
+      MetricName: 'ModelLatency',
+      Namespace: 'AWS/SageMaker',
+      Dimensions: [{ Name: 'EndpointName', Value: 'churn-prod' }],
+    });
+    const long = `TargetTracking-endpoint/churn-prod/variant/${'v'.repeat(80)}-Alarm`;
+    const names = ['latency p99', 'latency/p99', 'Latency_p99', `${long}High`, `${long}Low`];
+    const source = {
+      describeAlarmHistory: async (name: string) => [
+        {
+          AlarmName: name,
+          Timestamp: at,
+          HistoryItemType: 'StateUpdate',
+          HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM' } }),
+        },
+      ],
+    } as unknown as CaptureSource;
+    const captured = await captureEvents(source, names.map(alarm), [], { alarmsSince: 0, until: at.getTime() + 1 });
+    const files = captured.events.map((e) => e.file);
+    expect(files).toHaveLength(names.length);
+    expect(new Set(files.map((f) => f.toLowerCase())).size).toBe(names.length);
+    expect(files[0]).toBe('20261123T041240.512Z-alarm-Latency_p99-ALARM.json');
+    for (const f of files) expect(f).toMatch(/^20261123T041240\.512Z-alarm-.*-ALARM(-[0-9a-f]{8})?\.json$/);
   });
 });
