@@ -167,7 +167,7 @@ endpoints, their scalable targets and alarms, the runbook's pipeline runs, and t
 Model Monitor executions with their violation reports. Exit 0; 1 an endpoint does not exist or
 a read failed (each failed read is named, and what could be read is still written); 2 usage.
   --endpoint NAME endpoint to capture; repeat it or give a comma-separated list
-  --out F         file to write (default aws-state.json; "-" prints it)
+  --out F         file to write (default aws-state.json; "-" prints it, not with --events)
   --runbook F     the runbook whose pipelines to capture (default runbook.yml)
   --merge         keep what F holds and append the live config to each endpoint's history
   --since D       record the Model Monitor executions created in this window (default 24h)

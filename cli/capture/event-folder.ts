@@ -20,11 +20,15 @@ export function eventsFolder(given: string, cwd: string): string {
     stat = statSync(path);
   } catch {
     const parent = dirname(path);
-    try {
-      if (statSync(parent).isDirectory()) return path;
-    } catch {}
     const label = dirname(given.replace(/\/+$/, ''));
-    throw new UsageError(`--events ${given}: the folder ${label} does not exist (create it first: mkdir -p ${label})`);
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(parent).isDirectory();
+    } catch {
+      throw new UsageError(`--events ${given}: the folder ${label} does not exist (create it first: mkdir -p ${label})`);
+    }
+    if (!isFolder) throw new UsageError(`--events ${given}: ${label} is a file, not a folder`);
+    return path;
   }
   if (!stat.isDirectory()) throw new UsageError(`--events ${given}: is a file, not a folder`);
   const events = readdirSync(path).filter((n) => n.endsWith('.json') && !basename(n).startsWith('aws-state'));

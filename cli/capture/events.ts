@@ -10,6 +10,7 @@
 import { errorKindOf } from '../../shared/aws/errors.js';
 import { parseAwsTime } from '../../shared/signals/timestamp.js';
 import { plural } from '../plural.js';
+import { cliMessage } from '../wording.js';
 import { type RebuiltEvent, rebuildAlarmEvent, rebuildMonitoringEvent } from './rebuild.js';
 import type { CaptureSource } from './source.js';
 
@@ -101,7 +102,21 @@ export async function captureEvents(
   }
 
   events.sort((a, b) => a.at - b.at || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  uniqueFileNames(events);
   return { events, skipped, notes, failures, alarmsWithChanges };
+}
+
+/**
+ * Two events must not share a file (the second would overwrite the first): alarm names that
+ * differ only in characters a file name cannot hold, or past its first 120, or in case (on a
+ * case-insensitive disk), changing in the same millisecond. The later one gets its id's start.
+ */
+function uniqueFileNames(events: RebuiltEvent[]): void {
+  const used = new Set<string>();
+  for (const e of events) {
+    if (used.has(e.file.toLowerCase())) e.file = e.file.replace(/\.json$/, `-${String(e.event.id).slice(0, 8)}.json`);
+    used.add(e.file.toLowerCase());
+  }
 }
 
 /** What an operator should know about an alarm's rebuilt events: where today's definition may mislead. */
@@ -130,7 +145,8 @@ function alarmNotes(alarm: Json, rebuilt: RebuiltEvent[]): string[] {
 
 /** One line for a history read that failed; throttling says what to do about it. */
 function historyFailure(alarm: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // The CLI's words (the README keeps this line too): nothing retries a capture but the operator.
+  const message = cliMessage(error instanceof Error ? error.message : String(error));
   if (errorKindOf(error) !== 'aws-throttled') return `alarm history of ${alarm}: ${message}`;
   // AWS's own words, without the Lambda's retry hint that the adapter adds to a throttling error.
   const cause = ((error as { cause?: unknown }).cause ?? error) as { name?: string; message?: string; $metadata?: { attempts?: number } };

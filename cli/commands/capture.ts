@@ -50,6 +50,12 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
     ),
   ];
   if (endpoints.length === 0) throw new UsageError('capture needs at least one --endpoint NAME');
+  // The folder's README and `next:` line name the snapshot's file: printed, there would be none.
+  if (options.events !== undefined && options.out === '-') {
+    throw new UsageError(
+      `--out - prints the snapshot, but \`medic backtest ${options.events}\` needs it in a file: leave out --out (it goes in ${join(options.events, DEFAULT_CAPTURE_OUT)}) or give --out FILE`,
+    );
+  }
   // Before any AWS read: a capture must not run for minutes only to fail at the write.
   const eventsDir = options.events === undefined ? undefined : eventsFolder(options.events, io.cwd);
   // With --events the snapshot goes beside the events, where `medic backtest DIR` looks for it.

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
 import { ListProcessingJobsCommand } from '@aws-sdk/client-sagemaker';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { captureEvents } from '../../cli/capture/events.js';
+import type { CaptureSource } from '../../cli/capture/source.js';
 import { historyItemOf } from '../support/alarm-history.js';
 import { cloudwatch, ENV, meta, recorded, sagemaker } from '../support/capture-world.js';
 import { FIXED_NOW, runCli } from '../support/cli.js';
@@ -191,5 +193,71 @@ describe('medic capture --events DIR', () => {
     expect(orphan.stderr[0]).toMatch(/the folder .*\/no does not exist \(create it first: mkdir -p .*\/no\)$/);
     expect(sagemaker.calls()).toEqual([]);
     expect(cloudwatch.calls()).toEqual([]);
+  });
+
+  it('--out - with --events: refused before any AWS read, since the folder would name no snapshot file, exit 2', async () => {
+    const dir = folder();
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--out', '-', '--events', dir], { env: ENV });
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(
+      `medic: --out - prints the snapshot, but \`medic backtest ${dir}\` needs it in a file: leave out --out (it goes in ${join(dir, 'aws-state.json')}) or give --out FILE`,
+    );
+    expect(sagemaker.calls()).toEqual([]);
+    expect(cloudwatch.calls()).toEqual([]);
+  });
+
+  it('a folder whose parent is a file: named as a file, not as a folder to create', async () => {
+    const parent = join(mkdtempSync(join(tmpdir(), 'medic-capture-events-')), 'notes.txt');
+    writeFileSync(parent, 'x');
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--events', join(parent, 'last-week')], { env: ENV });
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(`medic: --events ${join(parent, 'last-week')}: ${parent} is a file, not a folder`);
+  });
+
+  it("a history read that fails: the README's line has the CLI's words (nothing retries a capture), as stderr does", async () => {
+    cloudwatch
+      .on(DescribeAlarmHistoryCommand, { AlarmName: 'fraud-prod-cpu-high' })
+      .rejects(
+        Object.assign(new Error('Internal service error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500, attempts: 4 } }),
+      );
+    const dir = folder();
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--since', '7d', '--events', dir], { env: ENV });
+    expect(code).toBe(1);
+    const line = stderr.find((l) => l.startsWith('medic: not captured: alarm history of fraud-prod-cpu-high'));
+    expect(line).toMatch(/medic does not retry: run the command again\)$/);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain(`- ${line?.slice('medic: not captured: '.length)}\n`);
+    expect(readme).not.toMatch(/will be retried/);
+  });
+});
+
+describe('captureEvents', () => {
+  it('alarms whose names become the same file name, changing in the same millisecond: one file each, none overwritten', async () => {
+    const at = new Date('2026-11-23T04:12:40.512Z');
+    const alarm = (name: string) => ({
+      AlarmName: name,
+      AlarmArn: `arn:aws:cloudwatch:us-east-1:111122223333:alarm:${name}`,
+      MetricName: 'ModelLatency',
+      Namespace: 'AWS/SageMaker',
+      Dimensions: [{ Name: 'EndpointName', Value: 'churn-prod' }],
+    });
+    const long = `TargetTracking-endpoint/churn-prod/variant/${'v'.repeat(80)}-Alarm`;
+    const names = ['latency p99', 'latency/p99', 'Latency_p99', `${long}High`, `${long}Low`];
+    const source = {
+      describeAlarmHistory: async (name: string) => [
+        {
+          AlarmName: name,
+          Timestamp: at,
+          HistoryItemType: 'StateUpdate',
+          HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM' } }),
+        },
+      ],
+    } as unknown as CaptureSource;
+    const captured = await captureEvents(source, names.map(alarm), [], { alarmsSince: 0, until: at.getTime() + 1 });
+    const files = captured.events.map((e) => e.file);
+    expect(files).toHaveLength(names.length);
+    expect(new Set(files.map((f) => f.toLowerCase())).size).toBe(names.length);
+    expect(files[0]).toBe('20261123T041240.512Z-alarm-Latency_p99-ALARM.json');
+    for (const f of files) expect(f).toMatch(/^20261123T041240\.512Z-alarm-.*-ALARM(-[0-9a-f]{8})?\.json$/);
   });
 });
