@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { AwsReader, AwsWriter } from '../shared/aws/ports.js';
 import { RecordedAwsReader } from '../shared/aws/recorded.js';
 import { refusingWriter } from '../shared/aws/refusing-writer.js';
@@ -22,18 +22,35 @@ export const DEFAULT_RUNBOOK = 'runbook.yml';
 export const DEFAULT_AWS_STATE = 'events/aws-state.json';
 
 /**
- * The recorded state that belongs to one folder of events: its own aws-state.json, as
- * `medic capture --events DIR` writes it. Undefined for several paths, a file, or a folder
- * without one (the default then applies).
+ * The recorded state that belongs to a folder of events: its own aws-state.json, as
+ * `medic capture --events DIR` writes it, when every path given is that folder or a file in it.
+ * Undefined otherwise (the default then applies). The path is as the user gave the folder.
  */
 export function awsStateInFolder(paths: string[], cwd: string): string | undefined {
-  const [only] = paths;
-  if (paths.length !== 1 || only === undefined) return undefined;
-  const candidate = join(only, 'aws-state.json');
+  const folders = new Map<string, string>();
+  for (const path of paths) {
+    const given = isDirectory(resolve(cwd, path)) ? path : dirname(path);
+    folders.set(resolve(cwd, given), given);
+  }
+  const [only, ...others] = [...folders];
+  if (!only || others.length > 0) return undefined;
+  const candidate = join(only[1], 'aws-state.json');
+  return isFile(resolve(cwd, candidate)) ? candidate : undefined;
+}
+
+function isDirectory(path: string): boolean {
   try {
-    return statSync(resolve(cwd, only)).isDirectory() && statSync(resolve(cwd, candidate)).isFile() ? candidate : undefined;
+    return statSync(path).isDirectory();
   } catch {
-    return undefined;
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -16,7 +16,7 @@ import { explainSilence } from '../operator-text.js';
 import { describeSignal } from '../render.js';
 import { createAdapters, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
-import { relativeLabel } from './replay.js';
+import { ownAwsState, relativeLabel } from './replay.js';
 
 export interface ExplainOptions {
   event?: string;
@@ -29,7 +29,8 @@ export interface ExplainOptions {
 export async function explainCommand(options: ExplainOptions, io: Io): Promise<number> {
   if (!options.event) throw new UsageError('explain needs one event file, e.g. `medic explain events/01-alarm-latency-churn-prod.json`');
   const compiled = await loadCompiledRunbook(options.runbook, io);
-  const adapters = await createAdapters(options, io);
+  const awsState = options.awsState ?? (options.aws ? undefined : ownAwsState([options.event], io));
+  const adapters = await createAdapters({ ...options, awsState }, io);
   const file = resolve(io.cwd, options.event);
   const label = relativeLabel(file, io.cwd);
   let normalized: Awaited<ReturnType<typeof normalizeEvent>>;

@@ -11,7 +11,7 @@ import { type EventReport, exitCodeFor } from '../../shared/report.js';
 import { inFile, listEventFiles, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { renderReport, renderSummary } from '../render.js';
-import { createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
+import { awsStateInFolder, createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
 import { UsageError } from '../usage-error.js';
 import { cliReport } from '../wording.js';
 
@@ -30,14 +30,17 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
     io.err('note: --aws-state is only used for the endpoint config history; AWS reads are live');
   }
   const runbook = await loadCompiledRunbook(options.runbook, io);
-  const adapters = await createAdapters(options, io);
+  // A captured folder (medic capture --events) is replayed against the state it was captured with.
+  const offline = !(options.aws || options.live);
+  const awsState = options.awsState ?? (offline ? ownAwsState(options.paths, io) : undefined);
+  const adapters = await createAdapters({ ...options, awsState }, io);
   // Offline, a ladder check reads the alarm's state as the events replayed before it left it.
   const seen = options.aws || options.live ? undefined : new SeenAlarmStates();
   const deps = await createCliEngine(runbook, seen ? { ...adapters, reader: seen.reader(adapters.reader) } : adapters, {
     live: options.live === true,
     clock: io.clock,
   });
-  const stateFile = resolve(io.cwd, options.awsState ?? DEFAULT_AWS_STATE);
+  const stateFile = resolve(io.cwd, awsState ?? DEFAULT_AWS_STATE);
   const files = listEventFiles(options.paths, [stateFile], io.cwd);
   if (files.length === 0) throw new UsageError(`no .json event files in ${options.paths.join(', ')}`);
 
@@ -72,6 +75,17 @@ async function replayFile(file: string, label: string, deps: Parameters<typeof h
     return { event: label, signal: null, rule: null, actions: [], ignored: null, error: describeError(error), errorKind: kind };
   }
   return handleEvent(raw, label, deps);
+}
+
+/**
+ * The events' own recorded state (their folder's aws-state.json), said on stderr when it is not
+ * the default one, so nobody reads a plan made against the sample world as one of theirs.
+ */
+export function ownAwsState(paths: string[], io: Io): string | undefined {
+  const own = awsStateInFolder(paths, io.cwd);
+  if (own === undefined || resolve(io.cwd, own) === resolve(io.cwd, DEFAULT_AWS_STATE)) return undefined;
+  io.err(`note: recorded AWS state ${own} (the events' folder's own; --aws-state F for another)`);
+  return own;
 }
 
 export function relativeLabel(file: string, cwd: string): string {

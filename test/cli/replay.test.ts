@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventReport } from '../../shared/report.js';
 import { runBuiltCli } from '../support/built-cli.js';
 import { runCli } from '../support/cli.js';
-import { INVALID_DIR } from '../support/samples.js';
+import { AWS_STATE, EVENTS_DIR, INVALID_DIR } from '../support/samples.js';
 
 const parse = (lines: string[]) => lines.map((l) => JSON.parse(l) as EventReport);
 
@@ -119,5 +119,44 @@ describe('medic replay of operator events (built CLI)', () => {
     expect(stdout).toMatch(
       /\n {2}ignored silence sil-1a2b3c4d had already ended at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z, when this event was applied \(at its end time, or expired earlier\), or was never created: nothing to expire\n/,
     );
+  });
+});
+
+describe('a folder with its own recorded state (medic capture --events writes one)', () => {
+  /** The latency alarm sample in a folder whose aws-state.json has no churn-prod: its scale cannot plan there. */
+  function capturedFolder(): { dir: string; file: string } {
+    const dir = join(mkdtempSync(join(tmpdir(), 'medic-own-state-')), 'last-week');
+    mkdirSync(dir);
+    const file = join(dir, '01-alarm-latency-churn-prod.json');
+    copyFileSync(join(EVENTS_DIR, '01-alarm-latency-churn-prod.json'), file);
+    const state = JSON.parse(readFileSync(AWS_STATE, 'utf8')) as { sagemaker: { endpoints: Record<string, unknown> } };
+    delete state.sagemaker.endpoints['churn-prod'];
+    writeFileSync(join(dir, 'aws-state.json'), JSON.stringify(state));
+    return { dir, file };
+  }
+  const scaleOf = (lines: string[]) => parse(lines)[0]?.actions.find((a) => a.type === 'scale');
+  const NOTE = (dir: string) =>
+    `note: recorded AWS state ${join(dir, 'aws-state.json')} (the events' folder's own; --aws-state F for another)`;
+
+  it('replay DIR (built CLI) plans against it and says so; --aws-state still wins', async () => {
+    const { dir } = capturedFolder();
+    const own = runBuiltCli(['replay', dir, '--json']);
+    expect(own.stderr.trim()).toBe(NOTE(dir));
+    expect(scaleOf(own.stdout.trim().split('\n'))).toMatchObject({ status: 'skipped', reason: 'endpoint churn-prod does not exist' });
+    const given = runBuiltCli(['replay', dir, '--json', '--aws-state', AWS_STATE]);
+    expect(given.stderr).toBe('');
+    expect(scaleOf(given.stdout.trim().split('\n'))?.status).toBe('planned');
+  });
+
+  it('replay of files in it and explain of one of them read it too; the sample folder reads the default without a note', async () => {
+    const { dir, file } = capturedFolder();
+    const replay = await runCli(['replay', file, '--json']);
+    expect(replay.stderr).toEqual([NOTE(dir)]);
+    expect(scaleOf(replay.stdout)?.status).toBe('skipped');
+    const explain = await runCli(['explain', file]);
+    expect(explain.stderr).toEqual([NOTE(dir)]);
+    const samples = await runCli(['replay', 'events/01-alarm-latency-churn-prod.json', '--json']);
+    expect(samples.stderr).toEqual([]);
+    expect(scaleOf(samples.stdout)?.status).toBe('planned');
   });
 });
