@@ -7,7 +7,7 @@
  * throttled or denied alarm must not cost the whole capture. An item that cannot be rebuilt is
  * named in `skipped` with why.
  */
-import { errorKindOf } from '../../shared/aws/errors.js';
+import { errorKindOf, failsEveryCall } from '../../shared/aws/errors.js';
 import { parseAwsTime } from '../../shared/signals/timestamp.js';
 import { plural } from '../plural.js';
 import { cliMessage } from '../wording.js';
@@ -64,6 +64,13 @@ export async function captureEvents(
         if (pages % PAGES_PER_PROGRESS_LINE === 0) progress?.(`capture: alarm history of ${name}: ${plural(read, 'item')} so far`);
       });
     } catch (error) {
+      if (failsEveryCall(error)) {
+        // Every other alarm would fail the same way, each after its retries: say it once, for all.
+        const rest = alarms.slice(i).map((a) => String(a.AlarmName));
+        const named = rest.length > 3 ? `${rest.slice(0, 3).join(', ')}, …` : rest.join(', ');
+        failures.push(historyFailure(`${plural(rest.length, 'alarm')} (${named})`, error));
+        break;
+      }
       failures.push(historyFailure(name, error));
       continue;
     }

@@ -159,6 +159,15 @@ export function toMedicError(error: unknown, service: string, operation: string,
   });
 }
 
+/**
+ * A failure of where or how medic reaches AWS (no region, no credentials, an answer that is not
+ * AWS's), not of one resource: the same call on any other resource fails the same way.
+ */
+export function failsEveryCall(error: unknown): boolean {
+  const e = ((error instanceof MedicError ? error.cause : error) ?? {}) as SdkErrorLike;
+  return isRegionMissing(e) || namesOf(e).includes('CredentialsProviderError') || notAnAwsAnswer(e) !== '';
+}
+
 /** An answer the SDK could not read at all (an HTML page, say): the endpoint is not AWS, or not that service. */
 function notAnAwsAnswer(e: SdkErrorLike): string {
   return e.name === 'SyntaxError' && /Deserialization error|<!doctype|<html/i.test(e.message ?? '')

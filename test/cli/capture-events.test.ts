@@ -153,6 +153,31 @@ describe('medic capture --events DIR', () => {
     expect(eventFiles(dir)).toHaveLength(26);
   });
 
+  it('an endpoint that does not serve CloudWatch (an HTML page): history is tried once, one line names every alarm, the rest is written', async () => {
+    cloudwatch.on(DescribeAlarmHistoryCommand).rejects(
+      Object.assign(
+        new SyntaxError('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
+        {
+          $metadata: { httpStatusCode: 500, attempts: 4 },
+        },
+      ),
+    );
+    const dir = folder();
+    const { code, stdout, stderr } = await runCli(['capture', ...endpointArgs, '--since', '7d', '--events', dir], { env: ENV });
+    expect(code).toBe(1);
+    expect(cloudwatch.commandCalls(DescribeAlarmHistoryCommand)).toHaveLength(1);
+    expect(stdout[1]).toBe(
+      `events: 0 alarm state changes of 0 alarms, 9 monitoring executions -> ${dir} (README.md says where each came from)`,
+    );
+    const failures = stderr.filter((l) => l.startsWith('medic: not captured: alarm history'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(
+      /^medic: not captured: alarm history of 14 alarms \([^,]+, [^,]+, [^,]+, …\): cloudwatch:DescribeAlarmHistory on .* failed: SyntaxError: Deserialization error/,
+    );
+    expect(failures[0]).toContain('the answer was not an AWS response: is AWS_ENDPOINT_URL right, and does it serve this service?');
+    expect(eventFiles(dir)).toHaveLength(9);
+  });
+
   it('a window longer than CloudWatch keeps alarm history: alarm history from 30 days back, monitoring as asked, and a note', async () => {
     const dir = folder();
     const { code, stderr } = await runCli(['capture', '--endpoint', 'churn-prod', '--since', '45d', '--events', dir], { env: ENV });
