@@ -102,11 +102,15 @@ describe('files and folders that are not there', () => {
   });
 
   it('and the recorded AWS state likewise, with --aws-state F', () => {
-    const { code, stderr } = runBuiltCli(['replay', '01-alarm-latency-churn-prod.json', '--runbook', '../test/fixtures/runbook.yml'], {
-      cwd: join(ROOT, 'events'),
-    });
+    // A folder without an aws-state.json of its own (events/ has one: replay would use it).
+    const { code, stderr } = runBuiltCli(
+      ['replay', '01-alarm-5xx-rate-fraud-prod-0400.json', '--runbook', '../../test/fixtures/runbook.yml'],
+      {
+        cwd: join(ROOT, 'events', 'approvals'),
+      },
+    );
     expect(code).toBe(2);
-    expect(stderr).toContain(`no recorded AWS state: looked for ${join(ROOT, 'events', 'events', 'aws-state.json')}`);
+    expect(stderr).toContain(`no recorded AWS state: looked for ${join(ROOT, 'events', 'approvals', 'events', 'aws-state.json')}`);
     expect(stderr).toContain('--aws-state F');
   });
 });
