@@ -4,7 +4,7 @@
  * CloudWatch keeps of the sample alarm events in its recorded shape (test/support/alarm-history.ts).
  * The folder it writes backtests with no further step.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
@@ -15,7 +15,9 @@ import type { CaptureSource } from '../../cli/capture/source.js';
 import { historyItemOf } from '../support/alarm-history.js';
 import { cloudwatch, ENV, meta, recorded, sagemaker } from '../support/capture-world.js';
 import { FIXED_NOW, runCli } from '../support/cli.js';
-import { EVENTS_DIR, sampleEventFiles } from '../support/samples.js';
+import { COMMAND, docExamples, matches, trimEnd } from '../support/doc-examples.js';
+import { EVENTS_DIR, ROOT, sampleEventFiles } from '../support/samples.js';
+import { TEST_RUNBOOK } from '../support/test-runbook.js';
 
 type Json = Record<string, unknown>;
 
@@ -284,5 +286,27 @@ describe('captureEvents', () => {
     expect(new Set(files.map((f) => f.toLowerCase())).size).toBe(names.length);
     expect(files[0]).toBe('20261123T041240.512Z-alarm-Latency_p99-ALARM.json');
     for (const f of files) expect(f).toMatch(/^20261123T041240\.512Z-alarm-.*-ALARM(-[0-9a-f]{8})?\.json$/);
+  });
+});
+
+describe('docs/operator-tools.md, "What would this change have done last week?"', () => {
+  it('shows what the CLI prints: capture --events of the sample world, then backtest of the folder', async () => {
+    const examples = docExamples('docs/operator-tools.md').filter((e) =>
+      /^medic (capture .*--events last-week|backtest last-week)$/.test(e.command),
+    );
+    expect(examples.map((e) => e.command)).toEqual([
+      'medic capture --endpoint churn-prod,fraud-prod --since 7d --events last-week',
+      'medic backtest last-week',
+    ]);
+    // As the docs' examples run: from a folder whose runbook.yml is the test copy.
+    const cwd = mkdtempSync(join(tmpdir(), 'medic-docs-capture-'));
+    copyFileSync(join(ROOT, TEST_RUNBOOK), join(cwd, 'runbook.yml'));
+    for (const example of examples) {
+      const args = COMMAND.exec(example.command)?.[2]?.split(/\s+/) ?? [];
+      const { code, terminal } = await runCli(args, { env: ENV, cwd, shippedRunbook: true });
+      const context = `${example.where}: ${example.command}\n${terminal.join('\n')}`;
+      expect(code, context).toBe(example.exit);
+      expect(matches(trimEnd(example.output ?? []), trimEnd(terminal)), context).toBe(true);
+    }
   });
 });

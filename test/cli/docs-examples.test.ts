@@ -18,11 +18,12 @@
  * runbook.yml breaks no test.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../support/built-cli.js';
+import { COMMAND, docExamples, type Example, matches, trimEnd } from '../support/doc-examples.js';
 import { ROOT } from '../support/samples.js';
 import { TEST_RUNBOOK } from '../support/test-runbook.js';
 
@@ -35,95 +36,13 @@ const DOCS = [
 ];
 const OFFLINE = new Set(['validate', 'compile', 'explain', 'replay', 'backtest', 'runbook', 'generate-event']);
 const NEEDS_AWS = /(^|\s)(medic (capture|history)\b|--aws(?![-\w])|--live\b|--put-parameter\b|aws |npx osls)/m;
-const COMMAND = /^((?:[A-Z_][A-Z0-9_]*=\S*\s+)*)(?:npx )?medic(?:\s+(.*))?$/;
 
-interface Example {
-  where: string;
-  command: string;
-  /** The documented output lines, or null when the doc shows none. */
-  output: string[] | null;
-  exit: number;
-}
-
+/** The examples that run here: offline commands, and the operator's sending commands with --dry-run. */
 function examplesOf(doc: string): Example[] {
-  const lines = readFileSync(join(ROOT, doc), 'utf8').split('\n');
-  const examples: Example[] = [];
-  let block: { lang: string; start: number; lines: string[] } | undefined;
-  lines.forEach((line, index) => {
-    const fence = /^```(\S*)/.exec(line);
-    if (fence && !block) block = { lang: fence[1] ?? '', start: index + 2, lines: [] };
-    else if (fence && block) {
-      examples.push(...examplesInBlock(doc, block));
-      block = undefined;
-    } else block?.lines.push(line);
-  });
-  return examples;
+  return docExamples(doc, (block) => !NEEDS_AWS.test(block.join('\n'))).filter(
+    (e) => OFFLINE.has(COMMAND.exec(e.command)?.[2]?.split(/\s+/)[0] ?? '') || /\s--dry-run(\s|$)/.test(e.command),
+  );
 }
-
-function examplesInBlock(doc: string, block: { lang: string; start: number; lines: string[] }): Example[] {
-  if (['yaml', 'json'].includes(block.lang) || NEEDS_AWS.test(block.lines.join('\n'))) return [];
-  const examples: Example[] = [];
-  let current: Example | undefined;
-  let expectExit = false;
-  block.lines.forEach((line, i) => {
-    const where = `${doc}:${block.start + i}`;
-    if (expectExit && current) {
-      current.exit = Number(line.trim());
-      expectExit = false;
-      current = undefined;
-      return;
-    }
-    if (line.startsWith('$ ')) {
-      const text = line.slice(2).trim();
-      if (text === 'echo $?') {
-        expectExit = true;
-        return;
-      }
-      current = COMMAND.test(text) ? { where, command: text, output: [], exit: 0 } : undefined;
-      if (current) examples.push(current);
-      return;
-    }
-    if (current) {
-      current.output?.push(line);
-      return;
-    }
-    // A bare command line in a shell block: `medic validate x.yml   # comment`.
-    const bare = line.replace(/\s+#.*$/, '').trim();
-    if (block.lang === 'sh' && COMMAND.test(bare)) examples.push({ where, command: bare, output: null, exit: 0 });
-  });
-  // The operator's sending commands run offline with --dry-run (they print the event).
-  return examples.filter((e) => OFFLINE.has(COMMAND.exec(e.command)?.[2]?.split(/\s+/)[0] ?? '') || /\s--dry-run(\s|$)/.test(e.command));
-}
-
-/** Documented output against the real output: `...` lines and `…` inside a line are wildcards. */
-function matches(documented: string[], actual: string[]): boolean {
-  const line = (doc: string, real: string) =>
-    new RegExp(
-      `^${doc
-        .split('…')
-        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    ).test(real);
-  const memo = new Map<string, boolean>();
-  const from = (d: number, a: number): boolean => {
-    const key = `${d},${a}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let result: boolean;
-    if (d === documented.length) result = a === actual.length;
-    else if (documented[d]?.trim() === '...') result = from(d + 1, a) || (a < actual.length && from(d, a + 1));
-    else result = a < actual.length && line(documented[d] ?? '', actual[a] ?? '') && from(d + 1, a + 1);
-    memo.set(key, result);
-    return result;
-  };
-  return from(0, 0);
-}
-
-const trimEnd = (lines: string[]) => {
-  const out = lines.map((l) => l.trimEnd());
-  while (out.length > 0 && out[out.length - 1] === '') out.pop();
-  return out;
-};
 
 let world: string;
 

@@ -10,6 +10,8 @@ export interface CliResult {
   code: number;
   stdout: string[];
   stderr: string[];
+  /** stdout and stderr in the order printed, as a terminal shows them (the docs' examples). */
+  terminal: string[];
 }
 
 /** 2026-11-23T12:00:00Z: after every sample event, so cooldown deadlines are stable. */
@@ -30,9 +32,16 @@ export async function runCli(
 ): Promise<CliResult> {
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const terminal: string[] = [];
   const io: Io = {
-    out: (line) => stdout.push(...line.split('\n')),
-    err: (line) => stderr.push(...line.split('\n')),
+    out: (line) => {
+      stdout.push(...line.split('\n'));
+      terminal.push(...line.split('\n'));
+    },
+    err: (line) => {
+      stderr.push(...line.split('\n'));
+      terminal.push(...line.split('\n'));
+    },
     color: false,
     cwd: options.cwd ?? ROOT,
     env: options.env ?? {},
@@ -41,5 +50,5 @@ export async function runCli(
     ...(options.errIsTTY !== undefined ? { errIsTTY: options.errIsTTY } : {}),
   };
   const code = await main(options.shippedRunbook ? argv : withTestRunbook(argv, io.cwd), io);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, terminal };
 }
