@@ -54,10 +54,23 @@ export interface FolderDescription {
   failures: string[];
 }
 
-export function writeEventsFolder(path: string, events: RebuiltEvent[], about: FolderDescription): void {
-  mkdirSync(path, { recursive: true });
-  for (const e of events) writeFileSync(join(path, e.file), `${JSON.stringify(e.event, null, 2)}\n`);
-  writeFileSync(join(path, 'README.md'), readme(events, about));
+/** `given`: the folder as the user typed it, for the message when it cannot be written. */
+export function writeEventsFolder(path: string, given: string, events: RebuiltEvent[], about: FolderDescription): void {
+  let file = path;
+  try {
+    mkdirSync(path, { recursive: true });
+    for (const e of events) {
+      file = join(path, e.file);
+      writeFileSync(file, `${JSON.stringify(e.event, null, 2)}\n`);
+    }
+    file = join(path, 'README.md');
+    writeFileSync(file, readme(events, about));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(
+      `--events ${given}: cannot write ${file === path ? 'the folder' : basename(file)} (${code}): the folder is incomplete; remove it and capture again`,
+    );
+  }
 }
 
 function readme(events: RebuiltEvent[], about: FolderDescription): string {

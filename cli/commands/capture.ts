@@ -105,7 +105,7 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
       ? ''
       : `medic backtest ${options.events.replace(/\/+$/, '')}${stateBeside ? '' : ` --aws-state ${out}`} [--runbook F]`;
   if (eventsDir && events) {
-    writeEventsFolder(eventsDir, events.events, {
+    writeEventsFolder(eventsDir, options.events ?? eventsDir, events.events, {
       endpoints,
       alarmsSince,
       monitoringSince: now - since.ms,

@@ -289,6 +289,19 @@ describe('captureEvents', () => {
   });
 });
 
+describe('capture --events: a folder that cannot be written', () => {
+  it('names the file and says the folder is incomplete, one line, exit 2 (no stack trace)', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'README.md'), { recursive: true }); // a folder where the README goes
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--since', '7d', '--events', dir], { env: ENV });
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(
+      `medic: --events ${dir}: cannot write README.md (EISDIR): the folder is incomplete; remove it and capture again`,
+    );
+    expect(stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('docs/operator-tools.md, "What would this change have done last week?"', () => {
   it('shows what the CLI prints: capture --events of the sample world, then backtest of the folder', async () => {
     const examples = docExamples('docs/operator-tools.md').filter((e) =>
