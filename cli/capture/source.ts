@@ -9,11 +9,14 @@ import {
   createAwsSend,
   describeAlarmPages,
   describeVariantScalableTargets,
+  forEachPage,
   notFoundAsUndefined,
   parseS3Uri,
 } from '../../shared/aws/sdk.js';
 
 type Json = Record<string, unknown>;
+/** A page of a paged answer, read field by field. */
+type Page = Json & { NextToken?: string };
 
 export interface CaptureSource {
   /** DescribeEndpoint; undefined when the endpoint does not exist. */
@@ -84,14 +87,10 @@ export function sdkCaptureSource(env: Env, send: AwsSend = createAwsSend(env)): 
     },
     async listProcessingJobs(since) {
       const jobs: Json[] = [];
-      let NextToken: string | undefined;
-      do {
-        const input: Json = { CreationTimeAfter: new Date(since), SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 };
-        if (NextToken) input.NextToken = NextToken;
-        const out = json(await send('sagemaker', 'ListProcessingJobs', input));
-        jobs.push(...((out.ProcessingJobSummaries as Json[] | undefined) ?? []));
-        NextToken = out.NextToken as string | undefined;
-      } while (NextToken);
+      const input = { CreationTimeAfter: new Date(since), SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 };
+      await forEachPage<Page>(send, 'sagemaker', 'ListProcessingJobs', input, (page) => {
+        jobs.push(...((page.ProcessingJobSummaries as Json[] | undefined) ?? []));
+      });
       return jobs;
     },
     async describeProcessingJob(name) {
@@ -106,25 +105,21 @@ export function sdkCaptureSource(env: Env, send: AwsSend = createAwsSend(env)): 
     },
     async describeAlarmHistory(alarmName, since, until, onPage) {
       const items: Json[] = [];
-      let NextToken: string | undefined;
-      do {
-        const input: Json = {
-          AlarmName: alarmName,
-          // Without AlarmTypes a composite alarm's history is not returned.
-          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          HistoryItemType: 'StateUpdate',
-          StartDate: new Date(since),
-          EndDate: new Date(until),
-          ScanBy: 'TimestampAscending',
-          MaxRecords: HISTORY_ITEMS_PER_PAGE,
-        };
-        if (NextToken) input.NextToken = NextToken;
-        const out = json(await send('cloudwatch', 'DescribeAlarmHistory', input));
-        const page = (out.AlarmHistoryItems as Json[] | undefined) ?? [];
-        items.push(...page);
-        onPage?.(page.length);
-        NextToken = out.NextToken as string | undefined;
-      } while (NextToken);
+      const input = {
+        AlarmName: alarmName,
+        // Without AlarmTypes a composite alarm's history is not returned.
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        HistoryItemType: 'StateUpdate',
+        StartDate: new Date(since),
+        EndDate: new Date(until),
+        ScanBy: 'TimestampAscending',
+        MaxRecords: HISTORY_ITEMS_PER_PAGE,
+      };
+      await forEachPage<Page>(send, 'cloudwatch', 'DescribeAlarmHistory', input, (page) => {
+        const found = (page.AlarmHistoryItems as Json[] | undefined) ?? [];
+        items.push(...found);
+        onPage?.(found.length);
+      });
       return items;
     },
   };

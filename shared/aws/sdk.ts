@@ -76,6 +76,25 @@ export async function notFoundAsUndefined<T>(read: () => Promise<T>): Promise<T 
   }
 }
 
+/**
+ * Every page of a call paged by NextToken: `input` each time, with the token of the page before
+ * it; `onPage` hears each answer in order.
+ */
+export async function forEachPage<Page extends { NextToken?: string }>(
+  send: AwsSend,
+  service: string,
+  operation: string,
+  input: Record<string, unknown>,
+  onPage: (page: Page) => void,
+): Promise<void> {
+  let NextToken: string | undefined;
+  do {
+    const page = (await send(service, operation, NextToken ? { ...input, NextToken } : input)) as Page;
+    onPage(page);
+    NextToken = page.NextToken;
+  } while (NextToken);
+}
+
 /** DescribeScalableTargets takes at most 50 ResourceIds per call. */
 const RESOURCE_IDS_PER_CALL = 50;
 
@@ -83,21 +102,18 @@ const RESOURCE_IDS_PER_CALL = 50;
 export async function describeVariantScalableTargets(send: AwsSend, resourceIds: string[]): Promise<ScalableTarget[]> {
   const targets: ScalableTarget[] = [];
   for (let i = 0; i < resourceIds.length; i += RESOURCE_IDS_PER_CALL) {
-    let NextToken: string | undefined;
-    do {
-      const input: Record<string, unknown> = {
-        ServiceNamespace: 'sagemaker',
-        ResourceIds: resourceIds.slice(i, i + RESOURCE_IDS_PER_CALL),
-        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-      };
-      if (NextToken) input.NextToken = NextToken;
-      const out = (await send('application-auto-scaling', 'DescribeScalableTargets', input)) as {
-        ScalableTargets?: ScalableTarget[];
-        NextToken?: string;
-      };
-      targets.push(...(out.ScalableTargets ?? []));
-      NextToken = out.NextToken;
-    } while (NextToken);
+    const input = {
+      ServiceNamespace: 'sagemaker',
+      ResourceIds: resourceIds.slice(i, i + RESOURCE_IDS_PER_CALL),
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    };
+    await forEachPage<{ ScalableTargets?: ScalableTarget[]; NextToken?: string }>(
+      send,
+      'application-auto-scaling',
+      'DescribeScalableTargets',
+      input,
+      (page) => targets.push(...(page.ScalableTargets ?? [])),
+    );
   }
   return targets;
 }
@@ -109,20 +125,18 @@ export async function describeAlarmPages(
 ): Promise<{ metricAlarms: MetricAlarm[]; compositeAlarms: CompositeAlarm[] }> {
   const metricAlarms: MetricAlarm[] = [];
   const compositeAlarms: CompositeAlarm[] = [];
-  let NextToken: string | undefined;
-  do {
-    const input: Record<string, unknown> = { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 };
-    if (names) input.AlarmNames = names;
-    if (NextToken) input.NextToken = NextToken;
-    const out = (await send('cloudwatch', 'DescribeAlarms', input)) as {
-      MetricAlarms?: MetricAlarm[];
-      CompositeAlarms?: CompositeAlarm[];
-      NextToken?: string;
-    };
-    metricAlarms.push(...(out.MetricAlarms ?? []));
-    compositeAlarms.push(...(out.CompositeAlarms ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
+  const input: Record<string, unknown> = { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 };
+  if (names) input.AlarmNames = names;
+  await forEachPage<{ MetricAlarms?: MetricAlarm[]; CompositeAlarms?: CompositeAlarm[]; NextToken?: string }>(
+    send,
+    'cloudwatch',
+    'DescribeAlarms',
+    input,
+    (page) => {
+      metricAlarms.push(...(page.MetricAlarms ?? []));
+      compositeAlarms.push(...(page.CompositeAlarms ?? []));
+    },
+  );
   return { metricAlarms, compositeAlarms };
 }
 
