@@ -36,7 +36,9 @@ export function auditTrail(
       if (!about) return;
       at ??= deps.clock.now();
       try {
-        const record: AuditRecord = { ...report, at, ...about, ...(deps.runbook ? { runbook: deps.runbook } : {}) };
+        // Assigned rather than spread: one copy of the report per event, in a storm's hot path.
+        const record: AuditRecord = Object.assign({ ...report, at }, about);
+        if (deps.runbook) record.runbook = deps.runbook;
         await deps.store.putAudit(record, AUDIT_TTL_MS);
         written = true;
       } catch {

@@ -337,6 +337,7 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
         fmt.ms(s.wall.p90),
         s.importMs ? fmt.ms(s.importMs.p50) : '',
         s.firstEventMs ? fmt.ms(s.firstEventMs.p50) : '',
+        s.cpuMs ? `${fmt.ms(s.cpuMs.p50)}${f ? ` (${fmt.ratio(f.cpuRatio)})` : ''}` : '',
         f ? `${fmt.ratio(f.ratio)} → **${verdict(f.pass)}**` : '',
         String(s.failures),
         calls || (id === 'node -e 0' ? '' : '(none)'),
@@ -344,7 +345,17 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
     });
     out.push(
       table(
-        ['variant', 'p50', 'p90', 'import (p50)', 'first event (p50)', 'ratio to reference (p50)', 'failed runs', 'AWS calls of one run'],
+        [
+          'variant',
+          'p50',
+          'p90',
+          'import (p50)',
+          'first event (p50)',
+          'CPU until served (p50; ratio to reference)',
+          'ratio to reference (p50)',
+          'failed runs',
+          'AWS calls of one run',
+        ],
         rowsCold,
       ),
     );
@@ -398,6 +409,15 @@ export function markdownReport({ machine, results, failures, startedAt, seconds,
       out.push(
         '',
         `Without DynamoDB (the same alarm on the in-memory store, MEDIC_TABLE unset; no budget): ${fmt.ms(d.alarm)}, ${fmt.ratio(d.ratio)} the reference. DynamoDB (its SDK client and the requests, on this emulator: moto answers one request at a time, a few ms each) accounts for ${fmt.ms(d.withDynamoDb - d.alarm)} of the alarm's ${fmt.ms(d.withDynamoDb)}.`,
+      );
+    }
+    const cpuRows = cold.functions.filter((f) => !f.error && Number.isFinite(f.cpuRatio));
+    if (cpuRows.length > 0) {
+      out.push(
+        '',
+        `CPU until served (no budget): the process's CPU time, every thread, from its start to the event's answer; the cold start without the waits for AWS to answer. ${cpuRows
+          .map((f) => `${f.function} ${fmt.ms(cold.stats[f.function].cpuMs.p50)}, ${fmt.ratio(f.cpuRatio)}`)
+          .join('; ')} the reference's ${fmt.ms(cold.stats.reference.cpuMs.p50)}.`,
       );
     }
     if (cold.withoutSourceMaps) {

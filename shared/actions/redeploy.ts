@@ -13,7 +13,7 @@
  * RetainAllVariantProperties is true: the current weights and instance counts are kept (a
  * restart must not undo a scale-out or a traffic shift made since the config was created).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DescribeEndpointConfigOutput } from '../aws/ports.js';
 import type { ActionDefinition } from './action.js';
 import { skip } from './action.js';
@@ -59,7 +59,7 @@ export function sameDeployment(a: string, b: string): boolean {
 
 /** The name of this signal's copy of `liveConfig`. */
 export function copyConfigName(liveConfig: string, signalKey: string): string {
-  const suffix = `-medic-${createHash('sha256').update(signalKey).digest('hex').slice(0, 8)}`;
+  const suffix = `-medic-${hash('sha256', signalKey, 'hex').slice(0, 8)}`;
   const base = liveConfig
     .replace(MEDIC_SUFFIX, '')
     .slice(0, MAX_ENDPOINT_CONFIG_NAME - suffix.length)

@@ -3,7 +3,7 @@
  * from the signal key, so a redelivered event cannot start a second run; skipped while an
  * execution of that pipeline is already running.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { renderTemplate } from '../runbook/template.js';
 import type { ActionDefinition, PlanContext } from './action.js';
 import { skip } from './action.js';
@@ -18,7 +18,7 @@ const CODEPIPELINE_RUNNING = new Set(['InProgress', 'Stopping']);
  * clientRequestToken (^[a-zA-Z0-9-]+$, ≤128). Same signal and rule, same token.
  */
 export function requestToken(signalKey: string, ruleId: string): string {
-  return createHash('sha256').update(`${signalKey}\u0000${ruleId}`).digest('hex');
+  return hash('sha256', `${signalKey}\u0000${ruleId}`, 'hex');
 }
 
 export const retrainAction: ActionDefinition<RetrainParams> = {

@@ -17,7 +17,7 @@
  *
  * No zod and no YAML here: this is on the functions' cold path.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EnvValueKind } from './env-values.js';
 
 export const RUNBOOK_JSON_FORMAT = 'model-medic/compiled-runbook';
@@ -54,7 +54,7 @@ export interface RunbookJson extends RunbookJsonBody {
 /** sha256 of the body as JSON: JSON.parse then JSON.stringify gives back the same text, so the load recomputes it. */
 export function digestOf(body: RunbookJsonBody): string {
   const { format, formatVersion, identity, source, env, runbook } = body;
-  return createHash('sha256').update(JSON.stringify({ format, formatVersion, identity, source, env, runbook }), 'utf8').digest('hex');
+  return hash('sha256', JSON.stringify({ format, formatVersion, identity, source, env, runbook }), 'hex');
 }
 
 /** Whether `text` is meant to be a compiled runbook (valid or not), as opposed to YAML. */

@@ -7,7 +7,7 @@
  * same data, so one run reports everything. Nothing here evaluates runbook text: no custom
  * YAML tags, no templates rendered, no code.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ActionType } from '../actions/params.js';
 import { describeError, InvalidRunbookError, type RunbookIssue } from '../errors.js';
@@ -80,7 +80,7 @@ export function loadRunbookWithReferences(
 
 /** Names a runbook's version in audit records and logs: the first 12 hex digits of its sha256. */
 function contentHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
+  return hash('sha256', text, 'hex').slice(0, 12);
 }
 
 /**

@@ -4,7 +4,7 @@
  * goes through the same entry, shape check and allow-list as every other event; the account and
  * region are the alarm's own (from its ARN), the id is the timer's name (one per check attempt).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Envelope } from './envelope.js';
 import { checked, optionalString, ROOT, ShapeError, string } from './shape.js';
 import { parseAwsTime } from './timestamp.js';
@@ -78,8 +78,8 @@ export function checkKey(check: Pick<RemediationCheck, 'ladder' | 'rule' | 'step
  */
 export function checkTimerName(check: Pick<RemediationCheck, 'ladder' | 'rule' | 'step' | 'attempt'>): string {
   // The rule too: two rules (continue: true) may each have a ladder on one alarm.
-  const hash = createHash('sha256').update(`${check.ladder}\u0000${check.rule}`, 'utf8').digest('hex').slice(0, 24);
-  return `medic-check-${hash}-${check.step}-${check.attempt}`;
+  const digest = hash('sha256', `${check.ladder}\u0000${check.rule}`, 'hex').slice(0, 24);
+  return `medic-check-${digest}-${check.step}-${check.attempt}`;
 }
 
 /** `arn:aws:cloudwatch:us-east-1:111122223333:alarm:NAME` -> its region, account and name. */

@@ -347,9 +347,8 @@ export class MemoryStateStore implements StateStore {
  * its time.
  */
 function copyLadder(ladder: LadderState): LadderState {
-  return {
-    ...ladder,
-    ...(ladder.next ? { next: { ...ladder.next } } : {}),
-    ...(ladder.gaveUp ? { gaveUp: [...ladder.gaveUp] } : {}),
-  };
+  const copy = { ...ladder };
+  if (ladder.next) copy.next = { ...ladder.next };
+  if (ladder.gaveUp) copy.gaveUp = [...ladder.gaveUp];
+  return copy;
 }

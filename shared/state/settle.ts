@@ -5,7 +5,8 @@ export type Write = () => Promise<unknown>;
 
 /** Sends the writes together and waits for every one of them; then throws the first failure, if any. */
 export async function settle(writes: ReadonlyArray<Write | undefined>): Promise<void> {
-  const outcomes = await Promise.allSettled(writes.flatMap((w) => (w ? [w()] : [])));
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
+  const sent: Promise<unknown>[] = [];
+  for (const write of writes) if (write) sent.push(write());
+  const outcomes = await Promise.allSettled(sent);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
 }
