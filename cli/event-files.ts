@@ -26,13 +26,26 @@ export function listEventFiles(paths: string[], exclude: string[] = [], cwd?: st
         .sort();
       for (const name of names) {
         const file = join(path, name);
-        if (!skip.has(resolve(file)) && statSync(file).isFile()) files.push(file);
+        if (!skip.has(resolve(file)) && !isFolder(file)) files.push(file);
       }
     } else {
       files.push(path);
     }
   }
   return files;
+}
+
+/**
+ * A sub-folder named *.json is not an event. Anything else is listed, even a file that cannot be
+ * read (a dangling link, no permission): reading it then rejects that one event with the reason,
+ * and the others are still handled.
+ */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isStateFile(name: string): boolean {

@@ -76,7 +76,8 @@ Operator's commands (docs/cli.md#the-operators-commands):
 
 Options:
   --runbook F     runbook file (default runbook.yml)
-  --aws-state F   recorded AWS state to read from (default events/aws-state.json)
+  --aws-state F   recorded AWS state to read from (default: the events' folder's own
+                  aws-state.json if it has one, else events/aws-state.json)
   --aws           read from real AWS (or AWS_ENDPOINT_URL); still writes nothing
   --live          perform the writes (implies --aws)
   --json          machine-readable output: one JSON object per event (replay), one summary
@@ -89,7 +90,8 @@ invalid runbook, wrong command line).
 Docs: docs/cli.md (commands), docs/runbook.md (the runbook format).`;
 
 const SOURCE_HELP = `  --runbook F     runbook file (default runbook.yml)
-  --aws-state F   recorded AWS state to read from (default events/aws-state.json)
+  --aws-state F   recorded AWS state to read from (default: the events' folder's own
+                  aws-state.json if it has one, else events/aws-state.json)
   --aws           read from real AWS (AWS_REGION, credentials, or AWS_ENDPOINT_URL); writes nothing`;
 
 const SEND_HELP = `  --bus NAME      the stack's operator bus (default MEDIC_BUS)
@@ -147,7 +149,8 @@ Replays every *.json in DIR in event-time order on a virtual clock (cooldowns, d
 in production) and summarises per rule and endpoint, with thrash and never-matched rules.
 Nothing is written. Exit 0, 1 an action failed, 2 any event rejected or invalid runbook.
   --runbook F     runbook file (default runbook.yml)
-  --aws-state F   recorded AWS state (default events/aws-state.json)
+  --aws-state F   recorded AWS state (default: the folder's own aws-state.json if it has
+                  one, else events/aws-state.json)
   --json          one summary object
   --progress      progress on stderr (shown anyway when stderr is a terminal)
 

@@ -3,7 +3,7 @@
  * a typo in a path should not leave a stray folder behind, and `mkdir -p` is one command away.
  * Every output path is checked before anything is written.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './usage-error.js';
 
@@ -19,6 +19,17 @@ export function outputPath(option: string, given: string, cwd: string): string {
     throw new UsageError(`--${option} ${given}: the folder ${label} does not exist (create it first: mkdir -p ${label})`);
   }
   if (!isFolder) throw new UsageError(`--${option} ${given}: ${label} is not a folder`);
+  // Checked now, not at the write: a capture reads AWS for minutes before it writes.
+  try {
+    accessSync(existsSync(path) ? path : folder, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(
+      existsSync(path)
+        ? `--${option} ${given}: the file cannot be written (${code}): check its permissions, or give another path`
+        : `--${option} ${given}: the folder ${label} cannot be written in (${code}): give a path in a folder you can write`,
+    );
+  }
   return path;
 }
 

@@ -6,7 +6,7 @@
  * The folder is checked before any AWS read: its parent must exist (as for --out), and it must
  * hold no events yet, since a backtest of two captures mixed in one folder would answer neither.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { plural } from '../plural.js';
 import { UsageError } from '../usage-error.js';
@@ -28,6 +28,7 @@ export function eventsFolder(given: string, cwd: string): string {
       throw new UsageError(`--events ${given}: the folder ${label} does not exist (create it first: mkdir -p ${label})`);
     }
     if (!isFolder) throw new UsageError(`--events ${given}: ${label} is a file, not a folder`);
+    writable(parent, `--events ${given}: the folder ${label} cannot be written in`);
     return path;
   }
   if (!stat.isDirectory()) throw new UsageError(`--events ${given}: is a file, not a folder`);
@@ -37,7 +38,17 @@ export function eventsFolder(given: string, cwd: string): string {
       `--events ${given}: the folder already holds ${plural(events.length, 'event file')}: a backtest would mix two captures; give a new or empty folder`,
     );
   }
+  writable(path, `--events ${given}: the folder cannot be written in`);
   return path;
+}
+
+/** Checked before any AWS read, as the rest: a capture must not read for minutes and then fail. */
+function writable(folder: string, what: string): void {
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${what} (${(error as NodeJS.ErrnoException).code ?? String(error)}): give a folder you can write in`);
+  }
 }
 
 export interface FolderDescription {
@@ -58,7 +69,7 @@ export interface FolderDescription {
 export function writeEventsFolder(path: string, given: string, events: RebuiltEvent[], about: FolderDescription): void {
   let file = path;
   try {
-    mkdirSync(path, { recursive: true });
+    makeFolder(path);
     for (const e of events) {
       file = join(path, e.file);
       writeFileSync(file, `${JSON.stringify(e.event, null, 2)}\n`);
@@ -68,8 +79,23 @@ export function writeEventsFolder(path: string, given: string, events: RebuiltEv
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new UsageError(
-      `--events ${given}: cannot write ${file === path ? 'the folder' : basename(file)} (${code}): the folder is incomplete; remove it and capture again`,
+      file === path
+        ? `--events ${given}: cannot create the folder (${code}): give a folder you can write in`
+        : `--events ${given}: cannot write ${basename(file)} (${code}): the folder is incomplete; remove it and capture again`,
     );
+  }
+}
+
+/**
+ * eventsFolder checked that the parent exists, so no `recursive`: it is not needed, and Node 20's
+ * recursive mkdir spins forever under a parent that refuses new folders (/proc).
+ */
+function makeFolder(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (error) {
+    // A new or empty folder is fine (eventsFolder refused one that holds events).
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

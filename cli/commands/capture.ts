@@ -104,7 +104,13 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
     options.events === undefined
       ? ''
       : `medic backtest ${options.events.replace(/\/+$/, '')}${stateBeside ? '' : ` --aws-state ${out}`} [--runbook F]`;
+  const text = `${JSON.stringify(state, null, 2)}\n`;
+  const writeSnapshot = () => (out === '-' ? io.out(text.trimEnd()) : writeOutputFile('out', out, outFile, text));
   if (eventsDir && events) {
+    // A snapshot that goes elsewhere (--out) is written first: if it cannot be, no folder is left
+    // behind whose README names it, which the next capture would refuse and a backtest would run
+    // against the sample world.
+    if (!stateBeside) writeSnapshot();
     writeEventsFolder(eventsDir, options.events ?? eventsDir, events.events, {
       endpoints,
       alarmsSince,
@@ -115,10 +121,8 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
       skipped: events.skipped,
       failures: events.failures,
     });
-  }
-  const text = `${JSON.stringify(state, null, 2)}\n`;
-  if (out === '-') io.out(text.trimEnd());
-  else writeOutputFile('out', out, outFile, text);
+    if (stateBeside) writeSnapshot();
+  } else writeSnapshot();
 
   const say = (line: string) => (out === '-' ? io.err(line) : io.out(line));
   const c = result.counts;

@@ -4,7 +4,7 @@
  * CloudWatch keeps of the sample alarm events in its recorded shape (test/support/alarm-history.ts).
  * The folder it writes backtests with no further step.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
@@ -299,6 +299,33 @@ describe('capture --events: a folder that cannot be written', () => {
       `medic: --events ${dir}: cannot write README.md (EISDIR): the folder is incomplete; remove it and capture again`,
     );
     expect(stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('capture --events with a path that cannot be written (/proc refuses new files, even to root)', () => {
+  it('--out elsewhere that cannot be written: exit 2 naming --out, and no events folder left behind', async () => {
+    const dir = folder();
+    const { code, stderr } = await runCli(
+      ['capture', '--endpoint', 'fraud-prod', '--since', '7d', '--events', dir, '--out', '/proc/medic-snapshot.json'],
+      { env: ENV },
+    );
+    expect(code).toBe(2);
+    // As root the write fails (ENOENT); as anyone else the folder is refused before any read (EACCES).
+    expect(stderr[0]).toMatch(
+      /^medic: --out \/proc\/medic-snapshot\.json: (cannot write the file \(ENOENT\)|the folder \/proc cannot be written in \(EACCES\))/,
+    );
+    expect(existsSync(dir)).toBe(false);
+    expect(stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('--events under a folder that refuses new folders: exit 2 at once (it used to spin forever in mkdir)', async () => {
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--since', '7d', '--events', '/proc/medic-last-week'], {
+      env: ENV,
+    });
+    expect(code).toBe(2);
+    expect(stderr[0]).toMatch(
+      /^medic: --events \/proc\/medic-last-week: (cannot create the folder \(ENOENT\)|the folder \/proc cannot be written in \(EACCES\)): give a folder you can write in$/,
+    );
   });
 });
 

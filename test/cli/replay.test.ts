@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,23 @@ describe('medic replay of operator events (built CLI)', () => {
     expect(stdout).toMatch(
       /\n {2}ignored silence sil-1a2b3c4d had already ended at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z, when this event was applied \(at its end time, or expired earlier\), or was never created: nothing to expire\n/,
     );
+  });
+});
+
+describe('an events folder with a file that cannot be read (built CLI)', () => {
+  it('a dangling link is rejected with its reason, exit 2, and the other events are still handled', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-dangling-'));
+    copyFileSync(join(EVENTS_DIR, '01-alarm-latency-churn-prod.json'), join(dir, '01-alarm-latency-churn-prod.json'));
+    symlinkSync(join(dir, 'gone.json'), join(dir, '02-dangling.json'));
+    for (const command of ['replay', 'backtest']) {
+      const { code, stdout, stderr } = runBuiltCli([command, dir]);
+      expect(code, `${command}: ${stderr}`).toBe(2);
+      // replay says it on stderr too; backtest lists it under "Rejected (bad input)".
+      expect(stdout).toContain(`${join(dir, '02-dangling.json')}`);
+      expect(`${stdout}${stderr}`).toContain('cannot read the file (ENOENT)');
+      expect(stderr).not.toMatch(/unexpected error|\n\s+at /);
+      expect(stdout).toContain('latency-scale-out');
+    }
   });
 });
 
