@@ -48,6 +48,23 @@ function isFolder(path: string): boolean {
   }
 }
 
+/**
+ * Nothing to run: says so, and when a folder given holds folders of events (events/ladders/),
+ * names them, since folders are not read recursively.
+ */
+export function noEventFiles(paths: string[], cwd?: string): UsageError {
+  const inside = paths.flatMap((given) => {
+    const path = cwd === undefined ? given : resolve(cwd, given);
+    if (!isFolder(path)) return [];
+    return readdirSync(path)
+      .filter((name) => isFolder(join(path, name)))
+      .sort()
+      .map((name) => join(given, name));
+  });
+  const hint = inside.length > 0 ? `; folders are not read recursively: give the ones inside (${inside.join(' ')})` : '';
+  return new UsageError(`no .json event files in ${paths.join(', ')}${hint}`);
+}
+
 function isStateFile(name: string): boolean {
   return basename(name).startsWith('aws-state');
 }

@@ -8,7 +8,8 @@
 import { RETRY_NOTE } from '../shared/errors.js';
 import type { EventReport } from '../shared/report.js';
 
-export const CLI_RETRY_NOTE = 'medic does not retry: run the command again';
+// After the SDK's own attempts ("sent 4 times"), nothing else re-sends: the operator does.
+export const CLI_RETRY_NOTE = "no retry beyond the SDK's: run the command again";
 
 export function cliMessage(message: string): string;
 export function cliMessage(message: string | null): string | null;

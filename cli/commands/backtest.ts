@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { renderBacktest } from '../backtest/render.js';
 import { type BacktestProgress, backtestExitCode, orderByEventTime, runBacktest } from '../backtest/run.js';
-import { listEventFiles } from '../event-files.js';
+import { listEventFiles, noEventFiles } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { plural } from '../plural.js';
 import { awsStateInFolder, createAdapters, DEFAULT_AWS_STATE, DEFAULT_RUNBOOK, loadCompiledRunbook } from '../setup.js';
@@ -37,7 +37,7 @@ export async function backtestCommand(options: BacktestOptions, io: Io): Promise
   const adapters = await createAdapters({ awsState }, io);
   const stateFile = resolve(io.cwd, awsState ?? DEFAULT_AWS_STATE);
   const files = listEventFiles(options.paths, [stateFile], io.cwd);
-  if (files.length === 0) throw new UsageError(`no .json event files in ${options.paths.join(', ')}`);
+  if (files.length === 0) throw noEventFiles(options.paths, io.cwd);
 
   const progress = options.progress === true || io.errIsTTY === true ? progressReporter(io) : undefined;
   const started = performance.now();

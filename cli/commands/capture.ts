@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRecordedStateFile, parseRecordedState } from '../../shared/aws/recorded.js';
+import { isGlob } from '../../shared/runbook/glob.js';
 import { type PipelineRef, parseDuration } from '../../shared/runbook/index.js';
 import { eventsFolder, writeEventsFolder } from '../capture/event-folder.js';
 import { ALARM_HISTORY_DAYS, ALARM_HISTORY_MS, captureEvents } from '../capture/events.js';
@@ -50,6 +51,12 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
     ),
   ];
   if (endpoints.length === 0) throw new UsageError('capture needs at least one --endpoint NAME');
+  const pattern = endpoints.find(isGlob);
+  if (pattern !== undefined) {
+    throw new UsageError(
+      `--endpoint ${pattern} is a pattern, but capture reads endpoints by their exact names: give each one (\`aws sagemaker list-endpoints --name-contains\` lists them)`,
+    );
+  }
   // The folder's README and `next:` line name the snapshot's file: printed, there would be none.
   if (options.events !== undefined && options.out === '-') {
     throw new UsageError(

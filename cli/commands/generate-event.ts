@@ -66,25 +66,26 @@ export async function generateEventCommand(positionals: string[], options: Recor
   let stateOut: { uri: string; report: unknown } | undefined;
   switch (k) {
     case 'alarm':
-      event = alarmEvent({
-        ...common,
-        ...optional('endpoint', options.endpoint),
-        ...optional('variant', options.variant ?? known.variant),
-        ...optional('metric', options.metric),
-        ...optional('namespace', options.namespace),
-        ...optional('alarm', options.alarm),
-        ...(options.state !== undefined ? { state: oneOf('state', options.state, ALARM_STATES) as AlarmState } : {}),
-        ...(options['previous-state'] !== undefined
-          ? { previousState: oneOf('previous-state', options['previous-state'], ALARM_STATES) as AlarmState }
-          : {}),
-        ...(options.value !== undefined ? { value: number('value', options.value) } : {}),
-        ...(options.threshold !== undefined ? { threshold: number('threshold', options.threshold) } : {}),
-      });
+      event = usageOnRangeError(() =>
+        alarmEvent({
+          ...common,
+          ...optional('endpoint', options.endpoint),
+          ...optional('variant', options.variant ?? known.variant),
+          ...optional('metric', options.metric),
+          ...optional('namespace', options.namespace),
+          ...optional('alarm', options.alarm),
+          ...(options.state !== undefined ? { state: oneOf('state', options.state, ALARM_STATES) as AlarmState } : {}),
+          ...(options['previous-state'] !== undefined
+            ? { previousState: oneOf('previous-state', options['previous-state'], ALARM_STATES) as AlarmState }
+            : {}),
+          ...(options.value !== undefined ? { value: number('value', options.value) } : {}),
+          ...(options.threshold !== undefined ? { threshold: number('threshold', options.threshold) } : {}),
+        }),
+      );
       break;
     case 'monitoring': {
-      let sample: ReturnType<typeof monitoringEvent>;
-      try {
-        sample = monitoringEvent({
+      const sample = usageOnRangeError(() =>
+        monitoringEvent({
           ...common,
           ...optional('endpoint', options.endpoint),
           ...optional('check', options.check),
@@ -92,11 +93,8 @@ export async function generateEventCommand(positionals: string[], options: Recor
           ...(options.type !== undefined ? { type: oneOf('type', options.type, MONITORING_TYPES) as MonitoringType } : {}),
           ...(options.status !== undefined ? { status: oneOf('status', options.status, MONITORING_STATUSES) as MonitoringStatus } : {}),
           ...(options.violations !== undefined ? { violations: count('violations', options.violations) } : {}),
-        });
-      } catch (error) {
-        if (error instanceof RangeError) throw new UsageError(error.message);
-        throw error;
-      }
+        }),
+      );
       event = sample.event;
       if (options['aws-state-out'] !== undefined) stateOut = { uri: sample.reportUri, report: sample.report ?? { violations: [] } };
       else if (sample.report !== undefined) {
@@ -219,4 +217,14 @@ function parseTime(value: string): number {
 function checkAccount(value: string): string {
   if (!/^\d{12}$/.test(value)) throw new UsageError(`--account must be a 12-digit AWS account id, got "${value}"`);
   return value;
+}
+
+/** The generators refuse impossible combinations with a RangeError: a wrong command line (exit 2). */
+function usageOnRangeError<T>(generate: () => T): T {
+  try {
+    return generate();
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
 }

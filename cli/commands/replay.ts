@@ -8,7 +8,7 @@ import { SeenAlarmStates } from '../../shared/aws/seen-alarms.js';
 import { handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
 import { type EventReport, exitCodeFor } from '../../shared/report.js';
-import { inFile, listEventFiles, readEventFile } from '../event-files.js';
+import { inFile, listEventFiles, noEventFiles, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { renderReport, renderSummary } from '../render.js';
 import { awsStateInFolder, createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
@@ -42,7 +42,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   });
   const stateFile = resolve(io.cwd, awsState ?? DEFAULT_AWS_STATE);
   const files = listEventFiles(options.paths, [stateFile], io.cwd);
-  if (files.length === 0) throw new UsageError(`no .json event files in ${options.paths.join(', ')}`);
+  if (files.length === 0) throw noEventFiles(options.paths, io.cwd);
 
   const p = paint(io.color && !options.json);
   const reports: EventReport[] = [];

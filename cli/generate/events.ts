@@ -89,6 +89,12 @@ export function alarmEvent(options: AlarmOptions): EventBridgeEvent {
   const namespace = options.namespace ?? namespaceFor(metric);
   const state = options.state ?? 'ALARM';
   const previousState = options.previousState ?? (state === 'ALARM' ? 'OK' : 'ALARM');
+  if (previousState === state) {
+    // CloudWatch sends a state change event only when the state changes.
+    throw new RangeError(
+      `--previous-state ${previousState} is the same as --state ${state}: an alarm's state change event changes its state`,
+    );
+  }
   const threshold = options.threshold ?? DEFAULT_THRESHOLDS[metric] ?? 100;
   const value = state === 'INSUFFICIENT_DATA' ? undefined : (options.value ?? defaultValue(threshold, state === 'ALARM'));
   const alarm = options.alarm ?? `${endpoint}-${kebab(metric)}`;

@@ -251,7 +251,7 @@ describe('medic capture --events DIR', () => {
     const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod', '--since', '7d', '--events', dir], { env: ENV });
     expect(code).toBe(1);
     const line = stderr.find((l) => l.startsWith('medic: not captured: alarm history of fraud-prod-cpu-high'));
-    expect(line).toMatch(/medic does not retry: run the command again\)$/);
+    expect(line).toMatch(/no retry beyond the SDK's: run the command again\)$/);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toContain(`- ${line?.slice('medic: not captured: '.length)}\n`);
     expect(readme).not.toMatch(/will be retried/);

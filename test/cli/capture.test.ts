@@ -241,6 +241,15 @@ describe('medic capture', () => {
     expect((await runCli(['capture'], { env: ENV })).stderr[0]).toMatch(/capture needs at least one --endpoint NAME/);
     expect((await runCli(['capture', 'churn-prod'], { env: ENV })).code).toBe(2);
   });
+
+  it('an endpoint pattern is refused before any read, saying names must be exact (it was "does not exist")', async () => {
+    const { code, stderr } = await runCli(['capture', '--endpoint', 'fraud-prod,churn-*'], { env: ENV });
+    expect(code).toBe(2);
+    expect(stderr[0]).toBe(
+      'medic: --endpoint churn-* is a pattern, but capture reads endpoints by their exact names: give each one (`aws sagemaker list-endpoints --name-contains` lists them)',
+    );
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
 });
 
 function sampleName(prefix: string): string {

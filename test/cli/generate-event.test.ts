@@ -233,6 +233,8 @@ describe('medic generate-event', () => {
       [['endpoint-state', '--status', 'SLEEPING'], /--status must be one of IN_SERVICE/],
       [['alarm', '--time', 'yesterday'], /--time must be an ISO 8601 time/],
       [['alarm', '--account', '42'], /--account must be a 12-digit/],
+      [['alarm', '--state', 'OK', '--previous-state', 'OK'], /--previous-state OK is the same as --state OK/],
+      [['alarm', '--previous-state', 'ALARM'], /--previous-state ALARM is the same as --state ALARM/],
     ] as Array<[string[], RegExp]>) {
       const { code, stderr } = await runCli(['generate-event', ...args]);
       expect(code, args.join(' ')).toBe(2);

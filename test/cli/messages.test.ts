@@ -163,7 +163,7 @@ describe("AWS failures in the CLI: failures (exit 1), in the CLI's words", () =>
     expect(JSON.parse(json.stdout).errorKind).toBe('aws-denied');
   });
 
-  it('a network failure says medic does not retry, never "the event will be retried"', () => {
+  it('a network failure says to run the command again, never "the event will be retried"', () => {
     const env = {
       ...bare,
       AWS_REGION: 'us-east-1',
@@ -173,11 +173,11 @@ describe("AWS failures in the CLI: failures (exit 1), in the CLI's words", () =>
     };
     const { code, stdout, stderr } = runBuiltCli(['replay', ALARM, DRIFT, '--aws', ...RUNBOOK], { env });
     expect(code).toBe(1);
-    expect(stdout).toContain('AWS or the network failed; medic does not retry: run the command again');
+    expect(stdout).toContain("AWS or the network failed; no retry beyond the SDK's: run the command again");
     expect(`${stdout}${stderr}`).not.toMatch(/will be retried/);
     const explain = runBuiltCli(['explain', DRIFT, '--aws', ...RUNBOOK], { env });
     expect(explain.code).toBe(1);
-    expect(explain.stderr).toContain('medic does not retry');
+    expect(explain.stderr).toContain("no retry beyond the SDK's: run the command again");
     expect(explain.stderr).not.toMatch(/will be retried/);
   });
 });

@@ -139,6 +139,18 @@ describe('an events folder with a file that cannot be read (built CLI)', () => {
   });
 });
 
+describe('a folder of folders (built CLI)', () => {
+  it('names the folders inside, since folders are not read recursively', () => {
+    for (const command of ['replay', 'backtest']) {
+      const { code, stderr } = runBuiltCli([command, 'events/ladders']);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')[0]).toBe(
+        'medic: no .json event files in events/ladders; folders are not read recursively: give the ones inside (events/ladders/busy events/ladders/incident events/ladders/persisting events/ladders/resolved)',
+      );
+    }
+  });
+});
+
 describe('a folder with its own recorded state (medic capture --events writes one)', () => {
   /** The latency alarm sample in a folder whose aws-state.json has no churn-prod: its scale cannot plan there. */
   function capturedFolder(): { dir: string; file: string } {
