@@ -3,7 +3,7 @@
  * JSON errors at file:line:col, missing folders and files named, each error printed once.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,37 @@ describe('a JSON syntax error is reported at file:line:col', () => {
     const { code, stderr } = runBuiltCli(['explain', 'events/invalid/not-json.json', ...RUNBOOK]);
     expect(code).toBe(2);
     expect(stderr).toBe('medic: events/invalid/not-json.json:27:1: not valid JSON: Expected double-quoted property name\n');
+  });
+});
+
+/** A scratch folder holding `events/01-…` once as is and once with `change` applied. */
+function withChangedSample(name: string, change: (event: Record<string, unknown>) => Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'medic-input-'));
+  const event = JSON.parse(readFileSync(join(ROOT, 'events/01-alarm-latency-churn-prod.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, '01-good.json'), JSON.stringify(event));
+  writeFileSync(join(dir, name), JSON.stringify(change(event)));
+  return dir;
+}
+
+describe('an event time that is not a time is bad input', () => {
+  const TIME_ERROR = 'not an EventBridge event: time: expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z, got "not-a-time"';
+
+  it('replay rejects it with the field, what was expected and what was got (exit 2)', () => {
+    const dir = withChangedSample('02-bad-time.json', (e) => ({ ...e, time: 'not-a-time' }));
+    const { code, stdout, stderr } = runBuiltCli(['replay', dir, '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${join(dir, '02-bad-time.json')}: ${TIME_ERROR}\n`);
+    expect(stdout).toMatch(/\n2 events, 1 matched a rule, 0 no action, 1 rejected/);
+  });
+
+  it('backtest counts it as rejected instead of leaving it out of the window (exit 2)', () => {
+    const dir = withChangedSample('02-bad-time.json', (e) => ({ ...e, time: 'not-a-time' }));
+    const { code, stdout } = runBuiltCli(['backtest', dir, '--json', '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    const summary = JSON.parse(stdout) as { events: number; rejected: number; rejectedEvents: Array<{ event: string; error: string }> };
+    expect(summary.events).toBe(2);
+    expect(summary.rejected).toBe(1);
+    expect(summary.rejectedEvents).toEqual([{ event: join(dir, '02-bad-time.json'), error: TIME_ERROR }]);
   });
 });
 
