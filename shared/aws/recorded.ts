@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { MedicError } from '../errors.js';
+import { inFile, parseJsonText } from '../json-text.js';
 import type {
   AwsReader,
   CodePipelineExecutionSummary,
@@ -58,12 +59,9 @@ export function loadRecordedStateFile(file: string): RecordedState {
       `${file}: cannot read the recorded AWS state (${(error as NodeJS.ErrnoException).code ?? error})`,
     );
   }
-  try {
-    return parseRecordedState(JSON.parse(text), file);
-  } catch (error) {
-    if (error instanceof MedicError) throw error;
-    throw new MedicError('invalid-state', `${file}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) throw new MedicError('invalid-state', inFile(file, json.error));
+  return parseRecordedState(json.value, file);
 }
 
 export class RecordedAwsReader implements AwsReader {

@@ -102,6 +102,54 @@ describe('an event time that is not a time is bad input', () => {
   });
 });
 
+describe('JSON files as editors save them', () => {
+  const SAMPLE = 'events/01-alarm-latency-churn-prod.json';
+  const scratch = () => mkdtempSync(join(tmpdir(), 'medic-json-'));
+
+  it('a truncated event file is reported at the end of the file, FILE:LINE:COL (exit 2)', () => {
+    const text = readFileSync(join(ROOT, SAMPLE), 'utf8');
+    // Cut after a key's colon: JSON.parse then says only "Unexpected end of JSON input", with no position.
+    const cut = text.slice(0, text.indexOf('"region":') + '"region": '.length);
+    const file = join(scratch(), 'truncated.json');
+    writeFileSync(file, cut);
+    const lines = cut.split('\n');
+    const end = `${lines.length}:${(lines.at(-1) ?? '').length + 1}`;
+    const { code, stderr } = runBuiltCli(['replay', file, ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${file}:${end}: not valid JSON: Unexpected end of JSON input\n`);
+  });
+
+  it('an event file that starts with a UTF-8 byte order mark replays as without it', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'bom.json'), `\uFEFF${readFileSync(join(ROOT, SAMPLE), 'utf8')}`);
+    const withBom = runBuiltCli(['replay', join(dir, 'bom.json'), '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    const without = runBuiltCli(['replay', SAMPLE, ...RUNBOOK]);
+    expect([withBom.code, withBom.stderr]).toEqual([0, '']);
+    // The same plan; the ladder's first check is on the wall clock, so its time is left out.
+    const plan = (stdout: string) =>
+      stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.replace(/ at \d{4}-\S+Z$/, ''));
+    expect(plan(withBom.stdout)).toEqual(plan(without.stdout));
+    // backtest reads its time through the same reader: the event is in the window, not last.
+    const backtest = runBuiltCli(['backtest', dir, '--json', '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    expect(backtest.code).toBe(0);
+    expect(JSON.parse(backtest.stdout)).toMatchObject({ events: 1, rejected: 0, from: '2026-11-23T04:12:40.000Z' });
+  });
+
+  it('the recorded AWS state: a BOM is read past, a truncated file is named at FILE:LINE:COL (exit 2)', () => {
+    const dir = scratch();
+    const state = readFileSync(join(ROOT, 'events/aws-state.json'), 'utf8');
+    writeFileSync(join(dir, 'bom.json'), `\uFEFF${state}`);
+    expect(runBuiltCli(['replay', SAMPLE, '--aws-state', join(dir, 'bom.json'), ...RUNBOOK]).code).toBe(0);
+    writeFileSync(join(dir, 'cut.json'), '{\n  "sagemaker": ');
+    const { code, stderr } = runBuiltCli(['replay', SAMPLE, '--aws-state', join(dir, 'cut.json'), ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`medic: ${join(dir, 'cut.json')}:2:16: not valid JSON: Unexpected end of JSON input\n`);
+  });
+});
+
 describe('files and folders that are not there', () => {
   it('--out into a missing folder names the folder and writes nothing (exit 2)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medic-out-'));
