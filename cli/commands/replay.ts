@@ -62,6 +62,8 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
       for (const line of renderReport(report, p)) io.out(line);
     }
     if (report.errorKind === 'invalid-event' && errorsOnStderr) io.err(inFile(label, report.error ?? ''));
+    // A broken recorded state entry names the state file itself: said as it is.
+    else if (report.errorKind === 'invalid-state' && errorsOnStderr) io.err(report.error ?? '');
   }
   if (!options.json) io.out(`\n${renderSummary(reports, p)}${options.live ? '' : p.dim(' (nothing was written to AWS)')}`);
   return exit;

@@ -150,6 +150,45 @@ describe('JSON files as editors save them', () => {
   });
 });
 
+describe('a recorded AWS state that is wrong is bad input (exit 2), named where', () => {
+  const DRIFT = 'events/20-monitor-data-drift-churn-prod.json';
+  const URI = 's3://model-medic-monitoring-111122223333/churn-prod-data-quality/2026/11/23/04/constraint_violations.json';
+  type State = { s3: Record<string, unknown>; sagemaker: { endpoints: Record<string, Record<string, unknown>> } };
+  /** events/aws-state.json with `change` applied, in a scratch folder. */
+  const stateWith = (change: (state: State) => void): { dir: string; file: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-state-'));
+    const state = JSON.parse(readFileSync(join(ROOT, 'events/aws-state.json'), 'utf8')) as State;
+    change(state);
+    const file = join(dir, 'aws-state.json');
+    writeFileSync(file, JSON.stringify(state));
+    return { dir, file };
+  };
+
+  it('an s3 entry whose file is missing: the state file, the entry and the path; rejected, not failed', () => {
+    const { dir, file } = stateWith((state) => {
+      state.s3[URI] = 's3/moved-away.json';
+    });
+    const message = `${file}: s3 entry "${URI}": no file at ${join(dir, 's3/moved-away.json')} ("s3/moved-away.json", relative to the recorded state's folder)`;
+    const replay = runBuiltCli(['replay', DRIFT, '--aws-state', file, ...RUNBOOK]);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toBe(`${message}\n`);
+    expect(replay.stdout).toMatch(/\n1 event, 0 matched a rule, 0 no action, 1 rejected/);
+    const backtest = runBuiltCli(['backtest', DRIFT, '--json', '--aws-state', file, ...RUNBOOK]);
+    expect(backtest.code).toBe(2);
+    expect(JSON.parse(backtest.stdout)).toMatchObject({ rejected: 1, errors: 0, rejectedEvents: [{ error: message }] });
+  });
+
+  it('"EndpointStatus": 5 is refused with its place in the file, before any event runs', () => {
+    const { file } = stateWith((state) => {
+      (state.sagemaker.endpoints['churn-prod'] as Record<string, unknown>).EndpointStatus = 5;
+    });
+    const { code, stdout, stderr } = runBuiltCli(['replay', 'events/01-alarm-latency-churn-prod.json', '--aws-state', file, ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`medic: ${file}: sagemaker.endpoints.churn-prod.EndpointStatus: expected a string like "InService", got 5\n`);
+  });
+});
+
 describe('files and folders that are not there', () => {
   it('--out into a missing folder names the folder and writes nothing (exit 2)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medic-out-'));
