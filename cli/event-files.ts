@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InvalidEventError } from '../shared/errors.js';
+import { parseJsonText } from '../shared/json-text.js';
 import { UsageError } from './usage-error.js';
 
 export function listEventFiles(paths: string[], exclude: string[] = [], cwd?: string): string[] {
@@ -80,28 +81,7 @@ export function readEventFile(file: string): unknown {
     throw new InvalidEventError(`cannot read the file (${code ?? error})`);
   }
   if (text.trim() === '') throw new InvalidEventError('the file is empty');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // JSON.parse says "at position 2220"; an operator's editor wants line:col.
-    const message = (error as Error).message;
-    const at = /^(.*?)(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message);
-    if (!at) throw new InvalidEventError(`not valid JSON: ${message}`);
-    const { line, col } = lineAndColumn(text, Number(at[2]));
-    throw new InvalidEventError(`${line}:${col}: not valid JSON: ${at[1]}`);
-  }
-}
-
-function lineAndColumn(text: string, position: number): { line: number; col: number } {
-  const before = text.slice(0, position);
-  const line = before.split('\n').length;
-  return { line, col: position - before.lastIndexOf('\n') };
-}
-
-/**
- * "FILE: message", or "FILE:LINE:COL: message" when the message starts with the position in
- * the file (a JSON syntax error), so editors and terminals can jump to it.
- */
-export function inFile(label: string, message: string): string {
-  return /^\d+:\d+: /.test(message) ? `${label}:${message}` : `${label}: ${message}`;
+  const json = parseJsonText(text);
+  if (!json.ok) throw new InvalidEventError(json.error);
+  return json.value;
 }

@@ -1,8 +1,8 @@
 /** Human-readable output: a compact report per event, colour only on a TTY. */
 import { formatMetricValue } from '../shared/actions/notify-message.js';
+import { inFile } from '../shared/json-text.js';
 import { type ActionReport, type EventReport, exitCodeFor } from '../shared/report.js';
 import type { Signal } from '../shared/signals/types.js';
-import { inFile } from './event-files.js';
 import type { Paint } from './io.js';
 import { plural } from './plural.js';
 

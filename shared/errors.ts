@@ -83,6 +83,11 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
+/** Bad input (exit 2 in the CLI): the event, the runbook or the recorded AWS state is wrong; nothing failed. */
+export function isBadInputKind(kind: ErrorKind | undefined): boolean {
+  return kind === 'invalid-event' || kind === 'invalid-runbook' || kind === 'invalid-state';
+}
+
 /** Worth retrying later: the same event may succeed on the next attempt. */
 export function isTransientKind(kind: ErrorKind): boolean {
   return kind === 'aws-throttled' || kind === 'aws-error' || kind === 'busy';

@@ -4,7 +4,7 @@
  */
 import type { ActionType } from './actions/params.js';
 import type { AwsCall } from './aws/ports.js';
-import { type ErrorKind, isTransientKind } from './errors.js';
+import { type ErrorKind, isBadInputKind, isTransientKind } from './errors.js';
 import type { Signal } from './signals/types.js';
 
 /**
@@ -116,9 +116,9 @@ export function failedTransiently(actions: readonly ActionReport[]): boolean {
   return actions.some((a) => a.status === 'failed' && a.error !== undefined && isTransientKind(a.error.kind));
 }
 
-/** 0 all handled, 1 an action failed (or an AWS failure), 2 bad input. */
+/** 0 all handled, 1 an action failed (or an AWS failure), 2 bad input (the event, the runbook or the recorded state). */
 export function exitCodeFor(report: EventReport): 0 | 1 | 2 {
-  if (report.errorKind === 'invalid-event' || report.errorKind === 'invalid-runbook') return 2;
+  if (isBadInputKind(report.errorKind)) return 2;
   if (report.error) return 1;
   return report.actions.some((a) => a.status === 'failed') ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 /** The human-readable backtest report: what the runbook would have done, per rule and endpoint. */
 import type { BacktestSummary, SuppressionCounts } from '../../shared/backtest/index.js';
-import { inFile } from '../event-files.js';
+import { inFile } from '../../shared/json-text.js';
 import type { Paint } from '../io.js';
 import { plural } from '../plural.js';
 import { renderTable } from '../table.js';

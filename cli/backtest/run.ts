@@ -9,7 +9,6 @@
  * run them), and each report is folded into the summary and dropped.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { SeenAlarmStates } from '../../shared/aws/seen-alarms.js';
 import { BacktestAggregator, type BacktestSummary } from '../../shared/backtest/index.js';
 import { VirtualClock } from '../../shared/clock.js';
@@ -17,6 +16,7 @@ import { type EngineDeps, handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
 import type { EventReport } from '../../shared/report.js';
 import type { CompiledRunbook } from '../../shared/runbook/index.js';
+import { parseIsoWithZone } from '../../shared/signals/iso-time.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { AuditRecord, StateStore } from '../../shared/state/store.js';
 import { timerEvent } from '../../shared/timers/timer-event.js';
@@ -33,7 +33,7 @@ class BacktestStateStore extends MemoryStateStore {
 export interface TimedEvent {
   file: string;
   label: string;
-  /** Event `time` in epoch ms; NaN when the file has none (it is run last, and rejected). */
+  /** Event `time` in epoch ms; NaN when the file has none or a bad one (it is run last, and rejected). */
   at: number;
 }
 
@@ -60,10 +60,13 @@ export function orderByEventTime(files: Array<{ file: string; label: string }>, 
   });
 }
 
+/** Read as the run reads it (readEventFile), the time checked as the envelope checks it: NaN exactly when the run will reject it. */
 function eventTimeOf(file: string): number {
   try {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as { time?: unknown } | null;
-    return typeof raw?.time === 'string' ? Date.parse(raw.time) : Number.NaN;
+    const raw = readEventFile(file) as { time?: unknown } | null;
+    if (typeof raw?.time !== 'string') return Number.NaN;
+    const time = parseIsoWithZone(raw.time);
+    return time.ok ? time.ms : Number.NaN;
   } catch {
     return Number.NaN;
   }

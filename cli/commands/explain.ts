@@ -5,12 +5,13 @@
 import { resolve } from 'node:path';
 import { memoizeReader } from '../../shared/aws/memo-reader.js';
 import { InvalidEventError } from '../../shared/errors.js';
+import { inFile } from '../../shared/json-text.js';
 import { formatDuration } from '../../shared/runbook/duration.js';
 import { explain } from '../../shared/runbook/index.js';
 import type { Rule, Runbook } from '../../shared/runbook/types.js';
 import type { RemediationCheck } from '../../shared/signals/check.js';
 import { normalizeEvent } from '../../shared/signals/normalize.js';
-import { inFile, readEventFile } from '../event-files.js';
+import { readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { explainSilence } from '../operator-text.js';
 import { describeSignal } from '../render.js';

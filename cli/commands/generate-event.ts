@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadRecordedStateFile } from '../../shared/aws/recorded.js';
 import { MedicError } from '../../shared/errors.js';
+import { parseJsonText } from '../../shared/json-text.js';
 import type { AlarmState, MonitoringStatus, MonitoringType } from '../../shared/signals/types.js';
 import {
   ALARM_STATES,
@@ -170,7 +171,8 @@ function withReport(baseFile: string, required: boolean, uri: string, report: un
     else {
       const path = resolve(dirname(baseFile), entry);
       try {
-        s3[key] = JSON.parse(readFileSync(path, 'utf8'));
+        const json = parseJsonText(readFileSync(path, 'utf8'));
+        s3[key] = json.ok ? json.value : path;
       } catch {
         s3[key] = path;
       }

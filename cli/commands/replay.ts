@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import { SeenAlarmStates } from '../../shared/aws/seen-alarms.js';
 import { handleEvent } from '../../shared/engine.js';
 import { describeError, InvalidEventError } from '../../shared/errors.js';
+import { inFile } from '../../shared/json-text.js';
 import { type EventReport, exitCodeFor } from '../../shared/report.js';
-import { inFile, listEventFiles, noEventFiles, readEventFile } from '../event-files.js';
+import { listEventFiles, noEventFiles, readEventFile } from '../event-files.js';
 import { type Io, paint } from '../io.js';
 import { renderReport, renderSummary } from '../render.js';
 import { awsStateInFolder, createAdapters, createCliEngine, DEFAULT_AWS_STATE, loadCompiledRunbook } from '../setup.js';
@@ -61,6 +62,8 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
       for (const line of renderReport(report, p)) io.out(line);
     }
     if (report.errorKind === 'invalid-event' && errorsOnStderr) io.err(inFile(label, report.error ?? ''));
+    // A broken recorded state entry names the state file itself: said as it is.
+    else if (report.errorKind === 'invalid-state' && errorsOnStderr) io.err(report.error ?? '');
   }
   if (!options.json) io.out(`\n${renderSummary(reports, p)}${options.live ? '' : p.dim(' (nothing was written to AWS)')}`);
   return exit;

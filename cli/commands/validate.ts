@@ -3,18 +3,27 @@
  * A valid runbook is also linted: findings are warnings on stderr (file:line:col), exit 0,
  * unless --strict, which makes any warning exit 2 like an error. RUNBOOK may be a compiled
  * runbook too (`medic compile`): then its references are resolved as the function would.
+ *
+ * A YAML runbook is checked as `medic compile` checks it, by the same code: what the functions
+ * load is the compiled runbook, so a runbook compile refuses (an `${env:…}` reference in a
+ * duration, say) is not valid, or a CI gate on `validate --strict` passes and the deploy fails.
  */
 import { resolve } from 'node:path';
+import { looksLikeRunbookJson } from '../../shared/runbook/json-format.js';
+import { compileRunbookJson } from '../../shared/runbook/json-write.js';
 import { formatLintFinding, type LintSource, lintRunbook } from '../../shared/runbook/lint.js';
+import { openRunbook, readRunbookFile } from '../../shared/runbook/open.js';
 import type { Runbook } from '../../shared/runbook/types.js';
 import { type Io, type Paint, paint } from '../io.js';
 import { plural } from '../plural.js';
 import { runbookSource } from '../runbook-source.js';
-import { DEFAULT_RUNBOOK, openCliRunbook } from '../setup.js';
+import { DEFAULT_RUNBOOK, runbookPath } from '../setup.js';
 
 export async function validateCommand(options: { runbook?: string; strict?: boolean }, io: Io): Promise<number> {
   const path = options.runbook ?? DEFAULT_RUNBOOK;
-  const { runbook, format } = await openCliRunbook(options.runbook, io);
+  const text = readRunbookFile(runbookPath(options.runbook, io), path);
+  const format = looksLikeRunbookJson(text) ? 'compiled' : 'yaml';
+  const runbook = format === 'yaml' ? compileRunbookJson(text, path, io.env).runbook : (await openRunbook(text, path, io.env)).runbook;
   const p = paint(io.color);
   // Positions for lint come from the YAML; a compiled runbook has its rules' lines only.
   const findings = lintToStderr(path, runbook, format === 'yaml' ? runbookSource(resolve(io.cwd, path)) : undefined, io);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { MedicError } from '../errors.js';
+import { inFile, parseJsonText } from '../json-text.js';
 import type {
   AwsReader,
   CodePipelineExecutionSummary,
@@ -19,12 +20,26 @@ import type {
 } from './ports.js';
 
 const recordSchema = z.record(z.string(), z.looseObject({}));
+
+/** A text field the engine reads, checked for what it is: `"EndpointStatus": 5` would otherwise print "endpoint churn-prod is 5". */
+function text(example: string) {
+  return z
+    .string({ error: (issue) => `expected a string like ${JSON.stringify(example)}, got ${JSON.stringify(issue.input) ?? 'nothing'}` })
+    .optional();
+}
+
+/** DescribeEndpoint output: the fields the engine decides on are checked, the rest kept as recorded. */
+const endpointSchema = z.looseObject({
+  EndpointName: text('churn-prod'),
+  EndpointStatus: text('InService'),
+  EndpointConfigName: text('churn-prod-config-v2'),
+});
 const listsSchema = z.record(z.string(), z.array(z.looseObject({})));
 
 const recordedStateSchema = z.strictObject({
   sagemaker: z
     .strictObject({
-      endpoints: recordSchema.optional(),
+      endpoints: z.record(z.string(), endpointSchema).optional(),
       endpointConfigs: recordSchema.optional(),
       processingJobs: recordSchema.optional(),
       pipelineExecutions: listsSchema.optional(),
@@ -58,25 +73,23 @@ export function loadRecordedStateFile(file: string): RecordedState {
       `${file}: cannot read the recorded AWS state (${(error as NodeJS.ErrnoException).code ?? error})`,
     );
   }
-  try {
-    return parseRecordedState(JSON.parse(text), file);
-  } catch (error) {
-    if (error instanceof MedicError) throw error;
-    throw new MedicError('invalid-state', `${file}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) throw new MedicError('invalid-state', inFile(file, json.error));
+  return parseRecordedState(json.value, file);
 }
 
 export class RecordedAwsReader implements AwsReader {
   private readonly s3Cache = new Map<string, unknown>();
 
-  /** `baseDir` resolves S3 entries given as relative file paths. */
+  /** `baseDir` resolves S3 entries given as relative file paths; `file` names the state in messages. */
   constructor(
     private readonly state: RecordedState,
     private readonly baseDir: string,
+    private readonly file = 'the recorded AWS state',
   ) {}
 
   static fromFile(file: string): RecordedAwsReader {
-    return new RecordedAwsReader(loadRecordedStateFile(file), dirname(resolve(file)));
+    return new RecordedAwsReader(loadRecordedStateFile(file), dirname(resolve(file)), file);
   }
 
   /** Endpoint config history to seed a state store with. */
@@ -114,15 +127,22 @@ export class RecordedAwsReader implements AwsReader {
     if (entry === undefined) return undefined;
     if (typeof entry !== 'string') return entry;
     if (this.s3Cache.has(s3Uri)) return this.s3Cache.get(s3Uri);
+    // A broken entry is bad input (the state file is wrong), not an AWS failure: named with the
+    // state file, the entry and the path it resolved to, so the fix is obvious.
     const path = resolve(this.baseDir, entry);
-    let value: unknown;
+    const where = `${this.file}: s3 entry "${s3Uri}"`;
+    let text: string;
     try {
-      value = JSON.parse(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new MedicError('invalid-state', `recorded S3 object ${s3Uri} -> ${path}: ${(error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      const problem = code === 'ENOENT' ? `no file at ${path}` : `cannot read ${path} (${code ?? error})`;
+      throw new MedicError('invalid-state', `${where}: ${problem} ("${entry}", relative to the recorded state's folder)`);
     }
-    this.s3Cache.set(s3Uri, value);
-    return value;
+    const json = parseJsonText(text);
+    if (!json.ok) throw new MedicError('invalid-state', `${where}: ${inFile(path, json.error)}`);
+    this.s3Cache.set(s3Uri, json.value);
+    return json.value;
   }
 
   async listSageMakerPipelineExecutions(pipelineName: string): Promise<SageMakerPipelineExecutionSummary[]> {

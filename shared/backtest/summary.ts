@@ -13,6 +13,7 @@
  * (events ... rejected) are the original contract, extended, never changed.
  */
 import type { ActionType } from '../actions/params.js';
+import { isBadInputKind } from '../errors.js';
 import type { ActionReport, ApprovalEventKind, EventReport, SuppressionCause } from '../report.js';
 import type { Runbook } from '../runbook/types.js';
 import { ThrashDetector, type ThrashFinding } from './thrash.js';
@@ -96,12 +97,12 @@ export interface BacktestSummary {
   neverMatched: string[];
   /** Events on which nothing was done: no rule matched, not a monitoring result, unsupported, ... */
   ignored: number;
-  /** Malformed events (bad input): not run; they make the exit code 2. */
+  /** Bad input: malformed events, or events whose recorded state entry is broken; they make the exit code 2. */
   rejected: number;
   // --- Extensions of the original summary ----------------------------------------------------
   /** Endpoint state changes recorded as the live config (rollback history). */
   recorded: number;
-  /** Events the engine could not finish (other than rejected ones), e.g. an unreadable recorded state. */
+  /** Events the engine could not finish for another reason than bad input, e.g. a failed AWS read. */
   errors: number;
   /** Events in which at least one rule matched. */
   matchedEvents: number;
@@ -244,7 +245,7 @@ export class BacktestAggregator {
       if (this.last === undefined || at > this.last) this.last = at;
     }
     if (report.error !== null) {
-      if (report.errorKind === 'invalid-event') {
+      if (isBadInputKind(report.errorKind)) {
         this.rejected += 1;
         if (this.rejectedEvents.length < MAX_REJECTED_LISTED) this.rejectedEvents.push({ event: report.event, error: report.error });
       } else {

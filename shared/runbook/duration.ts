@@ -17,7 +17,7 @@ const UNITS = [
   { name: 'ms', ms: 1 },
 ] as const;
 
-const UNIT_NAMES = UNITS.map((u) => u.name).join(', ');
+export const UNIT_NAMES = UNITS.map((u) => u.name).join(', ');
 
 export const DURATION_EXAMPLES = '15m, 90s, 2h30m or 1d';
 

@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { ACTION_PARAMS, ACTION_TYPES, isActionType, nonNegativeInt, positiveInt } from '../actions/params.js';
 import type { ActionSpec } from '../actions/specs.js';
 import { ALARM_STATES, MONITORING_STATUSES, MONITORING_TYPES } from '../signals/types.js';
-import { DURATION_EXAMPLES, parseDuration } from './duration.js';
+import { DURATION_EXAMPLES, formatDuration, parseDuration, UNIT_NAMES } from './duration.js';
 import { describeBadTopicArn, SNS_TOPIC_ARN } from './env-values.js';
 import { findGlobError } from './glob.js';
 import { isPlainMap } from './problem.js';
@@ -29,8 +29,19 @@ function mapError(what: string) {
 const booleanFlag = z.boolean({ error: 'expected true or false' });
 const mode = z.enum(MODES, { error: `expected one of ${MODES.join(', ')}` });
 
+/**
+ * A duration is text: `after: 0` or `cooldown: 15` (a YAML number) says what it got and that
+ * a unit is missing. Absent, the message stays bare ("required, expected a duration ...").
+ */
+function notADuration(input: unknown): string {
+  const expected = `expected a duration like ${DURATION_EXAMPLES}`;
+  if (input === undefined) return expected;
+  if (typeof input === 'number') return `${expected}, got ${input} (${input} has no unit; units are ${UNIT_NAMES})`;
+  return `${expected}, got ${JSON.stringify(input)}`;
+}
+
 function duration(options: { allowZero: boolean }) {
-  return z.string({ error: `expected a duration like ${DURATION_EXAMPLES}` }).transform((text, ctx) => {
+  return z.string({ error: (issue) => notADuration(issue.input) }).transform((text, ctx) => {
     const parsed = parseDuration(text);
     if (!parsed.ok) {
       ctx.addIssue({ code: 'custom', message: parsed.error });
@@ -158,7 +169,9 @@ export const MIN_ESCALATION_AFTER_MS = 60_000;
 
 const escalationStep = z.strictObject(
   {
-    after: duration({ allowZero: false }).refine((ms) => ms >= MIN_ESCALATION_AFTER_MS, 'expected a duration of at least 1m'),
+    after: duration({ allowZero: false }).refine((ms) => ms >= MIN_ESCALATION_AFTER_MS, {
+      error: (issue) => `expected a duration of at least 1m, got ${formatDuration(issue.input as number)}`,
+    }),
     actions: z.array(actionEntry, { error: 'expected a list of actions' }).min(1, 'expected at least one action'),
   },
   mapError('a step: a map with after and actions, e.g. { after: 10m, actions: [...] }'),

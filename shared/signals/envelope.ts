@@ -3,7 +3,8 @@
  * an array, a string) is bad input with one clear line, never a stack trace.
  */
 import { InvalidEventError } from '../errors.js';
-import { checked, optionalArray, optionalString, ROOT, string } from './shape.js';
+import { parseIsoWithZone } from './iso-time.js';
+import { checked, optionalArray, optionalString, ROOT, ShapeError, string } from './shape.js';
 
 export interface Envelope {
   version?: string;
@@ -38,7 +39,7 @@ export function parseEnvelope(raw: unknown): Envelope {
       'detail-type': string(record['detail-type'], ROOT, 'detail-type', 'missing detail-type'),
       source: string(record.source, ROOT, 'source', 'missing source'),
       account: string(record.account, ROOT, 'account', 'missing account'),
-      time: string(record.time, ROOT, 'time', 'missing time'),
+      time: eventTime(record.time),
       region: string(record.region, ROOT, 'region', 'missing region'),
       resources: optionalArray(record.resources, ROOT, 'resources', (v, path) => string(v, path)) ?? [],
     };
@@ -51,4 +52,15 @@ export function parseEnvelope(raw: unknown): Envelope {
     throw new InvalidEventError(`detail: expected an object, got ${what}`);
   }
   return { ...envelope, detail: detail as Record<string, unknown> };
+}
+
+/**
+ * The event's `time`, a real time with its zone: backtest orders events by it and a silence's
+ * window is judged by it, so one that does not parse would be left out of both without a word.
+ */
+function eventTime(value: unknown): string {
+  const time = string(value, ROOT, 'time', 'missing time');
+  const parsed = parseIsoWithZone(time);
+  if (!parsed.ok) throw new ShapeError(['time'], `${parsed.error}, got ${JSON.stringify(time)}`);
+  return time;
 }

@@ -70,10 +70,13 @@ export function optionalObject(value: unknown, path: Path, key?: Key): Record<st
   return value === undefined ? undefined : object(value, path, key);
 }
 
-/** A string; `message` replaces the default wording (e.g. `missing alarmName`) for any other value. */
+/**
+ * A string; `message` replaces the default wording when the field is absent (e.g. `missing
+ * alarmName`). A value of another type is named as such: `alarmName: 123` is not missing.
+ */
 export function string(value: unknown, path: Path, key?: Key, message?: string): string {
   if (typeof value === 'string') return value;
-  if (message !== undefined) throw new ShapeError(at(path, key), message);
+  if (message !== undefined && value === undefined) throw new ShapeError(at(path, key), message);
   return wrongType(path, key, 'string', value);
 }
 

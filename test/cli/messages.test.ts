@@ -3,7 +3,7 @@
  * JSON errors at file:line:col, missing folders and files named, each error printed once.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,124 @@ describe('a JSON syntax error is reported at file:line:col', () => {
     const { code, stderr } = runBuiltCli(['explain', 'events/invalid/not-json.json', ...RUNBOOK]);
     expect(code).toBe(2);
     expect(stderr).toBe('medic: events/invalid/not-json.json:27:1: not valid JSON: Expected double-quoted property name\n');
+  });
+});
+
+/** A scratch folder holding `events/01-…` once as is and once with `change` applied. */
+function withChangedSample(name: string, change: (event: Record<string, unknown>) => Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'medic-input-'));
+  const event = JSON.parse(readFileSync(join(ROOT, 'events/01-alarm-latency-churn-prod.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, '01-good.json'), JSON.stringify(event));
+  writeFileSync(join(dir, name), JSON.stringify(change(event)));
+  return dir;
+}
+
+describe('an event time that is not a time is bad input', () => {
+  const TIME_ERROR = 'not an EventBridge event: time: expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z, got "not-a-time"';
+
+  it('replay rejects it with the field, what was expected and what was got (exit 2)', () => {
+    const dir = withChangedSample('02-bad-time.json', (e) => ({ ...e, time: 'not-a-time' }));
+    const { code, stdout, stderr } = runBuiltCli(['replay', dir, '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${join(dir, '02-bad-time.json')}: ${TIME_ERROR}\n`);
+    expect(stdout).toMatch(/\n2 events, 1 matched a rule, 0 no action, 1 rejected/);
+  });
+
+  it('backtest counts it as rejected instead of leaving it out of the window (exit 2)', () => {
+    const dir = withChangedSample('02-bad-time.json', (e) => ({ ...e, time: 'not-a-time' }));
+    const { code, stdout } = runBuiltCli(['backtest', dir, '--json', '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    expect(code).toBe(2);
+    const summary = JSON.parse(stdout) as { events: number; rejected: number; rejectedEvents: Array<{ event: string; error: string }> };
+    expect(summary.events).toBe(2);
+    expect(summary.rejected).toBe(1);
+    expect(summary.rejectedEvents).toEqual([{ event: join(dir, '02-bad-time.json'), error: TIME_ERROR }]);
+  });
+});
+
+describe('JSON files as editors save them', () => {
+  const SAMPLE = 'events/01-alarm-latency-churn-prod.json';
+  const scratch = () => mkdtempSync(join(tmpdir(), 'medic-json-'));
+
+  it('a truncated event file is reported at the end of the file, FILE:LINE:COL (exit 2)', () => {
+    const text = readFileSync(join(ROOT, SAMPLE), 'utf8');
+    // Cut after a key's colon: JSON.parse then says only "Unexpected end of JSON input", with no position.
+    const cut = text.slice(0, text.indexOf('"region":') + '"region": '.length);
+    const file = join(scratch(), 'truncated.json');
+    writeFileSync(file, cut);
+    const lines = cut.split('\n');
+    const end = `${lines.length}:${(lines.at(-1) ?? '').length + 1}`;
+    const { code, stderr } = runBuiltCli(['replay', file, ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${file}:${end}: not valid JSON: Unexpected end of JSON input\n`);
+  });
+
+  it('an event file that starts with a UTF-8 byte order mark replays as without it', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'bom.json'), `\uFEFF${readFileSync(join(ROOT, SAMPLE), 'utf8')}`);
+    const withBom = runBuiltCli(['replay', join(dir, 'bom.json'), '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    const without = runBuiltCli(['replay', SAMPLE, ...RUNBOOK]);
+    expect([withBom.code, withBom.stderr]).toEqual([0, '']);
+    // The same plan; the ladder's first check is on the wall clock, so its time is left out.
+    const plan = (stdout: string) =>
+      stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.replace(/ at \d{4}-\S+Z$/, ''));
+    expect(plan(withBom.stdout)).toEqual(plan(without.stdout));
+    // backtest reads its time through the same reader: the event is in the window, not last.
+    const backtest = runBuiltCli(['backtest', dir, '--json', '--aws-state', 'events/aws-state.json', ...RUNBOOK]);
+    expect(backtest.code).toBe(0);
+    expect(JSON.parse(backtest.stdout)).toMatchObject({ events: 1, rejected: 0, from: '2026-11-23T04:12:40.000Z' });
+  });
+
+  it('the recorded AWS state: a BOM is read past, a truncated file is named at FILE:LINE:COL (exit 2)', () => {
+    const dir = scratch();
+    const state = readFileSync(join(ROOT, 'events/aws-state.json'), 'utf8');
+    writeFileSync(join(dir, 'bom.json'), `\uFEFF${state}`);
+    expect(runBuiltCli(['replay', SAMPLE, '--aws-state', join(dir, 'bom.json'), ...RUNBOOK]).code).toBe(0);
+    writeFileSync(join(dir, 'cut.json'), '{\n  "sagemaker": ');
+    const { code, stderr } = runBuiltCli(['replay', SAMPLE, '--aws-state', join(dir, 'cut.json'), ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`medic: ${join(dir, 'cut.json')}:2:16: not valid JSON: Unexpected end of JSON input\n`);
+  });
+});
+
+describe('a recorded AWS state that is wrong is bad input (exit 2), named where', () => {
+  const DRIFT = 'events/20-monitor-data-drift-churn-prod.json';
+  const URI = 's3://model-medic-monitoring-111122223333/churn-prod-data-quality/2026/11/23/04/constraint_violations.json';
+  type State = { s3: Record<string, unknown>; sagemaker: { endpoints: Record<string, Record<string, unknown>> } };
+  /** events/aws-state.json with `change` applied, in a scratch folder. */
+  const stateWith = (change: (state: State) => void): { dir: string; file: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-state-'));
+    const state = JSON.parse(readFileSync(join(ROOT, 'events/aws-state.json'), 'utf8')) as State;
+    change(state);
+    const file = join(dir, 'aws-state.json');
+    writeFileSync(file, JSON.stringify(state));
+    return { dir, file };
+  };
+
+  it('an s3 entry whose file is missing: the state file, the entry and the path; rejected, not failed', () => {
+    const { dir, file } = stateWith((state) => {
+      state.s3[URI] = 's3/moved-away.json';
+    });
+    const message = `${file}: s3 entry "${URI}": no file at ${join(dir, 's3/moved-away.json')} ("s3/moved-away.json", relative to the recorded state's folder)`;
+    const replay = runBuiltCli(['replay', DRIFT, '--aws-state', file, ...RUNBOOK]);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toBe(`${message}\n`);
+    expect(replay.stdout).toMatch(/\n1 event, 0 matched a rule, 0 no action, 1 rejected/);
+    const backtest = runBuiltCli(['backtest', DRIFT, '--json', '--aws-state', file, ...RUNBOOK]);
+    expect(backtest.code).toBe(2);
+    expect(JSON.parse(backtest.stdout)).toMatchObject({ rejected: 1, errors: 0, rejectedEvents: [{ error: message }] });
+  });
+
+  it('"EndpointStatus": 5 is refused with its place in the file, before any event runs', () => {
+    const { file } = stateWith((state) => {
+      (state.sagemaker.endpoints['churn-prod'] as Record<string, unknown>).EndpointStatus = 5;
+    });
+    const { code, stdout, stderr } = runBuiltCli(['replay', 'events/01-alarm-latency-churn-prod.json', '--aws-state', file, ...RUNBOOK]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`medic: ${file}: sagemaker.endpoints.churn-prod.EndpointStatus: expected a string like "InService", got 5\n`);
   });
 });
 

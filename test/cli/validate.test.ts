@@ -1,5 +1,9 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook text spells ${env:NAME} literally
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../support/built-cli.js';
 import { runCli } from '../support/cli.js';
 import { ROOT } from '../support/samples.js';
 
@@ -41,5 +45,33 @@ describe('medic validate', () => {
       env: { OPS_ARN: 'arn:aws:sns:us-east-1:111122223333:ops' },
     });
     expect(withEnv.code).toBe(0);
+  });
+
+  it('refuses what compile refuses: an ${env:…} reference compile would fix (the shipped command, exit 2, the same lines)', () => {
+    const runbook = join(mkdtempSync(join(tmpdir(), 'medic-validate-')), 'env-cooldown.yml');
+    writeFileSync(
+      runbook,
+      [
+        'version: 1',
+        'defaults:',
+        '  cooldown: ${env:CD, 10m}',
+        'topics:',
+        '  ops: arn:aws:sns:us-east-1:111122223333:ops',
+        'rules:',
+        '  - id: a',
+        '    match: { kind: alarm }',
+        '    actions: [{ notify: { topic: ops } }]',
+        '',
+      ].join('\n'),
+    );
+    const validated = runBuiltCli(['validate', '--strict', runbook]);
+    const compiled = runBuiltCli(['compile', runbook]);
+    expect(validated.code).toBe(2);
+    expect(validated.stdout).toBe('');
+    expect(validated.stderr.split('\n')[0]).toBe(
+      `${runbook}:3:13 defaults.cooldown: \${env:…} here would be fixed at compile time (to "10m"): a compiled runbook resolves references at load only in topic ARNs, pipeline names, parameters and variables, rule descriptions, notify subjects and match globs; write the value itself`,
+    );
+    expect(compiled.code).toBe(2);
+    expect(validated.stderr).toBe(compiled.stderr);
   });
 });

@@ -45,7 +45,10 @@ describe('handleEndpointStateEvent', () => {
       store: new MemoryStateStore(),
       clock: new VirtualClock(NOW),
     });
-    expect(report).toMatchObject({ errorKind: 'invalid-event', error: 'endpoint state event: detail.EndpointName: missing EndpointName' });
+    expect(report).toMatchObject({
+      errorKind: 'invalid-event',
+      error: 'endpoint state event: detail.EndpointName: Invalid input: expected string, received number',
+    });
   });
 });
 

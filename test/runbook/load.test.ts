@@ -301,6 +301,7 @@ describe('loadRunbook: every problem is reported with file:line:col path: messag
           '        actions: [{ rollback: {} }]',
           '      - actions: []',
           '      - { after: 5m, actions: [{ notify: { topic: nowhere } }], wait: 1m }',
+          '      - { after: 0, actions: [{ rollback: {} }] }',
           '  - id: any-state',
           '    match: { kind: alarm }',
           '    actions: [{ rollback: {} }]',
@@ -314,14 +315,15 @@ describe('loadRunbook: every problem is reported with file:line:col path: messag
         ),
       ),
     ).toEqual([
-      'runbook.yml:13:16 rules[0].escalate[0].after: expected a duration of at least 1m',
+      'runbook.yml:13:16 rules[0].escalate[0].after: expected a duration of at least 1m, got 30s',
       'runbook.yml:15:9 rules[0].escalate[1].after: required, expected a duration like 15m, 90s, 2h30m or 1d',
       'runbook.yml:15:18 rules[0].escalate[1].actions: expected at least one action',
       'runbook.yml:16:51 rules[0].escalate[2].actions[0].notify.topic: unknown topic "nowhere" (known: ops, ml-team)',
       'runbook.yml:16:65 rules[0].escalate[2].wait: unknown key "wait" (known: after, actions)',
-      'runbook.yml:20:5 rules[1].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
-      'runbook.yml:26:5 rules[2].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
-      'runbook.yml:26:15 rules[2].escalate: expected at least one step',
+      'runbook.yml:17:18 rules[0].escalate[3].after: expected a duration like 15m, 90s, 2h30m or 1d, got 0 (0 has no unit; units are d, h, m, s, ms)',
+      'runbook.yml:21:5 rules[1].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
+      'runbook.yml:27:5 rules[2].escalate: escalate needs a rule whose match says `kind: alarm` and `state: ALARM`: a ladder runs while that alarm stays in ALARM',
+      'runbook.yml:27:15 rules[2].escalate: expected at least one step',
     ]);
   });
 

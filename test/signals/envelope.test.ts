@@ -48,11 +48,11 @@ describe('event envelope', () => {
     ['text', 'not an EventBridge event: expected a JSON object, got a string'],
     [null, 'not an EventBridge event: expected a JSON object, got null'],
     [
-      { 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: 't', region: 'r', detail: '{"a":1}' },
+      { 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: '2026-11-23T04:12:00Z', region: 'r', detail: '{"a":1}' },
       'detail: expected an object, got a string (double-encoded JSON?)',
     ],
     [
-      { 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: 't', region: 'r' },
+      { 'detail-type': 'x', source: 'y', id: '1', account: 'a', time: '2026-11-23T04:12:00Z', region: 'r' },
       'detail: missing (an EventBridge event always has one)',
     ],
     [{ source: 'aws.cloudwatch', alarmArn: 'arn', alarmData: {} }, /alarm-action payload sent straight to Lambda/],
@@ -60,4 +60,42 @@ describe('event envelope', () => {
   ])('%j -> %s', async (raw, message) => {
     await expect(normalizeEvent(raw, recordedReader())).rejects.toThrow(message);
   });
+
+  const withTime = (time: unknown) => ({ ...(sample('01-') as Record<string, unknown>), time });
+
+  it.each([
+    ['not-a-time', 'expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z, got "not-a-time"'],
+    ['', 'expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z, got ""'],
+    ['2026-11-23T04:12:00', 'expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z, got "2026-11-23T04:12:00"'],
+    ['2026-11-31T04:12:00Z', '2026-11-31 is not a date (November 2026 has 30 days), got "2026-11-31T04:12:00Z"'],
+    ['1795000000000', 'expected an ISO 8601 time with its zone, e.g. 2026-11-23T04:00:00Z, got "1795000000000"'],
+  ])('an event time that is not a time (%j) is invalid input, named: not left out of a backtest window', async (time, message) => {
+    await expect(normalizeEvent(withTime(time), recordedReader())).rejects.toThrow(
+      new InvalidEventError(`not an EventBridge event: time: ${message}`),
+    );
+  });
+
+  it('a time that is not a string says what it got; an absent one is missing', async () => {
+    await expect(normalizeEvent(withTime(1795000000000), recordedReader())).rejects.toThrow(
+      new InvalidEventError('not an EventBridge event: time: Invalid input: expected string, received number'),
+    );
+    await expect(normalizeEvent(withTime(undefined), recordedReader())).rejects.toThrow(
+      new InvalidEventError('not an EventBridge event: time: missing time'),
+    );
+  });
+
+  it('an alarm name of another type is named as such, not as missing', async () => {
+    const event = sample('01-') as { detail: Record<string, unknown> };
+    await expect(normalizeEvent({ ...event, detail: { ...event.detail, alarmName: 123 } }, recordedReader())).rejects.toThrow(
+      new InvalidEventError('alarm event: detail.alarmName: Invalid input: expected string, received number'),
+    );
+  });
+
+  it.each(['2026-11-23T04:12:00Z', '2026-11-23T04:12:00.512Z', '2026-11-23T04:12:40.512+0000', '2026-11-23T05:12:00+01:00'])(
+    'real event times parse: %s',
+    async (time) => {
+      const n = await normalizeEvent(withTime(time), recordedReader());
+      expect(n).toMatchObject({ type: 'signal', signal: { time } });
+    },
+  );
 });

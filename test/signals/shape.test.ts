@@ -65,7 +65,11 @@ describe('hand-checked event shapes', () => {
       }
       return undefined;
     };
-    expect(fail(() => string(7, ROOT, 'alarmName', 'missing alarmName'))).toBe('alarm event: detail.alarmName: missing alarmName');
+    expect(fail(() => string(undefined, ROOT, 'alarmName', 'missing alarmName'))).toBe('alarm event: detail.alarmName: missing alarmName');
+    // Present but of another type is not "missing": the message says what it is.
+    expect(fail(() => string(123, ROOT, 'alarmName', 'missing alarmName'))).toBe(
+      'alarm event: detail.alarmName: Invalid input: expected string, received number',
+    );
     expect(fail(() => optionalArray('x', ['configuration'], 'metrics', (v) => v))).toBe(
       'alarm event: detail.configuration.metrics: Invalid input: expected array, received string',
     );
