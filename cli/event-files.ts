@@ -27,7 +27,7 @@ export function listEventFiles(paths: string[], exclude: string[] = [], cwd?: st
         .sort();
       for (const name of names) {
         const file = join(path, name);
-        if (!skip.has(resolve(file)) && !isFolder(file)) files.push(file);
+        if (!skip.has(resolve(file)) && isEventFileCandidate(file)) files.push(file);
       }
     } else {
       files.push(path);
@@ -37,10 +37,19 @@ export function listEventFiles(paths: string[], exclude: string[] = [], cwd?: st
 }
 
 /**
- * A sub-folder named *.json is not an event. Anything else is listed, even a file that cannot be
- * read (a dangling link, no permission): reading it then rejects that one event with the reason,
- * and the others are still handled.
+ * A regular file, or one that cannot even be looked at (a dangling link, no permission): reading
+ * it then rejects that one event with the reason, and the others are still handled. A sub-folder
+ * named *.json is not an event, and neither is a named pipe or a device (reading one would wait
+ * forever).
  */
+function isEventFileCandidate(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
+}
+
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();

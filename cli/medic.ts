@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { installClients } from '../shared/aws/client-loader.js';
 import { ALL_CLIENTS } from '../shared/aws/loaders/all.js';
-import { describeError, InvalidRunbookError, MedicError } from '../shared/errors.js';
+import { describeError, InvalidRunbookError, isBadInputKind, MedicError } from '../shared/errors.js';
 import { backtestCommand } from './commands/backtest.js';
 import { captureCommand } from './commands/capture.js';
 import { compileCommand } from './commands/compile.js';
@@ -129,7 +129,7 @@ Example: medic compile runbook.yml --put-parameter /model-medic/prod/runbook`,
 
 The normalized signal, and for every rule whether it matched or which criterion failed.
 Guards (dedupe, cooldown, lock, limits) are not evaluated. Exit 0, 1 AWS failed (--aws),
-2 bad event or runbook.
+2 bad event, runbook or recorded AWS state.
 ${SOURCE_HELP}
   --json          {"event", "signal", "rules": [{"rule", "matched", "reason"?, "shadowed"?}]}
 
@@ -649,7 +649,7 @@ function reportFailure(error: unknown, io: Io, command: string | undefined): num
   }
   if (error instanceof MedicError) {
     io.err(`medic: ${error.message}`);
-    return error.kind === 'invalid-event' || error.kind === 'invalid-state' || error.kind === 'usage' ? 2 : 1;
+    return isBadInputKind(error.kind) || error.kind === 'usage' ? 2 : 1;
   }
   // A bug: still one line for the operator, with the detail when MEDIC_DEBUG is set.
   io.err(`medic: unexpected error: ${describeError(error)}`);

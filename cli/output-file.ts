@@ -19,18 +19,22 @@ export function outputPath(option: string, given: string, cwd: string): string {
     throw new UsageError(`--${option} ${given}: the folder ${label} does not exist (create it first: mkdir -p ${label})`);
   }
   if (!isFolder) throw new UsageError(`--${option} ${given}: ${label} is not a folder`);
-  // Checked now, not at the write: a capture reads AWS for minutes before it writes.
-  try {
-    accessSync(existsSync(path) ? path : folder, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(
-      existsSync(path)
-        ? `--${option} ${given}: the file cannot be written (${code}): check its permissions, or give another path`
-        : `--${option} ${given}: the folder ${label} cannot be written in (${code}): give a path in a folder you can write`,
-    );
-  }
+  if (existsSync(path))
+    checkWritable(path, `--${option} ${given}: the file cannot be written`, 'check its permissions, or give another path');
+  else checkWritable(folder, `--${option} ${given}: the folder ${label} cannot be written in`, 'give a path in a folder you can write');
   return path;
+}
+
+/**
+ * Refuses a file or folder this process may not write, before the command does its work (a
+ * capture reads AWS for minutes before it writes). `what` names it, `fix` says what to do.
+ */
+export function checkWritable(path: string, what: string, fix: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${what} (${(error as NodeJS.ErrnoException).code ?? String(error)}): ${fix}`);
+  }
 }
 
 export function writeOutputFile(option: string, given: string, path: string, text: string): void {

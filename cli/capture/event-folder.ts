@@ -6,8 +6,9 @@
  * The folder is checked before any AWS read: its parent must exist (as for --out), and it must
  * hold no events yet, since a backtest of two captures mixed in one folder would answer neither.
  */
-import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkWritable } from '../output-file.js';
 import { plural } from '../plural.js';
 import { UsageError } from '../usage-error.js';
 import type { RebuiltEvent } from './rebuild.js';
@@ -28,7 +29,7 @@ export function eventsFolder(given: string, cwd: string): string {
       throw new UsageError(`--events ${given}: the folder ${label} does not exist (create it first: mkdir -p ${label})`);
     }
     if (!isFolder) throw new UsageError(`--events ${given}: ${label} is a file, not a folder`);
-    writable(parent, `--events ${given}: the folder ${label} cannot be written in`);
+    checkWritable(parent, `--events ${given}: the folder ${label} cannot be written in`, 'give a folder you can write in');
     return path;
   }
   if (!stat.isDirectory()) throw new UsageError(`--events ${given}: is a file, not a folder`);
@@ -38,17 +39,8 @@ export function eventsFolder(given: string, cwd: string): string {
       `--events ${given}: the folder already holds ${plural(events.length, 'event file')}: a backtest would mix two captures; give a new or empty folder`,
     );
   }
-  writable(path, `--events ${given}: the folder cannot be written in`);
+  checkWritable(path, `--events ${given}: the folder cannot be written in`, 'give a folder you can write in');
   return path;
-}
-
-/** Checked before any AWS read, as the rest: a capture must not read for minutes and then fail. */
-function writable(folder: string, what: string): void {
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch (error) {
-    throw new UsageError(`${what} (${(error as NodeJS.ErrnoException).code ?? String(error)}): give a folder you can write in`);
-  }
 }
 
 export interface FolderDescription {
@@ -65,11 +57,25 @@ export interface FolderDescription {
   failures: string[];
 }
 
-/** `given`: the folder as the user typed it, for the message when it cannot be written. */
-export function writeEventsFolder(path: string, given: string, events: RebuiltEvent[], about: FolderDescription): void {
+/**
+ * `given`: the folder as the user typed it, for the message when it cannot be written.
+ * `snapshot`: the AWS state when it goes in the folder; written first, so a folder whose README
+ * names it never lacks it (a backtest would otherwise run against the sample world).
+ */
+export function writeEventsFolder(
+  path: string,
+  given: string,
+  events: RebuiltEvent[],
+  about: FolderDescription,
+  snapshot?: { file: string; text: string },
+): void {
   let file = path;
   try {
     makeFolder(path);
+    if (snapshot) {
+      file = join(path, snapshot.file);
+      writeFileSync(file, snapshot.text);
+    }
     for (const e of events) {
       file = join(path, e.file);
       writeFileSync(file, `${JSON.stringify(e.event, null, 2)}\n`);

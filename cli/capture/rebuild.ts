@@ -9,7 +9,7 @@
  * event id is derived from the transition, since EventBridge's own is kept nowhere). What
  * comes from today's state instead of the time of the event is named in `from`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ALARM_DETAIL_TYPE, PROCESSING_JOB_DETAIL_TYPE } from '../../shared/signals/normalize.js';
 import { parseAwsTime } from '../../shared/signals/timestamp.js';
 import { ALARM_STATES } from '../../shared/signals/types.js';
@@ -285,6 +285,6 @@ export function fileName(at: number, kind: string, name: string, state: string):
 
 /** A UUID-shaped id derived from the occurrence: a second capture writes the same files. */
 function derivedId(key: string): string {
-  const h = createHash('sha256').update(`medic-capture|${key}`).digest('hex');
+  const h = hash('sha256', `medic-capture|${key}`, 'hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h[16] ?? '0', 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

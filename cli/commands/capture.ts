@@ -118,17 +118,22 @@ export async function captureCommand(options: CaptureOptions, io: Io): Promise<n
     // behind whose README names it, which the next capture would refuse and a backtest would run
     // against the sample world.
     if (!stateBeside) writeSnapshot();
-    writeEventsFolder(eventsDir, options.events ?? eventsDir, events.events, {
-      endpoints,
-      alarmsSince,
-      monitoringSince: now - since.ms,
-      until: now,
-      stateFile: stateBeside ? DEFAULT_CAPTURE_OUT : out,
-      backtest,
-      skipped: events.skipped,
-      failures: events.failures,
-    });
-    if (stateBeside) writeSnapshot();
+    writeEventsFolder(
+      eventsDir,
+      options.events ?? eventsDir,
+      events.events,
+      {
+        endpoints,
+        alarmsSince,
+        monitoringSince: now - since.ms,
+        until: now,
+        stateFile: stateBeside ? DEFAULT_CAPTURE_OUT : out,
+        backtest,
+        skipped: events.skipped,
+        failures: events.failures,
+      },
+      stateBeside ? { file: DEFAULT_CAPTURE_OUT, text } : undefined,
+    );
   } else writeSnapshot();
 
   const say = (line: string) => (out === '-' ? io.err(line) : io.out(line));

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { loadRecordedStateFile } from '../../shared/aws/recorded.js';
 import { MedicError } from '../../shared/errors.js';
 import { parseJsonText } from '../../shared/json-text.js';
+import { parseIsoWithZone } from '../../shared/signals/iso-time.js';
 import type { AlarmState, MonitoringStatus, MonitoringType } from '../../shared/signals/types.js';
 import {
   ALARM_STATES,
@@ -209,11 +210,12 @@ function count(name: string, value: string): number {
   return n;
 }
 
+/** The event parser's own check of `time` (parseIsoWithZone): what is generated is what the functions accept. */
 function parseTime(value: string): number {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms))
-    throw new UsageError(`--time must be an ISO 8601 time such as 2026-11-23T04:12:40Z, got "${value}"`);
-  return ms;
+  const time = parseIsoWithZone(value);
+  if (!time.ok)
+    throw new UsageError(`--time must be an ISO 8601 time with its zone such as 2026-11-23T04:12:40Z (${time.error}), got "${value}"`);
+  return time.ms;
 }
 
 function checkAccount(value: string): string {

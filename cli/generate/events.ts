@@ -4,7 +4,7 @@
  * given options (ids are derived from them), and it normalizes into a valid signal.
  */
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Envelope } from '../../shared/signals/envelope.js';
 import {
   ALARM_STATES,
@@ -89,10 +89,11 @@ export function alarmEvent(options: AlarmOptions): EventBridgeEvent {
   const namespace = options.namespace ?? namespaceFor(metric);
   const state = options.state ?? 'ALARM';
   const previousState = options.previousState ?? (state === 'ALARM' ? 'OK' : 'ALARM');
-  if (previousState === state) {
-    // CloudWatch sends a state change event only when the state changes.
+  // ALARM -> ALARM is sent (a composite alarm whose reason changed: events/09-…); an OK or
+  // INSUFFICIENT_DATA alarm that stays so sends nothing.
+  if (previousState === state && state !== 'ALARM') {
     throw new RangeError(
-      `--previous-state ${previousState} is the same as --state ${state}: an alarm's state change event changes its state`,
+      `--previous-state ${previousState} is the same as --state ${state}${options.state === undefined ? ' (the default)' : ''}: CloudWatch sends no event for an alarm that stays ${state} (only ALARM -> ALARM, when a composite's reason changes)`,
     );
   }
   const threshold = options.threshold ?? DEFAULT_THRESHOLDS[metric] ?? 100;
@@ -385,7 +386,7 @@ function kebab(name: string): string {
 }
 
 function idFrom(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return hash('sha256', parts.join('\u0000'), 'hex');
 }
 
 /** A UUID-shaped id derived from the content: the same options give the same event. */

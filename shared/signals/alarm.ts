@@ -34,7 +34,7 @@ interface MetricEntry {
   label?: string;
   returnData?: boolean;
   metricStat?: {
-    metric: { namespace?: string; name?: string; dimensions?: Record<string, unknown> };
+    metric: { namespace?: string; name?: string; dimensions?: Record<string, string> };
     period?: number;
     stat?: string;
   };
@@ -94,7 +94,9 @@ function readMetricEntry(raw: unknown, path: Path): MetricEntry {
       metric: {
         namespace: optionalString(metric.namespace, metricPath, 'namespace'),
         name: optionalString(metric.name, metricPath, 'name'),
-        dimensions: optionalRecord(metric.dimensions, metricPath, 'dimensions', (v) => v),
+        // CloudWatch's dimension values are strings; anything else is refused here, at its path
+        // (String() of an object whose toString is not a function would throw a TypeError later).
+        dimensions: optionalRecord(metric.dimensions, metricPath, 'dimensions', (v, p, k) => string(v, p, k)),
       },
       period: optionalNumber(stat.period, statPath, 'period'),
       stat: optionalString(stat.stat, statPath, 'stat'),
@@ -199,7 +201,7 @@ function toMetricRef(entry: MetricEntry): MetricRef {
   if (stat) {
     if (stat.metric.namespace) ref.namespace = stat.metric.namespace;
     if (stat.metric.name) ref.name = stat.metric.name;
-    for (const [k, v] of Object.entries(stat.metric.dimensions ?? {})) ref.dimensions[k] = String(v);
+    for (const [k, v] of Object.entries(stat.metric.dimensions ?? {})) ref.dimensions[k] = v;
     if (stat.stat) ref.stat = stat.stat;
     if (stat.period !== undefined) ref.period = stat.period;
   }

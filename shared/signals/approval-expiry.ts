@@ -5,7 +5,7 @@
  * goes through the same entry and the same checks as every other event; its id is the timer's
  * name, so a duplicate delivery is one expiry.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { InvalidEventError } from '../errors.js';
 import { CHECK_SOURCE } from './check.js';
 import type { Envelope } from './envelope.js';
@@ -27,8 +27,8 @@ export interface ApprovalExpiry {
  * event finds the approval it already asked for instead of asking twice; short enough to type.
  */
 export function approvalId(recordsKey: string, rule: string, index: number): string {
-  const hash = createHash('sha256').update(`${recordsKey}\u0000${rule}\u0000${index}`, 'utf8').digest('hex');
-  return `apr-${hash.slice(0, 16)}`;
+  const digest = hash('sha256', `${recordsKey}\u0000${rule}\u0000${index}`, 'hex');
+  return `apr-${digest.slice(0, 16)}`;
 }
 
 /** Where an approval's own actions and notices keep their completion records, and its claim. */

@@ -4,7 +4,8 @@
  * CloudWatch keeps of the sample alarm events in its recorded shape (test/support/alarm-history.ts).
  * The folder it writes backtests with no further step.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
@@ -13,6 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { captureEvents } from '../../cli/capture/events.js';
 import type { CaptureSource } from '../../cli/capture/source.js';
 import { historyItemOf } from '../support/alarm-history.js';
+import { BIN } from '../support/built-cli.js';
 import { cloudwatch, ENV, meta, recorded, sagemaker } from '../support/capture-world.js';
 import { FIXED_NOW, runCli } from '../support/cli.js';
 import { COMMAND, docExamples, matches, trimEnd } from '../support/doc-examples.js';
@@ -325,6 +327,40 @@ describe('capture --events with a path that cannot be written (/proc refuses new
     expect(code).toBe(2);
     expect(stderr[0]).toMatch(
       /^medic: --events \/proc\/medic-last-week: (cannot create the folder \(ENOENT\)|the folder \/proc cannot be written in \(EACCES\)): give a folder you can write in$/,
+    );
+  });
+});
+
+describe('capture: a folder this user may not write in is refused before any AWS read (built CLI, not as root)', () => {
+  // Root may write anywhere, so as root the command runs as nobody (setpriv); as anyone else, as is.
+  const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  const run = (args: string[]) => {
+    const [command, ...rest] = [...asUser, process.execPath, BIN, 'capture', '--endpoint', 'churn-prod', ...args];
+    // Nothing listens on port 9: a read would fail with another message, so the refusal must come first.
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: tmpdir(),
+      NO_COLOR: '1',
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'y',
+    };
+    return spawnSync(command as string, rest, { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+  };
+
+  it('--events and --out in a read-only folder: exit 2, EACCES, what to do', () => {
+    const readOnly = mkdtempSync(join(tmpdir(), 'medic-read-only-'));
+    chmodSync(readOnly, 0o555);
+    const events = run(['--events', join(readOnly, 'last-week')]);
+    expect(events.status, events.stderr).toBe(2);
+    expect(events.stderr.split('\n')[0]).toBe(
+      `medic: --events ${join(readOnly, 'last-week')}: the folder ${readOnly} cannot be written in (EACCES): give a folder you can write in`,
+    );
+    const out = run(['--out', join(readOnly, 'state.json')]);
+    expect(out.status, out.stderr).toBe(2);
+    expect(out.stderr.split('\n')[0]).toBe(
+      `medic: --out ${join(readOnly, 'state.json')}: the folder ${readOnly} cannot be written in (EACCES): give a path in a folder you can write`,
     );
   });
 });

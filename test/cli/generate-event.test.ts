@@ -219,6 +219,13 @@ describe('medic generate-event', () => {
     expect(JSON.parse(readFileSync(state, 'utf8')).sagemaker.endpoints['churn-prod']).toBeDefined();
   });
 
+  it('ALARM -> ALARM is generated (a composite whose reason changed sends it)', async () => {
+    const { code, stdout } = await runCli(['generate-event', 'alarm', '--previous-state', 'ALARM']);
+    expect(code).toBe(0);
+    const event = JSON.parse(stdout.join('\n')) as { detail: { state: { value: string }; previousState: { value: string } } };
+    expect([event.detail.previousState.value, event.detail.state.value]).toEqual(['ALARM', 'ALARM']);
+  });
+
   it('refuses wrong options with exit 2 and one line', async () => {
     for (const [args, message] of [
       [[], /generate-event takes one kind/],
@@ -232,9 +239,11 @@ describe('medic generate-event', () => {
       [['monitoring', '--violations', '2.5'], /--violations must be a whole number/],
       [['endpoint-state', '--status', 'SLEEPING'], /--status must be one of IN_SERVICE/],
       [['alarm', '--time', 'yesterday'], /--time must be an ISO 8601 time/],
+      [['alarm', '--time', '2026-11-31T00:00:00Z'], /--time must be an ISO 8601 time .*November 2026 has 30 days/],
+      [['alarm', '--time', '2026-11-23T04:00:00'], /--time must be an ISO 8601 time with its zone/],
       [['alarm', '--account', '42'], /--account must be a 12-digit/],
-      [['alarm', '--state', 'OK', '--previous-state', 'OK'], /--previous-state OK is the same as --state OK/],
-      [['alarm', '--previous-state', 'ALARM'], /--previous-state ALARM is the same as --state ALARM/],
+      [['alarm', '--state', 'OK', '--previous-state', 'OK'], /--previous-state OK is the same as --state OK: CloudWatch sends no event/],
+      [['alarm', '--state', 'INSUFFICIENT_DATA', '--previous-state', 'INSUFFICIENT_DATA'], /is the same as --state INSUFFICIENT_DATA:/],
     ] as Array<[string[], RegExp]>) {
       const { code, stderr } = await runCli(['generate-event', ...args]);
       expect(code, args.join(' ')).toBe(2);

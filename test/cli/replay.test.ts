@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,18 +124,21 @@ describe('medic replay of operator events (built CLI)', () => {
 });
 
 describe('an events folder with a file that cannot be read (built CLI)', () => {
-  it('a dangling link is rejected with its reason, exit 2, and the other events are still handled', () => {
+  it('a dangling link is rejected with its reason, exit 2, and the other events are still handled; a named pipe is no event', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medic-dangling-'));
     copyFileSync(join(EVENTS_DIR, '01-alarm-latency-churn-prod.json'), join(dir, '01-alarm-latency-churn-prod.json'));
     symlinkSync(join(dir, 'gone.json'), join(dir, '02-dangling.json'));
+    // Reading a FIFO waits for a writer that never comes: it must not be listed at all.
+    execFileSync('mkfifo', [join(dir, '03-pipe.json')]);
     for (const command of ['replay', 'backtest']) {
-      const { code, stdout, stderr } = runBuiltCli([command, dir]);
+      const { code, stdout, stderr } = runBuiltCli([command, dir], { timeoutMs: 30_000 });
       expect(code, `${command}: ${stderr}`).toBe(2);
       // replay says it on stderr too; backtest lists it under "Rejected (bad input)".
       expect(stdout).toContain(`${join(dir, '02-dangling.json')}`);
       expect(`${stdout}${stderr}`).toContain('cannot read the file (ENOENT)');
       expect(stderr).not.toMatch(/unexpected error|\n\s+at /);
       expect(stdout).toContain('latency-scale-out');
+      expect(`${stdout}${stderr}`).not.toContain('03-pipe.json');
     }
   });
 });

@@ -9,6 +9,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { copyConfigName } from '../../shared/actions/redeploy.js';
 import { requestToken } from '../../shared/actions/retrain.js';
+import { digestOf } from '../../shared/runbook/json-format.js';
+import { loadRunbook } from '../../shared/runbook/load.js';
+import { approvalId } from '../../shared/signals/approval-expiry.js';
 import { checkTimerName } from '../../shared/signals/check.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -24,7 +27,26 @@ describe('digest-derived names are those of earlier versions', () => {
     expect(checkTimerName(check)).toBe(`medic-check-${sha256(`${check.ladder}\u0000${check.rule}`).slice(0, 24)}-1-2`);
   });
 
-  it('timer names, retrain tokens and config copy suffixes match the Hash object for any input', () => {
+  it('a runbook keeps its content hash (audit records and compiled runbooks name it)', () => {
+    const text = 'version: 1\ntopics:\n  ops: arn:aws:sns:us-east-1:111122223333:ops\nrules: []\n';
+    const loaded = loadRunbook(text, 'runbook.yml', {});
+    expect(loaded.identity.hash).toBe(sha256(text).slice(0, 12));
+    expect(loaded.identity.hash).toBe('fa3d8015457a');
+  });
+
+  it("a compiled runbook's digest is the sha256 of its body as before (older compiled runbooks still load)", () => {
+    const body = {
+      format: 'model-medic/runbook',
+      formatVersion: 1,
+      identity: { hash: 'fa3d8015457a' },
+      source: 'runbook.yml',
+      env: [],
+      runbook: { rules: [] },
+    };
+    expect(digestOf(body as Parameters<typeof digestOf>[0])).toBe(sha256(JSON.stringify(body)));
+  });
+
+  it('timer names, retrain tokens, approval ids and config copy suffixes match the Hash object for any input', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (key, rule) => {
         expect(checkTimerName({ ladder: key, rule, step: 0, attempt: 1 })).toBe(
@@ -32,6 +54,7 @@ describe('digest-derived names are those of earlier versions', () => {
         );
         expect(requestToken(key, rule)).toBe(sha256(`${key}\u0000${rule}`));
         expect(copyConfigName('churn-prod-config', key)).toBe(`churn-prod-config-medic-${sha256(key).slice(0, 8)}`);
+        expect(approvalId(key, rule, 2)).toBe(`apr-${sha256(`${key}\u0000${rule}\u00002`).slice(0, 16)}`);
       }),
     );
   });

@@ -56,6 +56,20 @@ describe('hand-checked event shapes', () => {
     },
   );
 
+  it('a dimension value that is not a string is refused at its path (an object once threw a TypeError: an internal error)', async () => {
+    const event = withValueAt(
+      sample('01-'),
+      ['detail', 'configuration', 'metrics', 0, 'metricStat', 'metric', 'dimensions', 'EndpointName'],
+      {
+        toString: 1,
+      },
+    );
+    await expect(normalizeEvent(event, reader)).rejects.toThrow(InvalidEventError);
+    await expect(normalizeEvent(event, reader)).rejects.toThrow(
+      /metrics\[0\]\.metricStat\.metric\.dimensions\.EndpointName: Invalid input: expected string, received object/,
+    );
+  });
+
   it('messages name the field and say what was found, in the wording the parsers always used', () => {
     const fail = (read: () => unknown) => {
       try {

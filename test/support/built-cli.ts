@@ -23,6 +23,8 @@ export interface BuiltCliOptions {
   input?: string;
   /** Read runbook.yml as shipped instead of the test copy (see test-runbook.ts). */
   shippedRunbook?: boolean;
+  /** Kill the child after this long (code null): for a test whose regression is a hang. */
+  timeoutMs?: number;
 }
 
 function childEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
@@ -41,6 +43,7 @@ export function runBuiltCli(argv: string[], options: BuiltCliOptions = {}): Buil
     encoding: 'utf8',
     env: childEnv(options.env),
     ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
