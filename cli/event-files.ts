@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InvalidEventError } from '../shared/errors.js';
 import { parseJsonText } from '../shared/json-text.js';
+import { isDirectory } from './path-kind.js';
 import { UsageError } from './usage-error.js';
 
 export function listEventFiles(paths: string[], exclude: string[] = [], cwd?: string): string[] {
@@ -50,14 +51,6 @@ function isEventFileCandidate(path: string): boolean {
   }
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Nothing to run: says so, and when a folder given holds folders of events (events/ladders/),
  * names them, since folders are not read recursively.
@@ -65,9 +58,9 @@ function isFolder(path: string): boolean {
 export function noEventFiles(paths: string[], cwd?: string): UsageError {
   const inside = paths.flatMap((given) => {
     const path = cwd === undefined ? given : resolve(cwd, given);
-    if (!isFolder(path)) return [];
+    if (!isDirectory(path)) return [];
     return readdirSync(path)
-      .filter((name) => isFolder(join(path, name)))
+      .filter((name) => isDirectory(join(path, name)))
       .sort()
       .map((name) => join(given, name));
   });

@@ -4,7 +4,7 @@
  * writer that refuses unless --live.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AwsReader, AwsWriter } from '../shared/aws/ports.js';
 import { RecordedAwsReader } from '../shared/aws/recorded.js';
@@ -16,6 +16,7 @@ import { MemoryStateStore } from '../shared/state/memory.js';
 import type { StateStore } from '../shared/state/store.js';
 import { notFiringTimers } from '../shared/timers/virtual.js';
 import type { Io } from './io.js';
+import { isDirectory, isFile } from './path-kind.js';
 import { UsageError } from './usage-error.js';
 
 export const DEFAULT_RUNBOOK = 'runbook.yml';
@@ -36,22 +37,6 @@ export function awsStateInFolder(paths: string[], cwd: string): string | undefin
   if (!only || others.length > 0) return undefined;
   const candidate = join(only[1], 'aws-state.json');
   return isFile(resolve(cwd, candidate)) ? candidate : undefined;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 export interface SourceOptions {
