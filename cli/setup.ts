@@ -57,7 +57,7 @@ export async function loadCompiledRunbook(path: string | undefined, io: Io): Pro
 }
 
 /** The runbook at `path` (as loadCompiledRunbook), not yet compiled for matching, and which form it was in. */
-export async function openCliRunbook(path: string | undefined, io: Io): Promise<OpenedRunbook> {
+async function openCliRunbook(path: string | undefined, io: Io): Promise<OpenedRunbook> {
   return openRunbookFile(runbookPath(path, io), io.env, path ?? DEFAULT_RUNBOOK);
 }
 

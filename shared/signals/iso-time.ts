@@ -15,9 +15,12 @@ export const ISO_FORMAT_ERROR = 'expected an ISO 8601 time with its zone, e.g. 2
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-function daysIn(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one (UTC: no DST edge).
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Days in `month` (1-12) of `year`, Gregorian; no Date built (parseAwsTime reads several per event). */
+export function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 31);
 }
 
 /** A time with its zone, as epoch ms; an impossible date or time of day is an error, never rolled over. */
@@ -28,7 +31,7 @@ export function parseIsoWithZone(text: string): IsoTimeResult {
   const [year, month, day, hour, minute, second] = [field(1), field(2), field(3), field(4), field(5), field(6)];
   const date = text.slice(0, 10);
   if (month < 1 || month > 12) return { ok: false, error: `${date} is not a date (there is no month ${fields[2]})` };
-  const days = daysIn(year, month);
+  const days = daysInMonth(year, month);
   if (day < 1 || day > days) {
     return { ok: false, error: `${date} is not a date (${MONTHS[month - 1]} ${year} has ${days} days)` };
   }

@@ -1,4 +1,5 @@
 /** Times as AWS writes them, as epoch ms. */
+import { daysInMonth } from './iso-time.js';
 
 /**
  * CloudWatch writes alarm state timestamps as `2026-11-23T04:12:00.000+0000`, which Date.parse
@@ -32,7 +33,7 @@ function exactTime(s: string): number | undefined {
   const ms = digits(s, 20, 3);
   if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
   if (second < 0 || second > 59 || ms < 0) return undefined;
-  if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 31))) return undefined;
+  if (day > daysInMonth(year, month)) return undefined;
   let offset = 0;
   if (zoned) {
     const sign = s[23] === '+' ? 1 : s[23] === '-' ? -1 : 0;
@@ -42,12 +43,6 @@ function exactTime(s: string): number | undefined {
     offset = sign * (hours * 60 + minutes) * 60_000;
   }
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
-
-function isLeap(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 /** The number written by `length` decimal digits at `start`; -1 if any is not a digit. */
